@@ -1,0 +1,26 @@
+// Entry point of bin/onrecord: builds the command tree and turns any failure
+// into one line on stderr and a non-zero exit.
+import { Command, CommanderError } from 'commander';
+import { processIo } from './output.js';
+import { createRuntime, describeError, ExitCode } from './runtime.js';
+import { registerMigrate } from './commands/migrate.js';
+
+export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const rt = createRuntime(processIo, env);
+  const program = new Command('onrecord')
+    .description('An archive of what officials say on the record.')
+    .exitOverride()
+    .showSuggestionAfterError();
+  // Each command group registers itself here.
+  registerMigrate(program, rt);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof ExitCode) return err.code;
+    if (err instanceof CommanderError) return err.exitCode;
+    processIo.stderr.write(`${describeError(err, env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,90 @@
+// The one place that reads the environment. Every setting is documented here
+// and in .env.example; loadConfig names every bad variable in one error.
+import { z } from 'zod';
+import { ConfigError } from './core/errors.js';
+import { parseDuration } from './core/duration.js';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `not a duration (try 30s, 5m, 1h): ${value}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const schema = z.object({
+  /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) under ONRECORD_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded database and other local state live. */
+  ONRECORD_DATA_DIR: z.string().default('./data'),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** X app bearer token (app-only auth). Without it X accounts cannot be polled. */
+  X_BEARER_TOKEN: z.string().optional(),
+  /** Base URL of the X API: http:// or https://, for proxies, mirrors and local test servers. */
+  X_API_BASE_URL: z
+    .string()
+    .default('https://api.x.com')
+    .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http:// or https:// URL')
+    .transform((v) => v.replace(/\/+$/, '')),
+  /** Timeout of one request to the X API. */
+  X_API_TIMEOUT: duration('15s'),
+  /** Default interval between two polls of an account. */
+  ONRECORD_POLL_INTERVAL: duration('5m'),
+  /** Name of this service instance in leases and logs (default: host:pid). */
+  ONRECORD_INSTANCE_ID: z.string().optional(),
+  /** Port of the HTTP API and web pages. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Address the HTTP server listens on. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Bearer token required by every write to the HTTP API. Unset: writes are refused. */
+  ONRECORD_API_TOKEN: z.string().optional(),
+  /** Who may read the HTTP API: local (loopback only), open (anyone), token (ONRECORD_API_TOKEN). */
+  ONRECORD_READ_ACCESS: z.enum(['local', 'open', 'token']).default('local'),
+  /** Public base URL of the web pages, used in feeds and alerts (default http://HOST:PORT). */
+  ONRECORD_PUBLIC_URL: z.string().url().optional(),
+  /** SMTP server for email alerts, e.g. smtp://user:pass@mail.example.org:587. */
+  SMTP_URL: z.string().optional(),
+  /** Sender address of email alerts. */
+  ALERT_FROM: z.string().default('onrecord <alerts@onrecord.invalid>'),
+  /** Let article fetching reach loopback, private and link-local addresses. */
+  ONRECORD_ALLOW_PRIVATE_FETCH: flag,
+  /** Link-preview proxy hosts whose status URLs count as X links (comma-separated). */
+  ONRECORD_PREVIEW_HOSTS: list.transform((v) =>
+    v.length ? v : ['fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com'],
+  ),
+  /** Nitter instances whose status URLs count as X links (comma-separated). */
+  ONRECORD_NITTER_HOSTS: list.transform((v) => (v.length ? v : ['nitter.net', 'nitter.poast.org', 'xcancel.com'])),
+});
+
+export type Config = z.output<typeof schema> & { instanceId: string };
+
+export function loadConfig(env: Record<string, string | undefined>, defaults: { instanceId: string }): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return { ...parsed.data, instanceId: parsed.data.ONRECORD_INSTANCE_ID ?? defaults.instanceId };
+}

@@ -1,0 +1,53 @@
+// The one root logger. JSON by default, pretty on a terminal, secrets redacted.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACTED_PATHS = [
+  'X_BEARER_TOKEN',
+  'ONRECORD_API_TOKEN',
+  'SMTP_URL',
+  'DATABASE_URL',
+  '*.X_BEARER_TOKEN',
+  '*.ONRECORD_API_TOKEN',
+  '*.SMTP_URL',
+  '*.DATABASE_URL',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'bearerToken',
+  '*.bearerToken',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.headers.authorization',
+];
+
+export interface LoggerOptions {
+  level: string;
+  pretty?: boolean;
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const base = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (options.destination) return pino(base, options.destination);
+  if (options.pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
+  }
+  return pino(base, pino.destination({ dest: 2, sync: true }));
+}
+
+/** Replaces the password of a URL, for logs and error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = 'redacted';
+    return parsed.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}
