@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerStart } from './commands/start.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const rt = createRuntime(processIo, env);
@@ -13,6 +14,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .showSuggestionAfterError();
   // Each command group registers itself here.
   registerMigrate(program, rt);
+  registerStart(program, rt);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
