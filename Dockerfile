@@ -1,0 +1,18 @@
+# The onrecord service. Runs the TypeScript sources with tsx (no build step),
+# exactly as `npm start` does on a developer's machine.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+COPY bin ./bin
+COPY src ./src
+COPY tsconfig.json ./
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
+CMD ["node", "bin/onrecord", "start"]
