@@ -1,6 +1,7 @@
 // The parts the service runs, in start order (stopped in reverse).
 import type { ServicePart } from './service.js';
+import { embeddedDbPart } from './embedded-db-part.js';
 
 export function serviceParts(): ServicePart[] {
-  return [];
+  return [embeddedDbPart];
 }

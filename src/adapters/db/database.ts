@@ -6,6 +6,9 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { ConfigError } from '../../core/errors.js';
+import { sleep } from '../../core/lifecycle.js';
+import { tryLock, type LockAttempt } from './pglite-lock.js';
 
 export type Prisma = PrismaClient;
 /** A Prisma client or a transaction of one: what repository methods accept. */
@@ -20,6 +23,11 @@ export interface Database {
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /** A pg connection string other tools can use (COPY in benchmarks), when there is one. */
   readonly url?: string;
+  /**
+   * Embedded database only: serves it over the PostgreSQL wire protocol on
+   * 127.0.0.1 so that other processes (the CLI beside the service) can use it.
+   */
+  serve?(): Promise<{ port: number; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -33,10 +41,35 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Size of the pg pool (default 5). */
   poolSize?: number;
+  /** How long to wait for another process that holds the embedded database (default 10 s). */
+  lockWaitMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 5) : openPglite(options.dataDir);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 5);
+  if (options.dataDir === 'memory://') return openPglite(options.dataDir);
+  const dir = resolve(options.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const deadline = Date.now() + (options.lockWaitMs ?? 10_000);
+  for (;;) {
+    const lock = tryLock(dir);
+    if (lock.kind === 'acquired') {
+      try {
+        return await openPglite(dir, lock);
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
+    }
+    // The service owns the directory and serves it: connect through it.
+    if (lock.by.port) return openPostgres(`postgresql://postgres@127.0.0.1:${lock.by.port}/postgres`, 1);
+    if (Date.now() > deadline) {
+      throw new ConfigError(
+        `the embedded database in ${options.dataDir} is in use by process ${lock.by.pid}; wait for it, or set DATABASE_URL`,
+      );
+    }
+    await sleep(200);
+  }
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -69,15 +102,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acquired' }>): Promise<Database> {
   const [{ PGlite }, { pg_trgm }, { unaccent }, { PrismaPGlite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('@electric-sql/pglite/contrib/unaccent'),
     import('pglite-prisma-adapter'),
   ]);
-  const dir = dataDir === 'memory://' ? dataDir : resolve(dataDir, 'pglite');
-  if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
@@ -92,9 +123,18 @@ async function openPglite(dataDir: string): Promise<Database> {
         query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
       });
     },
+    async serve() {
+      const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+      const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 8 });
+      await server.start();
+      const port = Number(new URL(`postgresql://${server.getServerConn()}`).port);
+      lock?.publishPort(port);
+      return { port, stop: () => server.stop() };
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      lock?.release();
     },
   };
 }
