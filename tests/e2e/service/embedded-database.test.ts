@@ -33,7 +33,7 @@ describe('embedded database shared by the service', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('serves the running service’s database to other processes, and releases it on SIGTERM', async () => {
-    const env = { ...process.env, ONRECORD_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ONRECORD_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     const service = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
