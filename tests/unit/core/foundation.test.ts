@@ -104,8 +104,8 @@ describe('loadConfig', () => {
   const defaults = { instanceId: 'host:1' };
   it('applies documented defaults', () => {
     const config = loadConfig({}, defaults);
+    expect(config.DATABASE_URL).toBeUndefined();
     expect(config).toMatchObject({
-      DATABASE_URL: undefined,
       ONRECORD_DATA_DIR: './data',
       LOG_LEVEL: 'info',
       X_API_BASE_URL: 'https://api.x.com',
