@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { CandidateReference } from '../../../src/core/article-detect.js';
+import { assignPosts, differsFromArchive, scorePair, type PostCandidate } from '../../../src/core/article-match.js';
+
+const TEXT_A = 'Statement on the defensive strike near Nahr-e Saraj this morning. Details to follow. https://t.co/aaa';
+const TEXT_B = 'Statement on the defensive strike near Nahr-e Saraj this evening. More details tomorrow.';
+
+function post(
+  postId: number,
+  text: string,
+  createdAt: string,
+  handles = ['USFOR_A'],
+  platformId = String(postId),
+): PostCandidate {
+  return {
+    postId,
+    platform: 'x',
+    platformId,
+    editIds: [platformId],
+    accountId: 1,
+    handles,
+    text,
+    createdAt: new Date(createdAt),
+  };
+}
+
+const embed = (text: string, date = '2020-03-04', handle = 'USFOR_A'): CandidateReference => ({
+  kind: 'embed',
+  platform: 'x',
+  fingerprint: `x:text:${text.length}`,
+  handle,
+  date,
+  text,
+  evidence: { form: 'embed-text', excerpt: text },
+});
+
+describe('scorePair', () => {
+  const byId: CandidateReference = {
+    kind: 'link',
+    platform: 'x',
+    fingerprint: 'x:id:9',
+    citedId: '9',
+    handle: 'usfor_a',
+    evidence: { form: 'link', excerpt: '' },
+  };
+  it.each([
+    [
+      'ID of the post',
+      byId,
+      post(1, 'x', '2020-03-04T10:00:00Z', ['USFOR_A'], '9'),
+      { confidence: 0.95, method: 'id' },
+    ],
+    [
+      'ID in the edit chain',
+      byId,
+      { ...post(1, 'x', '2020-03-04T10:00:00Z', ['USFOR_A'], '8'), editIds: ['8', '9'] },
+      { confidence: 0.95, method: 'id' },
+    ],
+    [
+      'ID with a handle the account never had',
+      byId,
+      post(1, 'x', '2020-03-04T10:00:00Z', ['Other'], '9'),
+      { confidence: 0.665, method: 'id', handleMismatch: true },
+    ],
+    ['other ID', byId, post(1, 'x', '2020-03-04T10:00:00Z', ['USFOR_A'], '10'), undefined],
+    [
+      'same text, same day',
+      embed(TEXT_A.replace('https://t.co/aaa', 'pic.x.com/aaa')),
+      post(1, TEXT_A, '2020-03-04T10:00:00Z'),
+      { confidence: 0.95, method: 'text', similarity: 1 },
+    ],
+    [
+      'same text, late on the day before in UTC',
+      embed(TEXT_A),
+      post(1, TEXT_A, '2020-03-03T22:00:00Z'),
+      { confidence: 0.95, method: 'text', similarity: 1 },
+    ],
+    ['same text two days later', embed(TEXT_A), post(1, TEXT_A, '2020-03-06T01:00:00Z'), undefined],
+    ['same text, another account', embed(TEXT_A), post(1, TEXT_A, '2020-03-04T10:00:00Z', ['StateDept']), undefined],
+    [
+      'unrelated text, same day',
+      embed(TEXT_A),
+      post(1, 'A ceremony at the embassy today.', '2020-03-04T10:00:00Z'),
+      undefined,
+    ],
+  ])('%s', (_name, c, p, expected) => {
+    expect(scorePair(c, p)).toEqual(expected);
+  });
+});
+
+describe('assignPosts', () => {
+  it('gives each embed its own best post, and never one post twice', () => {
+    const a = post(1, TEXT_A, '2020-03-04T09:00:00Z');
+    const b = post(2, TEXT_B, '2020-03-04T18:00:00Z');
+    const lookAlike = post(3, TEXT_A.replace('this morning', 'this afternoon'), '2020-03-05T09:00:00Z');
+    const candidates = [embed(TEXT_A), embed(TEXT_B), embed(TEXT_A.slice(0, 60) + '\u2026')];
+    const result = assignPosts(candidates, () => [a, b, lookAlike]);
+    expect(result.map((r) => r.post?.postId)).toEqual([1, 2, 3]);
+    const noLookAlike = assignPosts(candidates.slice(0, 2), () => [lookAlike, b, a]);
+    expect(noLookAlike.map((r) => r.post?.postId)).toEqual([1, 2]);
+  });
+});
+
+describe('differsFromArchive', () => {
+  it.each([
+    ['same text in other typography', 'It\u2019s done. pic.x.com/a', "It's done. https://t.co/a", false],
+    ['a truncated copy of the same text', 'The statement cont\u2026', 'The statement continues here.', false],
+    ['a copy of the text before an edit', 'Five fighters were killed.', 'Four fighters were killed.', true],
+    ['no copy', undefined, 'Anything', false],
+  ])('%s', (_name, witnessed, archived, expected) => {
+    expect(differsFromArchive(witnessed, archived)).toBe(expected);
+  });
+});
