@@ -1,0 +1,144 @@
+// Accounts: the official accounts onrecord watches, their handle history,
+// their status and the bookkeeping of their polls.
+import type { Account } from '../../generated/prisma/client.js';
+import { InvalidInput, NotFound } from '../../core/errors.js';
+import { formatAccountRef } from '../../core/ids.js';
+import type { Tx } from './database.js';
+
+export type { Account };
+
+export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export interface PollBookkeeping {
+  polledAt: Date;
+  /** Set when the poll completed. */
+  succeededAt?: Date;
+  /** The newest post time seen by the poll. */
+  lastPostAt?: Date;
+  /** null clears the last error; undefined leaves it. */
+  error?: { code: string; message: string; at: Date } | null;
+}
+
+export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
+
+export function createAccountsRepository(db: Tx) {
+  return {
+    /** Adds an account, or returns the one already watched under that handle. */
+    async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date) {
+      const existing = await findByHandle(db, input.platform, input.handle);
+      if (existing) return { account: existing, created: false };
+      const account = await db.account.create({
+        data: {
+          platform: input.platform,
+          handle: input.handle,
+          pollIntervalMs: input.pollIntervalMs,
+          handles: { create: { handle: input.handle, firstSeenAt: now, lastSeenAt: now } },
+        },
+      });
+      return { account, created: true };
+    },
+
+    async setInterval(id: number, pollIntervalMs: number) {
+      return db.account.update({ where: { id }, data: { pollIntervalMs } });
+    },
+
+    list(): Promise<Account[]> {
+      return db.account.findMany({ orderBy: [{ platform: 'asc' }, { handle: 'asc' }] });
+    },
+
+    findById(id: number) {
+      return db.account.findUnique({ where: { id } });
+    },
+
+    /** By current handle, or by a handle the account had before a rename (case-insensitive). */
+    findByHandle(platform: string, handle: string) {
+      return findByHandle(db, platform, handle);
+    },
+
+    async get(platform: string, handle: string): Promise<Account> {
+      const account = await findByHandle(db, platform, handle);
+      if (!account) throw new NotFound(`no account ${formatAccountRef(platform, handle)} (add it with: accounts add)`);
+      return account;
+    },
+
+    async remove(platform: string, handle: string): Promise<Account> {
+      const account = await this.get(platform, handle);
+      await db.account.delete({ where: { id: account.id } });
+      return account;
+    },
+
+    /** Records the platform's immutable user id once the handle is resolved. */
+    async setResolved(id: number, user: { platformUserId: string; displayName: string | null }) {
+      const other = await db.account.findFirst({
+        where: { platformUserId: user.platformUserId, id: { not: id } },
+      });
+      if (other) {
+        throw new InvalidInput(
+          `user ${user.platformUserId} is already watched as ${formatAccountRef(other.platform, other.handle)}`,
+        );
+      }
+      return db.account.update({
+        where: { id },
+        data: { platformUserId: user.platformUserId, displayName: user.displayName ?? undefined },
+      });
+    },
+
+    /** Follows a rename: the new handle becomes current, the old one stays in the history. */
+    async recordHandle(id: number, handle: string, now: Date): Promise<boolean> {
+      const account = await db.account.findUniqueOrThrow({ where: { id } });
+      await db.accountHandle.upsert({
+        where: { accountId_handle: { accountId: id, handle } },
+        create: { accountId: id, handle, firstSeenAt: now, lastSeenAt: now },
+        update: { lastSeenAt: now },
+      });
+      if (account.handle === handle) return false;
+      await db.account.update({ where: { id }, data: { handle } });
+      return true;
+    },
+
+    async setStatus(id: number, status: AccountStatus, detail: string | null) {
+      await db.account.update({ where: { id }, data: { status, statusDetail: detail } });
+    },
+
+    async recordPoll(id: number, poll: PollBookkeeping) {
+      await db.account.update({
+        where: { id },
+        data: {
+          lastPolledAt: poll.polledAt,
+          ...(poll.succeededAt ? { lastSuccessAt: poll.succeededAt } : {}),
+          ...(poll.error === null ? { lastErrorCode: null, lastError: null, lastErrorAt: null } : {}),
+          ...(poll.error
+            ? { lastErrorCode: poll.error.code, lastError: poll.error.message, lastErrorAt: poll.error.at }
+            : {}),
+        },
+      });
+      if (poll.lastPostAt) {
+        await db.$executeRaw`UPDATE accounts SET last_post_at = ${poll.lastPostAt}::timestamptz
+          WHERE id = ${id} AND (last_post_at IS NULL OR last_post_at < ${poll.lastPostAt}::timestamptz)`;
+      }
+    },
+
+    async markBackfilled(id: number, at: Date) {
+      await db.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
+    },
+
+    /** Accounts whose last error is the platform's usage cap (shown in stats and health). */
+    usageCapped(platform: string) {
+      return db.account.findMany({ where: { platform, lastErrorCode: 'usage_capped' } });
+    },
+  };
+}
+
+async function findByHandle(db: Tx, platform: string, handle: string): Promise<Account | null> {
+  const current = await db.account.findFirst({
+    where: { platform, handle: { equals: handle, mode: 'insensitive' } },
+  });
+  if (current) return current;
+  const former = await db.accountHandle.findFirst({
+    where: { handle: { equals: handle, mode: 'insensitive' }, account: { platform } },
+    include: { account: true },
+    orderBy: { lastSeenAt: 'desc' },
+  });
+  return former?.account ?? null;
+}

@@ -1,0 +1,283 @@
+// Posts, their versions and the captures that showed them. Every write is
+// idempotent on natural keys: captures on sha256, posts on (platform,
+// platform_id = first ID of the edit chain), versions on (platform, version_id),
+// so storing the same page twice writes nothing new. Rows go in by batch
+// (one INSERT … SELECT over a JSON array per table), not row by row.
+import { createHash } from 'node:crypto';
+import type { RawCapture } from '../../ports/post-source.js';
+import type { NormalizedPost, NormalizeProblem } from '../../core/x-normalize.js';
+import { compareIds } from '../../core/ids.js';
+import { toPostView } from '../../core/post-view.js';
+import type { Tx } from './database.js';
+import { eventKeys, recordEvents } from './events-repository.js';
+import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
+
+export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
+export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
+
+export interface CaptureInput extends RawCapture {
+  capturedAt: Date;
+}
+
+export interface StoreBatchInput {
+  accountId: number | null;
+  /** The raw payload the posts came from (kept even when nothing in it could be stored). */
+  capture: CaptureInput | null;
+  posts: NormalizedPost[];
+  problems: NormalizeProblem[];
+  firstSeenBy: FirstSeenBy;
+  /** Raise `new` events for posts first seen here: polls after the account's backfill only. */
+  raiseNew: boolean;
+  now: Date;
+}
+
+/** A post that is new or has a new latest version (what reference resolution needs). */
+export interface TouchedPost {
+  id: number;
+  platform: string;
+  platformId: string;
+  editIds: string[];
+  text: string;
+  accountId: number | null;
+  createdAt: Date;
+}
+
+export interface StoreBatchResult {
+  captureId: number | null;
+  captureExisted: boolean;
+  postsNew: number;
+  versionsNew: number;
+  edited: number;
+  problems: number;
+  events: number;
+  touched: TouchedPost[];
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Stores one batch of normalized posts (one API page) inside the caller's transaction. */
+export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreBatchResult> {
+  const capture = input.capture ? await storeCapture(tx, input.capture, input.accountId) : null;
+  const problems = await storeProblems(tx, capture?.id ?? null, input.accountId, input.problems);
+  const versions = uniqueVersions(input.posts);
+  const result: StoreBatchResult = {
+    captureId: capture?.id ?? null,
+    captureExisted: capture?.existed ?? false,
+    postsNew: 0,
+    versionsNew: 0,
+    edited: 0,
+    problems,
+    events: 0,
+    touched: [],
+  };
+  if (versions.length === 0) return result;
+  const inserted = await insertPosts(tx, latestPerPost(versions), input);
+  const newVersions = await insertVersions(tx, versions, capture?.id ?? null, input.capture?.capturedAt ?? input.now);
+  await markAvailable(tx, versions, input.now);
+  const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
+  result.postsNew = inserted.size;
+  result.versionsNew = newVersions.length;
+  result.edited = edits.filter((e) => e.isLatest).length;
+  result.touched = [...newPostsTouched(versions, inserted, input.accountId), ...edits.flatMap(touchedOf)];
+  result.events = await raiseEvents(tx, input, inserted, edits);
+  // Reference resolution (articles that cited a post before it was archived)
+  // joins this transaction here: resolveReferencesForPosts(tx, result.touched).
+  return result;
+}
+
+async function storeCapture(tx: Tx, c: CaptureInput, accountId: number | null) {
+  const sha = sha256Hex(c.body);
+  const platform = c.source.split(':')[0] ?? c.source;
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, sha256, captured_at)
+    VALUES (${platform}, ${c.source}, ${accountId}::int, ${c.requestUrl}, ${c.httpStatus}::int, ${c.contentType},
+            ${c.body}, ${sha}, ${c.capturedAt}::timestamptz)
+    ON CONFLICT (sha256) DO NOTHING RETURNING id`;
+  if (rows[0]) return { id: rows[0].id, existed: false };
+  const existing = await tx.capture.findUniqueOrThrow({ where: { sha256: sha }, select: { id: true } });
+  return { id: existing.id, existed: true };
+}
+
+async function storeProblems(tx: Tx, captureId: number | null, accountId: number | null, problems: NormalizeProblem[]) {
+  if (problems.length === 0) return 0;
+  const rows = problems.map((p) => ({ platformId: p.platformId ?? null, code: p.code, message: p.message }));
+  return tx.$executeRaw`
+    INSERT INTO ingest_problems (capture_id, account_id, platform_id, code, message)
+    SELECT ${captureId}::int, ${accountId}::int, r."platformId", r.code, r.message
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("platformId" text, code text, message text)
+    WHERE NOT EXISTS (SELECT 1 FROM ingest_problems p WHERE p.capture_id IS NOT DISTINCT FROM ${captureId}::int
+      AND p.platform_id IS NOT DISTINCT FROM r."platformId" AND p.code = r.code AND p.message = r.message)`;
+}
+
+/** One row per version ID (a body can repeat a post, e.g. as its own quote). */
+function uniqueVersions(posts: NormalizedPost[]): NormalizedPost[] {
+  return [...new Map(posts.map((p) => [p.versionId, p])).values()];
+}
+
+function latestPerPost(versions: NormalizedPost[]): NormalizedPost[] {
+  const latest = new Map<string, NormalizedPost>();
+  for (const v of versions) {
+    const seen = latest.get(v.platformId);
+    if (!seen || compareIds(v.versionId, seen.versionId) > 0) latest.set(v.platformId, v);
+  }
+  return [...latest.values()];
+}
+
+/** Inserts the posts not stored yet; returns platform_id → row id of those it inserted. */
+async function insertPosts(tx: Tx, posts: NormalizedPost[], input: StoreBatchInput): Promise<Map<string, number>> {
+  const rows = await tx.$queryRaw<{ id: number; platform_id: string }[]>`
+    INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
+      conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, media,
+      first_seen_by, first_seen_at, last_seen_at, version_count)
+    SELECT r.platform, r."platformId", ${input.accountId}::int, r."authorId", r."editIds", r.text, r.lang,
+      r."createdAt", r."conversationId", r."inReplyToUserId", r."referencedPosts", r.urls, r.mentions,
+      r.hashtags, r.media, ${input.firstSeenBy}, ${input.now}::timestamptz, ${input.now}::timestamptz, 1
+    FROM jsonb_to_recordset(${JSON.stringify(posts)}::jsonb) AS r(platform text, "platformId" text,
+      "authorId" text, "editIds" text[], text text, lang text, "createdAt" timestamptz, "conversationId" text,
+      "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[], hashtags text[], media jsonb)
+    ON CONFLICT (platform, platform_id) DO NOTHING
+    RETURNING id, platform_id`;
+  return new Map(rows.map((r) => [r.platform_id, r.id]));
+}
+
+interface InsertedVersion {
+  post_id: number;
+  version_id: string;
+}
+
+async function insertVersions(tx: Tx, versions: NormalizedPost[], captureId: number | null, capturedAt: Date) {
+  return tx.$queryRaw<InsertedVersion[]>`
+    INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
+    SELECT p.id, r.platform, r."versionId", r.text, r."versionCreatedAt", r."contentSha256", e.v,
+      ${captureId}::int, ${capturedAt}::timestamptz
+    FROM jsonb_array_elements(${JSON.stringify(versions)}::jsonb) AS e(v),
+      jsonb_to_record(e.v) AS r(platform text, "platformId" text, "versionId" text, text text,
+        "versionCreatedAt" timestamptz, "contentSha256" text)
+    JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
+    ON CONFLICT (platform, version_id) DO NOTHING
+    RETURNING post_id, version_id`;
+}
+
+/** A post seen again after it was marked deleted or unavailable is available again. */
+async function markAvailable(tx: Tx, versions: NormalizedPost[], now: Date) {
+  const keys = JSON.stringify(versions.map((v) => `${v.platform}:${v.platformId}`));
+  await tx.$executeRaw`
+    UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
+    WHERE status <> 'available'
+      AND platform || ':' || platform_id IN (SELECT jsonb_array_elements_text(${keys}::jsonb))`;
+}
+
+async function applyEdits(
+  tx: Tx,
+  versions: NormalizedPost[],
+  newVersions: InsertedVersion[],
+  inserted: Map<string, number>,
+  now: Date,
+): Promise<EditedPost[]> {
+  const insertedIds = new Set(inserted.values());
+  const byVersion = new Map(versions.map((v) => [v.versionId, v]));
+  const perPost = new Map<number, NormalizedPost[]>();
+  for (const nv of newVersions) {
+    if (insertedIds.has(nv.post_id)) continue;
+    perPost.set(nv.post_id, [...(perPost.get(nv.post_id) ?? []), byVersion.get(nv.version_id)!]);
+  }
+  const edits: EditedPost[] = [];
+  for (const [postId, added] of perPost) edits.push(await applyEdit(tx, postId, added, now));
+  return edits;
+}
+
+function newPostsTouched(versions: NormalizedPost[], inserted: Map<string, number>, accountId: number | null) {
+  return latestPerPost(versions).flatMap((v) => {
+    const id = inserted.get(v.platformId);
+    if (id === undefined) return [];
+    const { platform, platformId, editIds, text, createdAt } = v;
+    return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
+  });
+}
+
+function touchedOf(edit: EditedPost): TouchedPost[] {
+  if (!edit.isLatest) return [];
+  const p = edit.post;
+  const { id, platform, platformId, editIds, text, accountId, createdAt } = p;
+  return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
+}
+
+async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string, number>, edits: EditedPost[]) {
+  const events = [];
+  if (input.raiseNew && inserted.size > 0) {
+    const rows = await tx.post.findMany({ where: { id: { in: [...inserted.values()] } }, include: { account: true } });
+    for (const row of rows) {
+      events.push({
+        kind: 'new' as const,
+        dedupeKey: eventKeys.new(row.platform, row.platformId),
+        postId: row.id,
+        payload: { post: toPostView(row) },
+      });
+    }
+  }
+  for (const edit of edits.filter((e) => e.isLatest)) {
+    events.push({
+      kind: 'edited' as const,
+      dedupeKey: eventKeys.edited(edit.post.platform, edit.versionId),
+      postId: edit.post.id,
+      payload: { post: toPostView(edit.post), previousText: edit.previousText },
+    });
+  }
+  return recordEvents(tx, events);
+}
+
+/** Reads the cursor of one source of an account. */
+export async function getCursor(db: Tx, accountId: number, source: string): Promise<string | null> {
+  const row = await db.cursor.findUnique({ where: { accountId_source: { accountId, source } } });
+  return row?.value ?? null;
+}
+
+/** Moves a cursor; call it in the transaction of the last writes it covers. */
+export async function setCursor(tx: Tx, accountId: number, source: string, value: string): Promise<void> {
+  await tx.cursor.upsert({
+    where: { accountId_source: { accountId, source } },
+    create: { accountId, source, value },
+    update: { value },
+  });
+}
+
+export type PostsRepository = ReturnType<typeof createPostsRepository>;
+
+/** The posts aggregate: batch storage (in a caller's transaction), status changes, reads. */
+export function createPostsRepository(db: Tx) {
+  return {
+    storeBatch: (tx: Tx, input: StoreBatchInput) => storeBatch(tx, input),
+    markUnavailable: (tx: Tx, platform: string, changes: StatusChange[], now: Date) =>
+      markUnavailable(tx, platform, changes, now),
+    getCursor: (accountId: number, source: string) => getCursor(db, accountId, source),
+    setCursor,
+
+    /** Finds a post by any ID of its edit chain, with its versions (oldest first) and their captures. */
+    findByAnyId(platform: string, id: string) {
+      return db.post.findFirst({
+        where: { platform, OR: [{ platformId: id }, { editIds: { has: id } }] },
+        include: {
+          account: true,
+          versions: {
+            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+            include: {
+              capture: { select: { id: true, source: true, requestUrl: true, sha256: true, capturedAt: true } },
+            },
+          },
+        },
+      });
+    },
+
+    /** Latest version IDs of an account's posts created since a time (to re-check them by lookup). */
+    async recentVersionIds(accountId: number, since: Date): Promise<string[]> {
+      const rows = await db.post.findMany({
+        where: { accountId, createdAt: { gte: since }, status: 'available' },
+        select: { platformId: true, editIds: true },
+        orderBy: { createdAt: 'desc' },
+      });
+      return rows.map((r) => r.editIds.at(-1) ?? r.platformId);
+    },
+  };
+}

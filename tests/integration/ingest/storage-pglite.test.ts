@@ -1,0 +1,78 @@
+// The same storage path on the embedded PostgreSQL (PGlite): migrations,
+// batch inserts over JSON, idempotency, edits and leases behave as on the server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../../src/adapters/db/database.js';
+import { migrate } from '../../../src/adapters/db/migrate.js';
+import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
+import { createLeasesRepository } from '../../../src/adapters/db/poll-runs-repository.js';
+import { createPostsRepository, getCursor, setCursor } from '../../../src/adapters/db/posts-repository.js';
+import { batchOf, idAt, page, tweet } from './pages.js';
+
+const NOW = new Date('2026-03-05T00:00:00Z');
+let dir: string;
+let db: Database;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'onrecord-pglite-'));
+  db = await openDatabase({ dataDir: dir });
+  await migrate(db);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('storage on PGlite', () => {
+  it('stores pages idempotently, folds edits into versions and moves the cursor with them', async () => {
+    const { account } = await createAccountsRepository(db.prisma).add(
+      { platform: 'x', handle: 'USFOR_A', pollIntervalMs: 60_000 },
+      NOW,
+    );
+    const posts = createPostsRepository(db.prisma);
+    const [a, b, a2] = [idAt('2026-03-04T10:00:00Z'), idAt('2026-03-04T11:00:00Z'), idAt('2026-03-04T10:05:00Z')];
+    const storeAndMove = (body: unknown, cursor: string) =>
+      db.prisma.$transaction(async (tx) => {
+        const r = await posts.storeBatch(tx, {
+          accountId: account.id,
+          ...batchOf(body),
+          firstSeenBy: 'poll',
+          raiseNew: true,
+          now: NOW,
+        });
+        await setCursor(tx, account.id, 'x:timeline', cursor);
+        return r;
+      });
+    const body = page([tweet(b, 'Second'), tweet(a, 'First')]);
+    expect(await storeAndMove(body, b)).toMatchObject({ postsNew: 2, versionsNew: 2, events: 2 });
+    expect(await storeAndMove(body, b)).toMatchObject({ postsNew: 0, versionsNew: 0, events: 0 });
+    expect(await storeAndMove(page([tweet(a2, 'First, corrected', [a, a2])]), a2)).toMatchObject({
+      versionsNew: 1,
+      edited: 1,
+    });
+    const post = await posts.findByAnyId('x', a2);
+    expect(post?.versions.map((v) => v.text)).toEqual(['First', 'First, corrected']);
+    expect(await getCursor(db.prisma, account.id, 'x:timeline')).toBe(a2);
+    expect(await db.prisma.capture.count()).toBe(2);
+    expect((await db.prisma.event.findMany({ orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual([
+      'new',
+      'new',
+      'edited',
+    ]);
+  });
+
+  it('a lease held by one owner is refused to another until it expires', async () => {
+    const { account } = await createAccountsRepository(db.prisma).add(
+      { platform: 'x', handle: 'Other', pollIntervalMs: 60_000 },
+      NOW,
+    );
+    const leases = createLeasesRepository(db.prisma);
+    expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);
+    expect(await leases.acquire(account.id, 'two', NOW, 60_000)).toBe(false);
+    expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);
+    expect(await leases.acquire(account.id, 'two', new Date(NOW.getTime() + 61_000), 60_000)).toBe(true);
+  });
+});
