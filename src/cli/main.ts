@@ -5,6 +5,8 @@ import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStart } from './commands/start.js';
+import { registerSearch } from './commands/search.js';
+import { registerExport } from './commands/export.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const rt = createRuntime(processIo, env);
@@ -15,6 +17,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   // Each command group registers itself here.
   registerMigrate(program, rt);
   registerStart(program, rt);
+  registerSearch(program, rt);
+  registerExport(program, rt);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -37,6 +37,19 @@ export interface SearchRow extends PostRow {
   pastWindow?: boolean;
 }
 
+/** One version of a post as exports keep it. */
+export interface ExportVersion {
+  versionId: string;
+  text: string;
+  createdAt: Date;
+  capturedAt: Date;
+  contentSha256: string;
+  data: unknown;
+  capture: { id: number; source: string; requestUrl: string | null; capturedAt: string; sha256: string } | null;
+  /** The version's object in the raw capture payload, exactly as received. */
+  raw: unknown;
+}
+
 export type SearchMode = 'recent' | 'fulltext' | 'similar';
 
 export interface SearchPage {
@@ -253,6 +266,26 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
         const last = rows.at(-1)!;
         after = { rank: -1, createdAt: last.createdAt, id: last.id };
       }
+    },
+
+    /**
+     * Every version of the given posts, oldest first, with the stored data and the raw
+     * object of that version as the source sent it (found in its capture by id).
+     */
+    async versionsOf(postIds: number[]): Promise<Map<number, ExportVersion[]>> {
+      const rows = await db.$queryRaw<(ExportVersion & { postId: number })[]>`
+        SELECT v.post_id AS "postId", v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
+          v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data,
+          CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'source', c.source,
+            'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture,
+          CASE WHEN c.body LIKE '{%' THEN jsonb_path_query_first(c.body::jsonb, '$.** ? (@.id == $id)',
+            jsonb_build_object('id', v.version_id)) END AS raw
+        FROM post_versions v LEFT JOIN captures c ON c.id = v.capture_id
+        WHERE v.post_id = ANY(${postIds}::int[])
+        ORDER BY v.post_id, v.created_at, v.id`;
+      const byPost = new Map<number, ExportVersion[]>();
+      for (const { postId, ...version } of rows) byPost.set(postId, [...(byPost.get(postId) ?? []), version]);
+      return byPost;
     },
 
     /** How many posts match (for progress bars). */

@@ -1,0 +1,49 @@
+// `onrecord export --format jsonl|csv [query] [filters] [--out FILE]`: every
+// matching post, newest first, streamed; a progress bar when stderr is a terminal.
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { InvalidInput } from '../../core/errors.js';
+import { parseFilters } from '../../core/search-query.js';
+import { EXPORT_FORMATS, exportPosts, type ExportFormat } from '../../jobs/export-posts.js';
+import type { CliRuntime } from '../runtime.js';
+import { addFilterOptions, type FilterOptions } from './search.js';
+
+export function registerExport(program: Command, rt: CliRuntime): void {
+  addFilterOptions(
+    program
+      .command('export')
+      .description('write every matching post as JSON Lines (with raw payloads) or CSV, newest first')
+      .argument('[query]', 'words in web-search syntax (default: every post)'),
+  )
+    .requiredOption('--format <format>', `output format: ${EXPORT_FORMATS.join(' or ')}`)
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((query: string | undefined, opts: FilterOptions & { format: string; out?: string }) =>
+      rt.run({}, async (ctx) => {
+        if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
+          throw new InvalidInput(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${opts.format}"`);
+        }
+        const filters = parseFilters({ ...opts, q: query });
+        const out = opts.out ? createWriteStream(opts.out) : rt.io.stdout;
+        const stderr = rt.io.stderr as NodeJS.WriteStream;
+        let bar: SingleBar | undefined;
+        if (stderr.isTTY) {
+          bar = new SingleBar({ stream: stderr, format: 'export {bar} {value}/{total} posts' }, Presets.shades_classic);
+          bar.start(await createSearchRepository(ctx.db.prisma).count(filters), 0);
+        }
+        try {
+          const { written } = await exportPosts({
+            db: ctx.db.prisma,
+            filters,
+            format: opts.format as ExportFormat,
+            out,
+            onProgress: (n) => bar?.update(n),
+          });
+          if (opts.out) rt.io.stderr.write(`exported ${written} posts to ${opts.out}\n`);
+        } finally {
+          bar?.stop();
+        }
+      }),
+    );
+}

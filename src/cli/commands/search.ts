@@ -1,0 +1,58 @@
+// `onrecord search <query>`: find posts by words, account and date.
+import type { Command } from 'commander';
+import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { parseSearchInput, toSearchHit } from '../../core/search-query.js';
+import { printJson, printLine, printTable } from '../output.js';
+import type { CliRuntime } from '../runtime.js';
+
+export interface FilterOptions {
+  account?: string[];
+  platform?: string;
+  since?: string;
+  until?: string;
+  cited?: boolean;
+  edited?: boolean;
+  deleted?: boolean;
+  lang?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The filter options shared by `search` and `export`. */
+export function addFilterOptions(command: Command): Command {
+  return command
+    .option('--account <platform:handle>', 'only posts of this account (repeatable)', collect)
+    .option('--platform <platform>', 'only posts of this platform (x)')
+    .option('--since <YYYY-MM-DD>', 'posts from this UTC day on (inclusive)')
+    .option('--until <YYYY-MM-DD>', 'posts up to this UTC day (inclusive)')
+    .option('--cited', 'only posts cited by an article')
+    .option('--edited', 'only posts with more than one version')
+    .option('--deleted', 'only deleted posts')
+    .option('--lang <code>', 'only posts in this language (en, fr, ...)');
+}
+
+export function registerSearch(program: Command, rt: CliRuntime): void {
+  addFilterOptions(
+    program
+      .command('search')
+      .description('search posts: "a phrase", OR, -excluded words; best matches first, newer first on ties')
+      .argument('<query>', 'words in web-search syntax'),
+  )
+    .option('--limit <n>', 'how many posts to show (1-200)', '20')
+    .option('--json', 'print the posts as a JSON array')
+    .action((query: string, opts: FilterOptions & { limit: string; json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const request = parseSearchInput({ ...opts, q: query });
+        const page = await createSearchRepository(ctx.db.prisma).search(request);
+        const hits = page.rows.map(toSearchHit);
+        if (opts.json) return printJson(rt.io, hits);
+        if (hits.length === 0) return printLine(rt.io, 'no posts found');
+        if (page.mode === 'similar') printLine(rt.io, 'no exact matches; similar posts:');
+        printTable(
+          rt.io,
+          ['date', 'account', 'id', 'score', 'text'],
+          hits.map((h) => [h.createdAt.slice(0, 16).replace('T', ' '), h.account, h.id, h.score.toFixed(3), h.text]),
+        );
+      }),
+    );
+}
