@@ -1,0 +1,113 @@
+// Archives posts looked up by ID (posts cited by articles, re-checks of an
+// account's recent posts). Posts found are stored like polled ones but first
+// seen by 'lookup' and raise no `new` event; archived posts that the lookup
+// reports missing become deleted (or unavailable) and raise `deleted`.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Clock } from '../core/clock.js';
+import { normalizeXBody, type NormalizedPost, type PartialError } from '../core/x-normalize.js';
+import type { PostSource } from '../ports/post-source.js';
+import { storeBatch, type TouchedPost } from '../adapters/db/posts-repository.js';
+import { markUnavailable, type StatusChange } from '../adapters/db/post-edits.js';
+
+/** X answers at most 100 IDs per lookup. */
+export const LOOKUP_BATCH = 100;
+
+export interface ArchiveDeps {
+  db: PrismaClient;
+  source: PostSource;
+  clock: Clock;
+}
+
+export interface ArchiveResult {
+  requests: number;
+  /** Posts found, new or already archived. */
+  found: { platformId: string; versionId: string }[];
+  postsNew: number;
+  versionsNew: number;
+  /** IDs the source reported missing, deleted or not visible. */
+  missing: PartialError[];
+  /** Archived posts whose status changed to deleted/unavailable. */
+  statusChanged: string[];
+  touched: TouchedPost[];
+}
+
+/** Looks posts up by ID (any number, in batches of 100) and archives them. */
+export async function archivePostsById(
+  deps: ArchiveDeps,
+  ids: string[],
+  options: { signal?: AbortSignal } = {},
+): Promise<ArchiveResult> {
+  const result: ArchiveResult = {
+    requests: 0,
+    found: [],
+    postsNew: 0,
+    versionsNew: 0,
+    missing: [],
+    statusChanged: [],
+    touched: [],
+  };
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
+    result.requests += 1;
+    const page = await deps.source.fetchPostsById(unique.slice(i, i + LOOKUP_BATCH), options.signal);
+    await storeLookupPage(deps, page.capture, page.body, result);
+  }
+  return result;
+}
+
+async function storeLookupPage(
+  deps: ArchiveDeps,
+  capture: { source: string; requestUrl: string; httpStatus: number; contentType: string | null; body: string },
+  body: unknown,
+  result: ArchiveResult,
+) {
+  const now = deps.clock.now();
+  const normalized = normalizeXBody(body);
+  const owners = await accountsByAuthor(deps.db, normalized.posts);
+  const missing = normalized.errors.filter((e) => e.resourceType !== 'user' && e.resourceId);
+  await deps.db.$transaction(async (tx) => {
+    const groups = groupBy(normalized.posts, (p) => owners.get(p.authorId ?? '') ?? null);
+    let first = true;
+    for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
+      const stored = await storeBatch(tx, {
+        accountId,
+        capture: { ...capture, capturedAt: now },
+        posts,
+        // Problems belong to the capture: record them once, with the first group.
+        problems: first ? normalized.problems : [],
+        firstSeenBy: 'lookup',
+        raiseNew: false,
+        now,
+      });
+      first = false;
+      result.postsNew += stored.postsNew;
+      result.versionsNew += stored.versionsNew;
+      result.touched.push(...stored.touched);
+    }
+    result.statusChanged.push(...(await markUnavailable(tx, 'x', missing.map(statusChangeOf), now)));
+  });
+  result.found.push(...normalized.posts.map((p) => ({ platformId: p.platformId, versionId: p.versionId })));
+  result.missing.push(...missing);
+}
+
+function statusChangeOf(e: PartialError): StatusChange {
+  const status = e.kind === 'not_found' ? 'deleted' : e.kind === 'suspended' ? 'suspended' : 'unavailable';
+  return { id: e.resourceId!, status, detail: e.detail };
+}
+
+/** Posts by a watched account are linked to it; others (cited posts of other authors) to none. */
+async function accountsByAuthor(db: PrismaClient, posts: NormalizedPost[]): Promise<Map<string, number>> {
+  const authors = [...new Set(posts.flatMap((p) => (p.authorId ? [p.authorId] : [])))];
+  if (authors.length === 0) return new Map();
+  const rows = await db.account.findMany({
+    where: { platform: 'x', platformUserId: { in: authors } },
+    select: { id: true, platformUserId: true },
+  });
+  return new Map(rows.map((r) => [r.platformUserId!, r.id]));
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}

@@ -1,0 +1,241 @@
+// One poll of one account: resolve the handle once (then follow the user id),
+// read the timeline from the cursor, record a poll_runs row and the account's
+// bookkeeping. Failures are values here: one account's trouble never throws
+// into the scheduler. An unchanged account costs one request and writes only
+// its poll_runs row and its last_polled_at/last_success_at.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { createAccountsRepository, type Account } from '../adapters/db/accounts-repository.js';
+import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
+import { getCursor, setCursor } from '../adapters/db/posts-repository.js';
+import type { Clock } from '../core/clock.js';
+import { errorCode, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
+import { formatAccountRef } from '../core/ids.js';
+import type { Logger } from '../logger.js';
+import type { PostSource, UserLookup } from '../ports/post-source.js';
+import { archivePostsById } from './archive-posts.js';
+import type { SourceGate } from './source-gate.js';
+import {
+  AccountUnavailable,
+  DEFAULT_RETRY,
+  emptyProgress,
+  fetchPage,
+  pollTimeline,
+  type RetryPolicy,
+  type TimelineProgress,
+} from './poll-timeline.js';
+
+/** Cursor rows that hold times of the last user refresh and the last re-check of recent posts. */
+export const USER_CHECK_SOURCE = 'x:user';
+export const RECHECK_SOURCE = 'x:recheck';
+/** How often the account's user is looked up by id (renames, suspensions). */
+export const USER_REFRESH_MS = 24 * 60 * 60_000;
+/** How often recent posts are looked up again to notice deletions and edits. */
+export const RECHECK_INTERVAL_MS = 60 * 60_000;
+/** How far back that re-check looks (X allows edits for an hour; deletions any time). */
+export const RECHECK_WINDOW_MS = 3 * 24 * 60 * 60_000;
+
+export interface PollDeps {
+  db: PrismaClient;
+  source: PostSource;
+  clock: Clock;
+  logger: Logger;
+  gate: SourceGate;
+  retry?: RetryPolicy;
+  random?: () => number;
+}
+
+export interface PollOptions {
+  trigger?: string;
+  signal?: AbortSignal;
+  /** Look the user up by id now (renames), whatever the refresh interval says. */
+  refreshUser?: boolean;
+  /** Re-check recent posts by lookup now (deletions). */
+  recheck?: boolean;
+}
+
+export const POLL_SUMMARY_OUTCOMES = ['complete', 'partial', 'failed', 'skipped'] as const;
+
+export interface PollSummary {
+  account: string;
+  accountId: number;
+  runId: number | null;
+  outcome: (typeof POLL_SUMMARY_OUTCOMES)[number];
+  requests: number;
+  pages: number;
+  postsNew: number;
+  versionsNew: number;
+  problems: number;
+  deleted: number;
+  cursor: string | null;
+  error: { code: string; message: string } | null;
+  /** When polling this account may resume (rate limit, usage cap). */
+  resumeAt: string | null;
+}
+
+export async function pollAccount(deps: PollDeps, accountId: number, options: PollOptions = {}): Promise<PollSummary> {
+  const accounts = createAccountsRepository(deps.db);
+  const account = await accounts.findById(accountId);
+  if (!account) throw new Error(`account ${accountId} does not exist`);
+  const summary = newSummary(account);
+  const gate = deps.gate.check(account.id);
+  if (!gate.open || account.status === 'paused') {
+    const error = gate.open ? { code: 'paused', message: 'the account is paused' } : gate;
+    return { ...summary, outcome: 'skipped', error: { code: errorCodeOf(error), message: error.message } };
+  }
+  const log = deps.logger.child({ component: 'poller', account: summary.account });
+  const runs = createPollRunsRepository(deps.db);
+  const runId = await runs.start(account.id, options.trigger ?? 'schedule', deps.clock.now());
+  const progress = emptyProgress();
+  const result = await runPoll(deps, account, options, progress).then(
+    (deleted) => ({ ...summary, outcome: 'complete' as const, deleted }),
+    (err: unknown) => failure(deps, account, summary, progress, err),
+  );
+  Object.assign(result, pick(progress), { runId, cursor: progress.cursor });
+  const outcome = result.outcome === 'skipped' ? 'failed' : result.outcome;
+  const error = { errorCode: result.error?.code, errorMessage: result.error?.message };
+  await runs.finish(runId, { ...pick(progress), outcome, ...error }, deps.clock.now());
+  await recordBookkeeping(deps, account, result, progress);
+  const level = result.outcome === 'complete' ? 'info' : 'warn';
+  log[level]({ pollId: runId, ...pick(progress), outcome, error: result.error ?? undefined }, 'poll finished');
+  return result;
+}
+
+function errorCodeOf(error: { code: string } | { reason: string }): string {
+  return 'code' in error ? error.code : error.reason;
+}
+
+function newSummary(account: Account): PollSummary {
+  return {
+    account: formatAccountRef(account.platform, account.handle),
+    accountId: account.id,
+    runId: null,
+    outcome: 'complete',
+    ...pick(emptyProgress()),
+    deleted: 0,
+    cursor: null,
+    error: null,
+    resumeAt: null,
+  };
+}
+
+function pick(p: TimelineProgress) {
+  const { requests, pages, postsNew, versionsNew, problems } = p;
+  return { requests, pages, postsNew, versionsNew, problems };
+}
+
+/** The poll proper; returns how many posts the re-check found deleted. */
+async function runPoll(deps: PollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
+  const timelineDeps = {
+    db: deps.db,
+    source: deps.source,
+    clock: deps.clock,
+    retry: deps.retry ?? DEFAULT_RETRY,
+    random: deps.random ?? Math.random,
+    signal: options.signal,
+  };
+  const resolved = await ensureUser(deps, account, options, progress, timelineDeps);
+  await pollTimeline(timelineDeps, resolved, progress);
+  deps.gate.recordSuccess(account.id);
+  return recheckIfDue(deps, resolved, options, progress);
+}
+
+async function ensureUser(
+  deps: PollDeps,
+  account: Account,
+  options: PollOptions,
+  progress: TimelineProgress,
+  retry: Parameters<typeof fetchPage>[0],
+): Promise<Account> {
+  const accounts = createAccountsRepository(deps.db);
+  const now = deps.clock.now();
+  const lastCheck = await getCursor(deps.db, account.id, USER_CHECK_SOURCE);
+  const due = !lastCheck || now.getTime() - Date.parse(lastCheck) >= USER_REFRESH_MS;
+  if (account.platformUserId && !due && !options.refreshUser) return account;
+  const lookup = await lookupUser(deps.source, account, progress, retry, options.signal);
+  if (lookup.kind !== 'found') throw new AccountUnavailable(lookup.kind, lookup.detail);
+  if (!account.platformUserId) await accounts.setResolved(account.id, lookup.user);
+  await accounts.recordHandle(account.id, lookup.user.handle, now);
+  await setCursor(deps.db, account.id, USER_CHECK_SOURCE, now.toISOString());
+  return (await accounts.findById(account.id))!;
+}
+
+async function lookupUser(
+  source: PostSource,
+  account: Account,
+  progress: TimelineProgress,
+  retry: Parameters<typeof fetchPage>[0],
+  signal?: AbortSignal,
+): Promise<UserLookup> {
+  let lookup: UserLookup | undefined;
+  await fetchPage(retry, progress, async () => {
+    lookup = account.platformUserId
+      ? await source.lookupUserById(account.platformUserId, signal)
+      : await source.resolveUser(account.handle, signal);
+    return { capture: lookup.capture, body: null };
+  });
+  return lookup!;
+}
+
+/** Looks recent posts up again, at most once an interval, to notice deletions. */
+async function recheckIfDue(deps: PollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
+  const now = deps.clock.now();
+  const last = await getCursor(deps.db, account.id, RECHECK_SOURCE);
+  if (!options.recheck) {
+    // The first poll starts the interval: what it just read needs no re-check.
+    if (!last) await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
+    if (!last || now.getTime() - Date.parse(last) < RECHECK_INTERVAL_MS) return 0;
+  }
+  const since = new Date(now.getTime() - RECHECK_WINDOW_MS);
+  const ids = await deps.db.post.findMany({
+    where: { accountId: account.id, createdAt: { gte: since }, status: 'available' },
+    select: { platformId: true, editIds: true },
+  });
+  const result = await archivePostsById(
+    deps,
+    ids.map((r) => r.editIds.at(-1) ?? r.platformId),
+    { signal: options.signal },
+  );
+  progress.requests += result.requests;
+  progress.versionsNew += result.versionsNew;
+  await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
+  return result.statusChanged.length;
+}
+
+async function failure(
+  deps: PollDeps,
+  account: Account,
+  summary: PollSummary,
+  progress: TimelineProgress,
+  err: unknown,
+): Promise<PollSummary> {
+  const error = { code: errorCode(err), message: err instanceof Error ? err.message : String(err) };
+  let resumeAt: Date | null = null;
+  if (err instanceof SourceRateLimited) {
+    resumeAt = err.resetAt;
+    deps.gate.recordRateLimit(account.id, err.resetAt, err.message);
+  } else if (err instanceof SourceUsageCapped) {
+    deps.gate.recordUsageCap(err.message);
+    resumeAt = deps.gate.usageCap()?.until ?? null;
+  } else if (err instanceof AccountUnavailable) {
+    await createAccountsRepository(deps.db).setStatus(account.id, err.code, err.message);
+  } else if (error.code === 'internal') {
+    deps.logger.error({ component: 'poller', account: summary.account, err }, 'poll failed unexpectedly');
+  }
+  // Pages stored before a rate limit or an unreadable page are kept: a partial poll.
+  const partial = progress.pages > 0 && (err instanceof SourceRateLimited || error.code === 'bad_payload');
+  return { ...summary, outcome: partial ? 'partial' : 'failed', error, resumeAt: resumeAt?.toISOString() ?? null };
+}
+
+async function recordBookkeeping(deps: PollDeps, account: Account, result: PollSummary, progress: TimelineProgress) {
+  const accounts = createAccountsRepository(deps.db);
+  const now = deps.clock.now();
+  const ok = result.outcome === 'complete';
+  await accounts.recordPoll(account.id, {
+    polledAt: now,
+    succeededAt: ok ? now : undefined,
+    lastPostAt: progress.newestPostAt,
+    error: ok ? null : result.error && { ...result.error, at: now },
+  });
+  if (ok && account.status !== 'active') await accounts.setStatus(account.id, 'active', null);
+  if (progress.seenHandle) await accounts.recordHandle(account.id, progress.seenHandle, now);
+}

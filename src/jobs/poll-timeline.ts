@@ -1,0 +1,211 @@
+// Reads one account's timeline from its cursor to the newest post, page by
+// page, storing each page as it arrives. Pages are idempotent, so a poll cut
+// short (rate limit, crash, kill -9) only costs a re-read; the cursor moves in
+// the transaction of the LAST page and only when every page is stored.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Account } from '../adapters/db/accounts-repository.js';
+import { getCursor, setCursor, storeBatch } from '../adapters/db/posts-repository.js';
+import type { Clock } from '../core/clock.js';
+import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
+import { BadPayload, OnrecordError, SourceUnavailable } from '../core/errors.js';
+import { compareIds } from '../core/ids.js';
+import { sleep } from '../core/lifecycle.js';
+import { normalizeXBody, type NormalizedBody } from '../core/x-normalize.js';
+import type { PostSource, RawCapture, SourcePage } from '../ports/post-source.js';
+
+export const TIMELINE_SOURCE = 'x:timeline';
+/** 3,200 posts reachable at 100 a page, with room for short pages. */
+export const MAX_PAGES = 40;
+
+export interface RetryPolicy extends BackoffPolicy {
+  /** Attempts per request, the first included. */
+  attempts: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 1000, maxMs: 30_000 };
+
+export interface TimelineDeps {
+  db: PrismaClient;
+  source: PostSource;
+  clock: Clock;
+  retry: RetryPolicy;
+  random: () => number;
+  signal?: AbortSignal;
+}
+
+export interface TimelineProgress {
+  requests: number;
+  pages: number;
+  postsNew: number;
+  versionsNew: number;
+  problems: number;
+  newestPostAt?: Date;
+  /** A handle seen for the account's user in the pages (renames). */
+  seenHandle?: string;
+  cursor: string | null;
+}
+
+/** The account's user is gone (partial error under HTTP 200). */
+export class AccountUnavailable extends OnrecordError {
+  readonly isRetryable = false;
+  constructor(
+    readonly code: 'suspended' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class PollAborted extends OnrecordError {
+  readonly code = 'aborted';
+  readonly isRetryable = true;
+}
+
+export function emptyProgress(): TimelineProgress {
+  return { requests: 0, pages: 0, postsNew: 0, versionsNew: 0, problems: 0, cursor: null };
+}
+
+export async function pollTimeline(deps: TimelineDeps, account: Account, progress: TimelineProgress): Promise<void> {
+  const userId = account.platformUserId!;
+  const cursor = await getCursor(deps.db, account.id, TIMELINE_SOURCE);
+  const isBackfill = account.backfilledAt === null;
+  const sinceId = isBackfill ? undefined : (cursor ?? undefined);
+  progress.cursor = cursor;
+  let newest = cursor;
+  let token: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const page = await keepBadPayload(deps, account, progress, () =>
+      fetchPage(deps, progress, () =>
+        deps.source.fetchTimelinePage(userId, { sinceId, paginationToken: token }, deps.signal),
+      ),
+    );
+    const body = normalizeXBody(page.body);
+    throwIfUserGone(body);
+    newest = newestOf(newest, page.body, body);
+    const isLast = !page.nextToken;
+    await storePage(deps, account, page.capture, body, { isBackfill, isLast, cursor, newest }, progress);
+    if (isLast) return;
+    token = page.nextToken;
+  }
+  throw new BadPayload(`the timeline did not end after ${MAX_PAGES} pages`);
+}
+
+/** A payload that could not be read at all is kept raw with a problem, then the poll stops there. */
+async function keepBadPayload<T>(
+  deps: TimelineDeps,
+  account: Account,
+  progress: TimelineProgress,
+  request: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    const capture = err instanceof BadPayload ? (err as { capture?: RawCapture }).capture : undefined;
+    if (capture) {
+      const now = deps.clock.now();
+      await deps.db.$transaction((tx) =>
+        storeBatch(tx, {
+          accountId: account.id,
+          capture: { ...capture, capturedAt: now },
+          posts: [],
+          problems: [{ code: 'bad_payload', message: (err as Error).message }],
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now,
+        }),
+      );
+      progress.problems += 1;
+    }
+    throw err;
+  }
+}
+
+interface PageContext {
+  isBackfill: boolean;
+  isLast: boolean;
+  cursor: string | null;
+  newest: string | null;
+}
+
+async function storePage(
+  deps: TimelineDeps,
+  account: Account,
+  capture: RawCapture,
+  body: NormalizedBody,
+  page: PageContext,
+  progress: TimelineProgress,
+) {
+  const now = deps.clock.now();
+  const hasContent = body.posts.length > 0 || body.problems.length > 0 || body.errors.length > 0;
+  const moves = page.isLast && page.newest !== null && page.newest !== page.cursor;
+  const backfills = page.isLast && page.isBackfill;
+  progress.pages += 1;
+  // An unchanged account answers an empty page: nothing to write, no capture kept.
+  if (!hasContent && !moves && !backfills) return;
+  await deps.db.$transaction(async (tx) => {
+    if (hasContent) {
+      const stored = await storeBatch(tx, {
+        accountId: account.id,
+        capture: { ...capture, capturedAt: now },
+        posts: body.posts,
+        problems: body.problems,
+        firstSeenBy: page.isBackfill ? 'backfill' : 'poll',
+        raiseNew: !page.isBackfill,
+        now,
+      });
+      progress.postsNew += stored.postsNew;
+      progress.versionsNew += stored.versionsNew;
+      progress.problems += stored.problems;
+    }
+    if (moves) await setCursor(tx, account.id, TIMELINE_SOURCE, page.newest!);
+    if (backfills)
+      await tx.account.updateMany({ where: { id: account.id, backfilledAt: null }, data: { backfilledAt: now } });
+  });
+  if (moves) progress.cursor = page.newest;
+  noteAccountDetails(account, body, progress);
+}
+
+function noteAccountDetails(account: Account, body: NormalizedBody, progress: TimelineProgress) {
+  for (const post of body.posts) {
+    if (!progress.newestPostAt || post.versionCreatedAt > progress.newestPostAt) {
+      progress.newestPostAt = post.versionCreatedAt;
+    }
+    if (post.authorId === account.platformUserId && post.authorHandle) progress.seenHandle ??= post.authorHandle;
+  }
+}
+
+function throwIfUserGone(body: NormalizedBody) {
+  if (body.posts.length > 0) return;
+  const gone = body.errors.find((e) => e.resourceType === 'user' && (e.kind === 'suspended' || e.kind === 'not_found'));
+  if (gone) throw new AccountUnavailable(gone.kind === 'suspended' ? 'suspended' : 'not_found', gone.detail);
+}
+
+/** The newest ID the poll has seen: meta.newest_id and every version ID. */
+function newestOf(current: string | null, raw: unknown, body: NormalizedBody): string | null {
+  const meta = (raw as { meta?: { newest_id?: unknown } } | null)?.meta;
+  const ids = body.posts.map((p) => p.versionId);
+  if (typeof meta?.newest_id === 'string' && /^\d{1,19}$/.test(meta.newest_id)) ids.push(meta.newest_id);
+  return ids.reduce<string | null>((a, b) => (a === null || compareIds(b, a) > 0 ? b : a), current);
+}
+
+/**
+ * One request with retries: 5xx, timeouts and network errors back off
+ * exponentially with jitter (abortable), up to the policy's attempts.
+ */
+export async function fetchPage(
+  deps: Pick<TimelineDeps, 'retry' | 'random' | 'signal'>,
+  progress: { requests: number },
+  request: () => Promise<SourcePage>,
+): Promise<SourcePage> {
+  for (let attempt = 0; ; attempt++) {
+    if (deps.signal?.aborted) throw new PollAborted('the poll was stopped');
+    progress.requests += 1;
+    try {
+      return await request();
+    } catch (err) {
+      if (deps.signal?.aborted) throw new PollAborted('the poll was stopped', { cause: err });
+      if (!(err instanceof SourceUnavailable) || attempt + 1 >= deps.retry.attempts) throw err;
+      await sleep(backoffDelay(attempt, deps.retry, deps.random), deps.signal);
+    }
+  }
+}
