@@ -56,10 +56,25 @@ export class SourceUnavailable extends OnrecordError {
   readonly isRetryable = true;
 }
 
+/** A raw response kept with a BadPayload (the same shape as RawCapture in ports/post-source.ts). */
+export interface CapturedResponse {
+  source: string;
+  requestUrl: string;
+  httpStatus: number;
+  contentType: string | null;
+  body: string;
+}
+
 /** A payload that does not have the documented shape. Keep the raw bytes, report, go on. */
 export class BadPayload extends OnrecordError {
   readonly code = 'bad_payload';
   readonly isRetryable = false;
+  /** The response as received, so that the caller can store it. */
+  readonly capture?: CapturedResponse;
+  constructor(message: string, options?: { cause?: unknown; capture?: CapturedResponse }) {
+    super(message, options);
+    if (options?.capture) this.capture = options.capture;
+  }
 }
 
 /** A fetch refused by policy (scheme, address, size, type). */

@@ -1,0 +1,54 @@
+// What the adapter asks X for: every field and expansion the model keeps
+// (full text of long posts, references, entities, media, edit chains).
+export const TWEET_FIELDS = [
+  'created_at',
+  'author_id',
+  'conversation_id',
+  'in_reply_to_user_id',
+  'referenced_tweets',
+  'entities',
+  'attachments',
+  'lang',
+  'edit_history_tweet_ids',
+  'edit_controls',
+  'note_tweet',
+  'possibly_sensitive',
+  'reply_settings',
+  'public_metrics',
+] as const;
+
+export const EXPANSIONS = [
+  'attachments.media_keys',
+  'author_id',
+  'referenced_tweets.id',
+  'referenced_tweets.id.author_id',
+] as const;
+
+export const MEDIA_FIELDS = [
+  'media_key',
+  'type',
+  'url',
+  'preview_image_url',
+  'variants',
+  'alt_text',
+  'width',
+  'height',
+  'duration_ms',
+] as const;
+
+export const USER_FIELDS = ['created_at', 'description', 'protected', 'verified', 'verified_type'] as const;
+
+/** The query parameters of every request that returns posts. */
+export const POST_QUERY: Record<string, string> = {
+  'tweet.fields': TWEET_FIELDS.join(','),
+  expansions: EXPANSIONS.join(','),
+  'media.fields': MEDIA_FIELDS.join(','),
+  'user.fields': USER_FIELDS.join(','),
+};
+
+export const USER_QUERY: Record<string, string> = { 'user.fields': USER_FIELDS.join(',') };
+
+/** Largest page of the user timeline. */
+export const TIMELINE_PAGE_SIZE = 100;
+/** Most IDs in one GET /2/tweets. */
+export const LOOKUP_MAX_IDS = 100;

@@ -1,0 +1,350 @@
+// A faithful local fake of the X API v2 over HTTPS (a runtime test CA) or
+// HTTP: bearer auth, rate-limit headers, the endpoints the poller uses, and
+// faults on demand. See README.md for the API.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { getPosts, getTimeline, getUser, PROBLEMS, type ApiResult } from './fake-x-api.js';
+import { handleAdmin } from './fake-x-admin.js';
+import { FaultQueue, type Fault } from './fake-x-faults.js';
+import { RateLimiter, type EndpointKey, type RateLimitConfig, type RateLimitHeaders } from './fake-x-rate-limits.js';
+import { FakeXState, type FakePost, type FakeXData, type UserStatus } from './fake-x-state.js';
+import { makePost, seedAccount, type PostSpec, type SeedAccountSpec } from './fixtures.js';
+import { testTls } from './tls.js';
+
+export interface StartFakeXOptions {
+  /** HTTPS with a test CA (default) or plain HTTP. */
+  tls?: boolean;
+  bearerToken?: string;
+  host?: string;
+  port?: number;
+  data?: FakeXData;
+  rateLimits?: Partial<Record<EndpointKey, Partial<RateLimitConfig>>>;
+  /** The fake's clock for rate-limit windows (default Date.now). */
+  now?: () => number;
+}
+
+export interface FakeXRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  endpoint?: EndpointKey;
+  /** The status sent, or 0 when no response was sent (hang, close). */
+  status: number;
+  authorized: boolean;
+  fault?: string;
+  at: string;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json';
+
+interface Route {
+  endpoint: EndpointKey;
+  run(state: FakeXState, query: URLSearchParams): ApiResult;
+}
+
+function route(pathname: string): Route | undefined {
+  let m = /^\/2\/users\/by\/username\/([^/]+)$/.exec(pathname);
+  if (m) return { endpoint: 'users/by/username/:username', run: (s, q) => getUser(s, 'username', m![1]!, q) };
+  m = /^\/2\/users\/([^/]+)\/tweets$/.exec(pathname);
+  if (m) return { endpoint: 'users/:id/tweets', run: (s, q) => getTimeline(s, m![1]!, q) };
+  m = /^\/2\/users\/([^/]+)$/.exec(pathname);
+  if (m) return { endpoint: 'users/:id', run: (s, q) => getUser(s, 'id', m![1]!, q) };
+  if (pathname === '/2/tweets') {
+    return {
+      endpoint: 'tweets',
+      run: (s, q) => getPosts(s, (q.get('ids') ?? '').split(',').filter(Boolean), 'ids', q),
+    };
+  }
+  m = /^\/2\/tweets\/([^/]+)$/.exec(pathname);
+  if (m) return { endpoint: 'tweets/:id', run: (s, q) => getPosts(s, [m![1]!], 'id', q) };
+  return undefined;
+}
+
+const problem = (status: number, title: string, extra: Record<string, unknown> = {}) => ({
+  title,
+  type: 'about:blank',
+  status,
+  detail: title,
+  ...extra,
+});
+
+const FAULT_RESPONSES: Partial<Record<Fault['kind'], () => ApiResult>> = {
+  'rate-limited': () => ({ status: 429, body: problem(429, 'Too Many Requests') }),
+  'usage-capped': () => ({ status: 429, body: usageCapped() }),
+  unauthorized: () => ({ status: 401, body: problem(401, 'Unauthorized') }),
+  forbidden: () => ({
+    status: 403,
+    body: {
+      client_id: '123',
+      detail:
+        'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+      title: 'Client Forbidden',
+      reason: 'client-not-enrolled',
+      type: `${PROBLEMS}client-forbidden`,
+    },
+  }),
+};
+
+function usageCapped() {
+  return {
+    account_id: '1',
+    product_name: 'pay-per-use',
+    title: 'UsageCapExceeded',
+    period: 'Monthly',
+    scope: 'Product',
+    detail: 'Usage cap exceeded: Monthly product cap',
+    type: `${PROBLEMS}usage-capped`,
+  };
+}
+
+export class FakeX {
+  readonly state = new FakeXState();
+  readonly faults = new FaultQueue();
+  readonly rateLimits: RateLimiter;
+  readonly requests: FakeXRequest[] = [];
+  isUsageCapped = false;
+  url = '';
+  private readonly openResponses = new Set<http.ServerResponse>();
+
+  constructor(
+    readonly bearerToken: string,
+    now: () => number,
+    rateLimits: StartFakeXOptions['rateLimits'],
+  ) {
+    this.rateLimits = new RateLimiter(now, rateLimits);
+  }
+
+  injectFault(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  seedAccount(spec: SeedAccountSpec) {
+    return seedAccount(this.state, spec);
+  }
+
+  /** Publishes a post (and its media) now or at `spec.at`. */
+  addPost(spec: PostSpec): FakePost {
+    for (const media of spec.media ?? []) this.state.addMedia(media);
+    return this.state.addPost(makePost(spec));
+  }
+
+  editPost(id: string, changes: Partial<FakePost> & { at?: Date | string }): FakePost {
+    return this.state.editPost(id, changes);
+  }
+
+  deletePost(id: string): void {
+    this.state.deletePost(id);
+  }
+
+  renameUser(id: string, username: string): void {
+    this.state.renameUser(id, username);
+  }
+
+  setUserStatus(id: string, status: UserStatus): void {
+    this.state.setUserStatus(id, status);
+  }
+
+  setUsageCapped(capped: boolean): void {
+    this.isUsageCapped = capped;
+  }
+
+  /** Requests to the API (not to /__admin), optionally only one endpoint's. */
+  requestsTo(endpoint?: EndpointKey): FakeXRequest[] {
+    return endpoint ? this.requests.filter((r) => r.endpoint === endpoint) : this.requests;
+  }
+
+  readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://fake-x');
+    if (url.pathname.startsWith('/__admin/')) {
+      void handleAdmin(this, req, res, url);
+      return;
+    }
+    this.openResponses.add(res);
+    res.on('close', () => this.openResponses.delete(res));
+    const entry: FakeXRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      authorized: req.headers.authorization === `Bearer ${this.bearerToken}`,
+      at: new Date().toISOString(),
+    };
+    this.requests.push(entry);
+    req.resume();
+    this.respond(entry, url, res);
+  };
+
+  private respond(entry: FakeXRequest, url: URL, res: http.ServerResponse): void {
+    const found = route(url.pathname);
+    if (!found || entry.method !== 'GET') {
+      return this.send(entry, res, { status: 404, body: problem(404, 'Not Found') }, undefined);
+    }
+    entry.endpoint = found.endpoint;
+    if (!entry.authorized) return this.send(entry, res, { status: 401, body: problem(401, 'Unauthorized') }, undefined);
+    if (this.isUsageCapped) {
+      return this.send(entry, res, { status: 429, body: usageCapped() }, this.rateLimits.headers(found.endpoint));
+    }
+    const fault = this.faults.take(found.endpoint);
+    if (fault) entry.fault = fault.kind;
+    if (fault?.kind === 'rate-limited') {
+      const limits = { ...this.rateLimits.headers(found.endpoint), remaining: 0 };
+      return this.send(entry, res, FAULT_RESPONSES['rate-limited']!(), limits);
+    }
+    const limits = this.rateLimits.take(found.endpoint);
+    if (!limits.allowed) return this.send(entry, res, FAULT_RESPONSES['rate-limited']!(), limits);
+    const run = () => this.answer(entry, res, fault, found.run(this.state, url.searchParams), limits);
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'close') {
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      const timer = setTimeout(run, fault.ms);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    run();
+  }
+
+  private answer(
+    entry: FakeXRequest,
+    res: http.ServerResponse,
+    fault: Fault | undefined,
+    result: ApiResult,
+    limits: RateLimitHeaders,
+  ): void {
+    if (fault?.kind === 'status') {
+      const body = (fault.body as Record<string, unknown>) ?? problem(fault.status, 'Service Unavailable');
+      return this.send(entry, res, { status: fault.status, body }, limits, fault.contentType);
+    }
+    const canned = fault && FAULT_RESPONSES[fault.kind];
+    if (canned) {
+      return this.send(entry, res, canned(), { ...limits, remaining: Math.max(limits.remaining, 1) });
+    }
+    if (fault?.kind === 'non-json') {
+      return this.sendRaw(entry, res, 200, 'text/html; charset=utf-8', '<html><body>Bad gateway</body></html>', limits);
+    }
+    const body = fault ? mutateBody(fault, result.body) : result.body;
+    const text = JSON.stringify(body);
+    if (fault?.kind === 'truncated') {
+      return this.sendRaw(entry, res, result.status, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), limits);
+    }
+    if (fault?.kind === 'reset') {
+      entry.status = result.status;
+      res.writeHead(result.status, { 'content-type': JSON_TYPE, ...rateLimitHeaders(limits) });
+      res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    this.send(entry, res, { status: result.status, body }, limits);
+  }
+
+  private send(
+    entry: FakeXRequest,
+    res: http.ServerResponse,
+    result: ApiResult,
+    limits: RateLimitHeaders | undefined,
+    contentType?: string,
+  ): void {
+    const type = contentType ?? (result.body.type === 'about:blank' ? PROBLEM_TYPE : JSON_TYPE);
+    this.sendRaw(entry, res, result.status, type, JSON.stringify(result.body), limits);
+  }
+
+  private sendRaw(
+    entry: FakeXRequest,
+    res: http.ServerResponse,
+    status: number,
+    contentType: string,
+    text: string,
+    limits: RateLimitHeaders | undefined,
+  ): void {
+    entry.status = status;
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+      ...(limits ? rateLimitHeaders(limits) : {}),
+    });
+    res.end(text);
+  }
+
+  /** Ends hanging requests so that close() does not wait for them. */
+  dropOpenResponses(): void {
+    for (const res of this.openResponses) res.socket?.destroy();
+  }
+}
+
+function rateLimitHeaders(limits: RateLimitHeaders): Record<string, string> {
+  return {
+    'x-rate-limit-limit': String(limits.limit),
+    'x-rate-limit-remaining': String(limits.remaining),
+    'x-rate-limit-reset': String(limits.reset),
+  };
+}
+
+function mutateBody(fault: Fault, body: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(body);
+  const data = Array.isArray(copy.data) ? copy.data : copy.data ? [copy.data] : [];
+  const first = data[0] as Record<string, unknown> | undefined;
+  if (fault.kind === 'missing-id' && first) delete first.id;
+  if (fault.kind === 'wrong-type' && first) Object.assign(first, { id: Number(first.id), text: 42 });
+  if (fault.kind === 'partial-error') {
+    const error = fault.error ?? {
+      value: '1',
+      detail: 'Could not find tweet with ids: [1].',
+      title: 'Not Found Error',
+      resource_type: 'tweet',
+      parameter: 'ids',
+      resource_id: '1',
+      type: `${PROBLEMS}resource-not-found`,
+    };
+    copy.errors = [...((copy.errors as unknown[]) ?? []), error];
+  }
+  if (fault.kind === 'mutate') return (fault.mutate(copy) as Record<string, unknown>) ?? copy;
+  return copy;
+}
+
+export interface RunningFakeX extends FakeX {
+  readonly url: string;
+  /** The test CA (PEM); empty in HTTP mode. */
+  readonly caPem: string;
+  /** A file holding caPem, for NODE_EXTRA_CA_CERTS in child processes; empty in HTTP mode. */
+  readonly caFile: string;
+  close(): Promise<void>;
+}
+
+export async function startFakeX(options: StartFakeXOptions = {}): Promise<RunningFakeX> {
+  const fake = new FakeX(options.bearerToken ?? 'fake-x-bearer-token', options.now ?? Date.now, options.rateLimits);
+  if (options.data) fake.state.load(options.data);
+  const useTls = options.tls ?? true;
+  const tls = useTls ? await testTls() : undefined;
+  const server = tls
+    ? https.createServer({ cert: tls.certPem, key: tls.keyPem }, fake.handle)
+    : http.createServer(fake.handle);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const dir = tls ? mkdtempSync(path.join(tmpdir(), 'fake-x-')) : '';
+  const caFile = tls ? path.join(dir, 'ca.pem') : '';
+  if (tls) writeFileSync(caFile, tls.caPem);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      fake.dropOpenResponses();
+      server.close(() => resolve());
+      server.closeAllConnections();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }));
+  fake.url = `${useTls ? 'https' : 'http'}://${host}:${port}`;
+  return Object.assign(fake, { caPem: tls?.caPem ?? '', caFile, close });
+}
