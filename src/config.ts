@@ -67,8 +67,16 @@ const schema = z.object({
   SMTP_URL: z.string().optional(),
   /** Sender address of email alerts. */
   ALERT_FROM: z.string().default('onrecord <alerts@onrecord.invalid>'),
+  /** The longest one alert send (HTTP request or SMTP step) may take before it counts as failed and is retried. */
+  ALERT_TIMEOUT: duration('10s'),
   /** Let article fetching reach loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_FETCH: flag,
+  /** Time limit of one article fetch (connect, headers and body). */
+  ONRECORD_FETCH_TIMEOUT: duration('15s'),
+  /** Largest article page fetched, in bytes. */
+  ONRECORD_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** Redirects followed by one article fetch (each target is checked again). */
+  ONRECORD_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   /** Link-preview proxy hosts whose status URLs count as X links (comma-separated). */
   ONRECORD_PREVIEW_HOSTS: list.transform((v) =>
     v.length ? v : ['fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com'],

@@ -7,6 +7,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerStart } from './commands/start.js';
 import { registerSearch } from './commands/search.js';
 import { registerExport } from './commands/export.js';
+import { registerArticles } from './commands/articles.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const rt = createRuntime(processIo, env);
@@ -19,6 +20,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   registerStart(program, rt);
   registerSearch(program, rt);
   registerExport(program, rt);
+  registerArticles(program, rt);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

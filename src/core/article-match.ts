@@ -60,8 +60,9 @@ function hasHandle(post: PostCandidate, handle: string | undefined): boolean {
 function byId(c: CandidateReference, post: PostCandidate): MatchScore | undefined {
   if (post.platformId !== c.citedId && !post.editIds.includes(c.citedId!)) return undefined;
   const base = c.kind === 'embed' ? 1 : 0.95;
-  // The ID is authoritative, but a handle that never was the account's is suspicious.
-  const mismatch = c.handle !== undefined && !hasHandle(post, c.handle);
+  // The ID is authoritative, but a handle that never was the account's is suspicious
+  // (a post of an account we do not watch has no known handles to compare).
+  const mismatch = c.handle !== undefined && post.handles.length > 0 && !hasHandle(post, c.handle);
   return mismatch
     ? { confidence: round(base * 0.7), method: 'id', handleMismatch: true }
     : { confidence: base, method: 'id' };

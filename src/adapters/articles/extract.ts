@@ -1,0 +1,159 @@
+// Turns a news page (HTML or plain text) into what linking needs: the body
+// text with its block breaks, title, canonical URL, publication time, and the
+// embedded posts and links. Embeds are read from the original DOM, before
+// Readability cleans the page (it drops or flattens them). Never throws on
+// broken markup: jsdom's parser recovers like a browser.
+import { Readability } from '@mozilla/readability';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import type { ArticleContent, EmbedMarkup } from '../../core/article-detect.js';
+import { jsonLdArticle, metaPublishedAt, parseTime } from './page-metadata.js';
+
+export interface ExtractedArticle extends ArticleContent {
+  title?: string;
+  canonicalUrl?: string;
+  publishedAt?: Date;
+  byline?: string;
+  siteName?: string;
+}
+
+const BLOCK_TAGS = new Set(
+  'ADDRESS ARTICLE ASIDE BLOCKQUOTE DD DIV DL DT FIELDSET FIGCAPTION FIGURE FOOTER FORM H1 H2 H3 H4 H5 H6 HEADER HR LI MAIN NAV OL P PRE SECTION TABLE TBODY TD TH THEAD TR UL'.split(
+    ' ',
+  ),
+);
+const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'HEAD']);
+const EMBED_SELECTOR = 'blockquote.twitter-tweet, blockquote.twitter-video, blockquote[class*="twitter-tweet"]';
+
+/** True when the input is markup rather than plain text. */
+export function looksLikeHtml(body: string): boolean {
+  return /<(?:!doctype\s+html|html|head|body|article|p|div|blockquote|main)[\s>]/i.test(body.slice(0, 4096));
+}
+
+/** Text of a subtree with a blank line between blocks and a newline for <br>. */
+export function blockText(root: Node): string {
+  const parts: string[] = [];
+  const walk = (node: Node, pre: boolean) => {
+    if (node.nodeType === 3) {
+      const value = node.nodeValue ?? '';
+      parts.push(pre ? value : value.replace(/\s+/g, ' '));
+      return;
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 11 && node.nodeType !== 9) return;
+    const tag = (node as Element).tagName?.toUpperCase() ?? '';
+    if (SKIPPED_TAGS.has(tag)) return;
+    if (tag === 'BR') return void parts.push('\n');
+    const isBlock = BLOCK_TAGS.has(tag);
+    if (isBlock) parts.push('\n\n');
+    node.childNodes.forEach((child) => walk(child, pre || tag === 'PRE'));
+    if (isBlock) parts.push('\n\n');
+  };
+  walk(root, false);
+  return tidy(parts.join(''));
+}
+
+function tidy(text: string): string {
+  return text
+    .replace(/\u00a0/g, ' ')
+    .replace(/[ \t]*\n[ \t]*/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+function findEmbeds(doc: Document): EmbedMarkup[] {
+  return [...doc.querySelectorAll(EMBED_SELECTOR)].map((bq) => {
+    const paragraph = bq.querySelector('p');
+    const text = paragraph ? blockText(paragraph) : '';
+    const clone = bq.cloneNode(true) as Element;
+    clone.querySelector('p')?.remove();
+    const statusLinks = [...bq.querySelectorAll('a[href]')].filter((a) =>
+      /\/status(?:es)?\/\d/.test(a.getAttribute('href')!),
+    );
+    const statusUrl = statusLinks.at(-1)?.getAttribute('href') ?? undefined;
+    const embed: EmbedMarkup = { text, attribution: blockText(clone).replace(/\s+/g, ' ') };
+    return statusUrl ? { ...embed, statusUrl: absolute(statusUrl, doc) } : embed;
+  });
+}
+
+function absolute(href: string, doc: Document): string {
+  try {
+    return new URL(href, doc.baseURI).toString();
+  } catch {
+    return href;
+  }
+}
+
+function findLinks(doc: Document): { href: string; text: string }[] {
+  return [...doc.querySelectorAll('a[href]')]
+    .filter((a) => !a.closest(EMBED_SELECTOR))
+    .map((a) => ({ href: absolute(a.getAttribute('href')!, doc), text: (a.textContent ?? '').trim() }));
+}
+
+function metaContent(doc: Document, selector: string): string | undefined {
+  const value =
+    doc.querySelector(selector)?.getAttribute('content') ?? doc.querySelector(selector)?.getAttribute('href');
+  return value?.trim() || undefined;
+}
+
+function readBody(doc: Document): {
+  text: string;
+  title?: string;
+  byline?: string;
+  siteName?: string;
+  publishedTime?: string;
+} {
+  const clone = doc.cloneNode(true) as Document;
+  let parsed: ReturnType<Readability<string>['parse']> = null;
+  try {
+    parsed = new Readability(clone, { keepClasses: false }).parse();
+  } catch {
+    parsed = null;
+  }
+  const text = parsed?.content ? blockText(JSDOM.fragment(parsed.content)) : '';
+  return {
+    text: text || blockText(doc.body ?? doc),
+    title: parsed?.title ?? undefined,
+    byline: parsed?.byline ?? undefined,
+    siteName: parsed?.siteName ?? undefined,
+    publishedTime: parsed?.publishedTime ?? undefined,
+  };
+}
+
+/** Extracts an HTML page; `url` is where it came from (resolves relative links). */
+export function extractHtml(html: string, url?: string): ExtractedArticle {
+  const dom = new JSDOM(html, { url: url ?? 'https://article.invalid/', virtualConsole: new VirtualConsole() });
+  const doc = dom.window.document;
+  try {
+    const embeds = findEmbeds(doc);
+    const links = findLinks(doc);
+    const ld = jsonLdArticle(doc);
+    const canonicalUrl =
+      metaContent(doc, 'link[rel~="canonical"]') ?? metaContent(doc, 'meta[property="og:url"]') ?? ld.url;
+    const body = readBody(doc);
+    const title =
+      metaContent(doc, 'meta[property="og:title"]') ?? ld.headline ?? body.title ?? (doc.title.trim() || undefined);
+    const publishedAt = metaPublishedAt(doc) ?? ld.datePublished ?? parseTime(body.publishedTime);
+    return {
+      text: body.text,
+      embeds,
+      links,
+      ...(title ? { title } : {}),
+      ...(canonicalUrl ? { canonicalUrl: absolute(canonicalUrl, doc) } : {}),
+      ...(publishedAt ? { publishedAt } : {}),
+      ...(body.byline ? { byline: body.byline } : {}),
+      ...(body.siteName ? { siteName: body.siteName } : {}),
+    };
+  } finally {
+    dom.window.close();
+  }
+}
+
+/** Plain text needs no extraction beyond line endings; links in it are found by detection. */
+export function extractText(text: string): ExtractedArticle {
+  return { text: tidy(text.replace(/\r\n?/g, '\n').replace(/\n[ \t]*\n/g, '\n\n')), embeds: [], links: [] };
+}
+
+export function extractArticle(body: string, options: { kind?: 'html' | 'text'; url?: string } = {}): ExtractedArticle {
+  const kind = options.kind ?? (looksLikeHtml(body) ? 'html' : 'text');
+  return kind === 'html' ? extractHtml(body, options.url) : extractText(body);
+}

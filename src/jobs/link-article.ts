@@ -1,0 +1,213 @@
+// Adds a news article to the archive and links it to the posts it cites:
+// load (fetch a URL safely, or take HTML or text), extract, detect candidate
+// references, look up cited posts not archived yet (when an X source is
+// configured), then in one transaction store the article, a snapshot when the
+// content changed, the references (resolved or kept open) and a `cited`
+// event per linked post. Free of CLI concerns: the HTTP API calls it too.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { detectReferences, type CandidateReference } from '../core/article-detect.js';
+import {
+  assignPosts,
+  candidateWindow,
+  differsFromArchive,
+  type Assignment,
+  type PostCandidate,
+} from '../core/article-match.js';
+import { toArticleView, type ArticleRow, type ArticleView, type ReferenceView } from '../core/article-view.js';
+import type { Clock } from '../core/clock.js';
+import { InvalidInput, NotFound } from '../core/errors.js';
+import type { StatusHosts } from '../core/status-url.js';
+import type { PostSource } from '../ports/post-source.js';
+import type { Prisma, Tx } from '../adapters/db/database.js';
+import * as repo from '../adapters/db/articles-repository.js';
+import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
+import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
+import { archiveMissingPosts } from './lookup-cited-posts.js';
+import { recordCitations } from './citation-events.js';
+
+export interface LinkArticleDeps {
+  prisma: Prisma;
+  hosts: StatusHosts;
+  logger: Logger;
+  clock: Clock;
+  /** Fetches a page under the safe-fetch policy. */
+  fetchPage(url: string, signal?: AbortSignal): Promise<FetchedPage>;
+  /** Present when an X token is configured: cited posts not archived yet are looked up by ID. */
+  postSource?: PostSource;
+}
+
+export interface AddArticleInput {
+  /** A URL to fetch, or the page itself (HTML or plain text). */
+  source: string;
+  /** The canonical URL, when the caller knows it better than the page. */
+  url?: string;
+  title?: string;
+  publishedAt?: Date | string;
+}
+
+export interface AddArticleResult {
+  article: ArticleView;
+  references: ReferenceView[];
+  created: boolean;
+  contentChanged: boolean;
+}
+
+const CANDIDATE_LIMIT = 20;
+
+interface Loaded {
+  body: string;
+  kind?: 'html' | 'text';
+  contentType: string | null;
+  fetchedFrom: string | null;
+}
+
+async function load(deps: LinkArticleDeps, source: string, signal?: AbortSignal): Promise<Loaded> {
+  const trimmed = source.trim();
+  if (!trimmed) throw new InvalidInput('the article is empty');
+  if (/^https?:\/\/\S+$/i.test(trimmed)) {
+    const page = await deps.fetchPage(trimmed, signal);
+    return { body: page.body, kind: page.kind, contentType: page.contentType, fetchedFrom: page.url };
+  }
+  return { body: source, contentType: null, fetchedFrom: null };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function parseDate(value: Date | string | undefined): Date | undefined {
+  if (value === undefined || value instanceof Date) return value;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidInput(`not a date: ${value}`);
+  return new Date(t);
+}
+
+function articleKey(url: string | undefined, text: string): string {
+  if (!url) return `sha256:${sha256(text)}`;
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export async function addArticle(
+  deps: LinkArticleDeps,
+  input: AddArticleInput,
+  signal?: AbortSignal,
+): Promise<AddArticleResult> {
+  const loaded = await load(deps, input.source, signal);
+  const extracted = extractArticle(loaded.body, {
+    kind: loaded.kind,
+    url: input.url ?? loaded.fetchedFrom ?? undefined,
+  });
+  if (!extracted.text.trim() && extracted.embeds.length === 0) throw new InvalidInput('no article text found');
+  const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
+  const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
+  const watched = await repo.listWatchedAccounts(deps.prisma);
+  const candidates = detectReferences(extracted, { hosts: deps.hosts, watched });
+  if (deps.postSource) await archiveMissingPosts(deps, deps.postSource, citedIds(candidates), signal);
+  const stored = await deps.prisma.$transaction(async (tx) => {
+    const { article, created, contentChanged } = await repo.upsertArticle(tx, {
+      key: articleKey(canonical, extracted.text),
+      url: loaded.fetchedFrom ?? input.url ?? null,
+      canonicalUrl: canonical ?? null,
+      title: input.title ?? extracted.title ?? firstLine(extracted),
+      byline: extracted.byline ?? null,
+      siteName: extracted.siteName ?? null,
+      publishedAt: publishedAt ?? null,
+      text: extracted.text,
+      contentSha256: sha256(extracted.text),
+      snapshot: {
+        sha256: sha256(loaded.body),
+        body: loaded.body,
+        contentType: loaded.contentType,
+        fetchedFrom: loaded.fetchedFrom,
+      },
+    });
+    const assignments = await matchCandidates(tx, candidates, publishedAt);
+    await saveAssignments(tx, article.id, assignments);
+    return { id: article.id, created, contentChanged };
+  });
+  const view = await showArticle(deps.prisma, stored.id);
+  deps.logger.info(
+    { article: stored.id, references: view.references.length, created: stored.created },
+    'article linked',
+  );
+  return { article: view, references: view.references, created: stored.created, contentChanged: stored.contentChanged };
+}
+
+function firstLine(extracted: ExtractedArticle): string | null {
+  const line = extracted.text
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim();
+  return line && line.length <= 200 ? line : null;
+}
+
+function citedIds(candidates: CandidateReference[]): string[] {
+  return [...new Set(candidates.flatMap((c) => (c.citedId ? [c.citedId] : [])))];
+}
+
+/** Gathers the posts each candidate may designate, then lets the core assign them. */
+export async function matchCandidates(
+  tx: Tx,
+  candidates: CandidateReference[],
+  publishedAt?: Date,
+): Promise<Assignment[]> {
+  const byId = await repo.findPostsByIds(tx, 'x', citedIds(candidates));
+  const byFingerprint = new Map<string, PostCandidate[]>();
+  const accountsByHandle = new Map<string, number[]>();
+  for (const c of candidates) {
+    if (c.citedId || !c.handle || !c.text) continue;
+    const key = c.handle.toLowerCase();
+    if (!accountsByHandle.has(key)) accountsByHandle.set(key, await repo.accountIdsByHandle(tx, c.platform, c.handle));
+    const window = candidateWindow(c, publishedAt);
+    const posts = await repo.findCandidatePosts(tx, {
+      accountIds: accountsByHandle.get(key)!,
+      from: window?.from ?? null,
+      to: window?.to ?? null,
+      text: c.text,
+      partial: c.kind === 'quote',
+      limit: CANDIDATE_LIMIT,
+    });
+    byFingerprint.set(c.fingerprint, posts);
+  }
+  return assignPosts(candidates, (c) => (c.citedId ? byId : (byFingerprint.get(c.fingerprint) ?? [])), publishedAt);
+}
+
+async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[]): Promise<void> {
+  const linked: { referenceId: number; postId: number }[] = [];
+  for (const { candidate: c, post, score } of assignments) {
+    // An unmatched prose quote may have been spoken, not posted: nothing to keep open.
+    if (!post && c.kind === 'quote') continue;
+    const saved = await repo.saveReference(tx, {
+      articleId,
+      postId: post?.postId ?? null,
+      fingerprint: c.fingerprint,
+      platform: c.platform,
+      citedPlatformId: c.citedId ?? null,
+      citedHandle: c.handle ?? null,
+      citedDate: c.date ?? null,
+      kind: c.kind,
+      confidence: score?.confidence ?? 0,
+      evidence: { ...c.evidence, ...(c.name ? { name: c.name } : {}), ...(score ? { match: score } : {}) },
+      witnessedText: c.text ?? null,
+      differsFromArchive: post && c.kind === 'embed' ? differsFromArchive(c.text, post.text) : false,
+    });
+    if (saved?.postId) linked.push({ referenceId: saved.id, postId: saved.postId });
+  }
+  await recordCitations(
+    tx,
+    linked.map((l) => l.referenceId),
+  );
+}
+
+export async function showArticle(tx: Tx, id: number): Promise<ArticleView> {
+  const row = await repo.getArticle(tx, id);
+  if (!row) throw new NotFound(`no article ${id}`);
+  return toArticleView(row as ArticleRow);
+}

@@ -1,0 +1,34 @@
+// Builds what addArticle needs from a context: the configured status hosts,
+// the safe fetcher, and the X source when a token is configured. Shared by
+// the CLI and the HTTP API. close() releases the X source's sockets.
+import type { Context } from '../context.js';
+import { safeFetch } from '../adapters/fetch/safe-fetch.js';
+import { createXSource } from '../adapters/x/x-source.js';
+import type { LinkArticleDeps } from './link-article.js';
+
+export function createLinkDeps(ctx: Context): LinkArticleDeps & { close(): void } {
+  const { config, logger } = ctx;
+  const source = config.X_BEARER_TOKEN
+    ? createXSource({
+        baseUrl: config.X_API_BASE_URL,
+        bearerToken: config.X_BEARER_TOKEN,
+        timeoutMs: config.X_API_TIMEOUT,
+        logger,
+      })
+    : undefined;
+  const fetchOptions = {
+    allowPrivate: config.ONRECORD_ALLOW_PRIVATE_FETCH,
+    maxBytes: config.ONRECORD_FETCH_MAX_BYTES,
+    timeoutMs: config.ONRECORD_FETCH_TIMEOUT,
+    maxRedirects: config.ONRECORD_FETCH_MAX_REDIRECTS,
+  };
+  return {
+    prisma: ctx.db.prisma,
+    hosts: { previewHosts: config.ONRECORD_PREVIEW_HOSTS, nitterHosts: config.ONRECORD_NITTER_HOSTS },
+    logger: logger.child({ component: 'articles' }),
+    clock: ctx.clock,
+    fetchPage: (url, signal) => safeFetch(url, fetchOptions, signal),
+    ...(source ? { postSource: source } : {}),
+    close: () => source?.close(),
+  };
+}
