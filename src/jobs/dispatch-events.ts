@@ -1,0 +1,98 @@
+// Turns undispatched events (the outbox) into deliveries: one per matching
+// rule, or a member of the rule's current digest. Each batch of events is
+// locked (SKIP LOCKED, so dispatchers on other instances take other events),
+// matched, written and marked dispatched in one transaction: a crash before
+// the commit leaves the events undispatched, and a repeated dispatch adds
+// nothing because a delivery is unique per (rule, event).
+import type { Prisma, Tx } from '../adapters/db/database.js';
+import {
+  createAlertsRepository,
+  createDispatchQueries,
+  type AlertRuleRecord,
+  type EventRecord,
+} from '../adapters/db/alerts-repository.js';
+import { ruleFires, type MatchableEvent } from '../core/alert-match.js';
+import type { Clock } from '../core/clock.js';
+import { digestMemberKey, digestPeriod, nextDigestPeriod } from '../core/delivery-schedule.js';
+
+export interface DispatchResult {
+  /** Events matched against the rules. */
+  events: number;
+  /** Deliveries of single events created. */
+  deliveries: number;
+  /** Events gathered into digests. */
+  digested: number;
+}
+
+const BATCH_SIZE = 200;
+/** How many periods ahead a match may move while the current digests are being sent. */
+const MAX_PERIOD_SKIPS = 48;
+
+export async function dispatchEvents(prisma: Prisma, clock: Clock, batchSize = BATCH_SIZE): Promise<DispatchResult> {
+  const total: DispatchResult = { events: 0, deliveries: 0, digested: 0 };
+  for (;;) {
+    const batch = await prisma.$transaction((tx) => dispatchBatch(tx, clock.now(), batchSize));
+    total.events += batch.events;
+    total.deliveries += batch.deliveries;
+    total.digested += batch.digested;
+    if (batch.events < batchSize) return total;
+  }
+}
+
+async function dispatchBatch(tx: Tx, now: Date, limit: number): Promise<DispatchResult> {
+  const queries = createDispatchQueries(tx);
+  const events = await queries.lockUndispatched(limit);
+  const result: DispatchResult = { events: events.length, deliveries: 0, digested: 0 };
+  if (events.length === 0) return result;
+  const rules = await createAlertsRepository(tx).listRules({ enabledOnly: true }, tx);
+  for (const event of events) {
+    const matchable = toMatchable(event);
+    if (!matchable) continue;
+    for (const rule of rules) {
+      if (!ruleFires(rule, matchable)) continue;
+      if (rule.digest === 'hourly' || rule.digest === 'daily') {
+        if (await gatherIntoDigest(queries, rule, event.id, now)) result.digested += 1;
+      } else if (await queries.addDelivery(rule.id, event.id, now)) {
+        result.deliveries += 1;
+      }
+    }
+  }
+  await queries.markDispatched(
+    events.map((e) => e.id),
+    now,
+  );
+  return result;
+}
+
+/**
+ * Adds the event to the rule's digest for the current period; if that digest
+ * has already been attempted (its period ended and a worker claimed it while
+ * this transaction waited), to the next period's.
+ */
+async function gatherIntoDigest(
+  queries: ReturnType<typeof createDispatchQueries>,
+  rule: AlertRuleRecord,
+  eventId: number,
+  now: Date,
+): Promise<boolean> {
+  let period = digestPeriod(rule.digest as 'hourly' | 'daily', now);
+  for (let skips = 0; skips < MAX_PERIOD_SKIPS; skips++) {
+    if (await queries.openDigest(rule.id, period, now)) {
+      return queries.addDigestMember(rule.id, eventId, digestMemberKey(period.key, eventId), now);
+    }
+    period = nextDigestPeriod(period);
+  }
+  throw new Error(`no open digest for rule ${rule.id} within ${MAX_PERIOD_SKIPS} periods`);
+}
+
+/** The fields of an event that rules look at; null for a payload without a post. */
+function toMatchable(event: EventRecord): MatchableEvent | null {
+  const post = (event.payload as { post?: { account?: unknown; text?: unknown } } | null)?.post;
+  if (!post || typeof post.text !== 'string') return null;
+  return {
+    kind: event.kind,
+    createdAt: event.createdAt,
+    account: typeof post.account === 'string' ? post.account : null,
+    text: post.text,
+  };
+}
