@@ -1,0 +1,117 @@
+// The model case through the command line: bin/onrecord in a child process
+// adds the plain-text report and shows exactly the two embedded posts, from
+// the article's side and from each post's side.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../helpers/database.js';
+import { MODEL_ARTICLE } from '../../fixtures/linking/model-case.js';
+import { seedModelCase } from '../../fixtures/linking/seed.js';
+
+const run = promisify(execFile);
+const BIN = new URL('../../../bin/onrecord', import.meta.url).pathname;
+const getDb = useTestDatabase();
+const dir = mkdtempSync(join(tmpdir(), 'onrecord-articles-'));
+const env = () => ({ ...process.env, DATABASE_URL: getDb().url, LOG_LEVEL: 'warn', X_BEARER_TOKEN: '' });
+
+async function onrecord(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { env: env() }).then(
+    (r) => ({ code: 0, ...r }),
+    (err: { code: number; stdout: string; stderr: string }) => err,
+  );
+}
+
+function withStdin(input: string, ...args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: env(), stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+    child.stdin.end(input);
+  });
+}
+
+type Seeded = Awaited<ReturnType<typeof seedModelCase>>;
+let seeded: Seeded;
+
+beforeAll(async () => {
+  seeded = await seedModelCase(getDb());
+  writeFileSync(join(dir, 'report.txt'), MODEL_ARTICLE);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('onrecord articles', () => {
+  it('adds the model case and links exactly the two embedded posts, visible both ways', async () => {
+    const added = await onrecord(
+      'articles',
+      'add',
+      join(dir, 'report.txt'),
+      '--published-at',
+      '2020-03-04T18:00:00Z',
+      '--json',
+    );
+    expect(added.stderr).toBe('');
+    const article = JSON.parse(added.stdout) as {
+      id: number;
+      references: {
+        post: { platform: string; id: string; account: string; text: string; url: string };
+        kind: string;
+        confidence: number;
+        evidence: { form: string };
+      }[];
+    };
+    const linked = article.references.map((r) => ({
+      platform: r.post.platform,
+      id: r.post.id,
+      account: r.post.account,
+      kind: r.kind,
+      form: r.evidence.form,
+    }));
+    expect(linked).toEqual([
+      { platform: 'x', id: seeded.strike.platformId, account: 'x:USFOR_A', kind: 'embed', form: 'embed-text' },
+      { platform: 'x', id: seeded.commitment.platformId, account: 'x:USFOR_A', kind: 'embed', form: 'embed-text' },
+    ]);
+    expect(article.references[0]!.post.url).toBe(`https://x.com/USFOR_A/status/${seeded.strike.platformId}`);
+
+    const shown = await onrecord('articles', 'show', String(article.id), '--json');
+    expect(JSON.parse(shown.stdout)).toEqual(article);
+
+    const listed = await onrecord('articles', 'list', '--json');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      {
+        id: article.id,
+        title: 'U.S. strikes Taliban fighters in Helmand days after Doha agreement',
+        url: null,
+        publishedAt: '2020-03-04T18:00:00.000Z',
+        references: 2,
+      },
+    ]);
+
+    const human = await onrecord('articles', 'show', String(article.id));
+    expect(human.stdout).toContain(`article ${article.id}: U.S. strikes Taliban fighters`);
+    expect(human.stdout.split('\n').filter((l) => l.startsWith('embed'))).toHaveLength(2);
+  });
+
+  it('reads stdin, and re-adding the same text updates the same article', async () => {
+    const first = await withStdin(MODEL_ARTICLE, 'articles', 'add', '-', '--json');
+    expect(first.code).toBe(0);
+    const again = await withStdin(MODEL_ARTICLE, 'articles', 'add', '-', '--json');
+    expect((JSON.parse(again.stdout) as { id: number }).id).toBe((JSON.parse(first.stdout) as { id: number }).id);
+  });
+
+  it('refuses a loopback URL by default and names the reason', async () => {
+    const refused = await onrecord('articles', 'add', 'http://127.0.0.1:9/report', '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim()).toBe('onrecord: 127.0.0.1 is not a public address [fetch_refused]');
+  });
+
+  it('says so when an article does not exist', async () => {
+    const missing = await onrecord('articles', 'show', '999999', '--json');
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'onrecord: no article 999999 [not_found]']);
+  });
+});
