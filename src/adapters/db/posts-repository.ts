@@ -10,6 +10,7 @@ import { compareIds } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
+import { resolveReferencesForPosts } from '../../jobs/resolve-references.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
@@ -82,8 +83,9 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
   result.edited = edits.filter((e) => e.isLatest).length;
   result.touched = [...newPostsTouched(versions, inserted, input.accountId), ...edits.flatMap(touchedOf)];
   result.events = await raiseEvents(tx, input, inserted, edits);
-  // Reference resolution (articles that cited a post before it was archived)
-  // joins this transaction here: resolveReferencesForPosts(tx, result.touched).
+  // Articles that cited a post before it was archived are linked to it in
+  // this same transaction (the one place every stored post passes through).
+  await resolveReferencesForPosts(tx, result.touched);
   return result;
 }
 
