@@ -63,7 +63,9 @@ function createRunner(ctx: Context, options: AlertWorkerOptions) {
   const deps: SendDeps = { repo, sinks, clock, logger, owner, retry: options.retry };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const leaseMs = options.leaseMs ?? Math.max(60_000, 3 * ctx.config.ALERT_TIMEOUT);
+  const perRule = Math.max(1, Math.ceil(concurrency / 2));
   const inFlight = new Set<Promise<void>>();
+  const byRule = new Map<number, number>();
   const summary: DeliverySummary = { dispatched: 0, delivered: 0, failed: 0, dead: 0 };
   let onSettled = () => {};
 
@@ -71,23 +73,28 @@ function createRunner(ctx: Context, options: AlertWorkerOptions) {
     const tally = (outcome: SendOutcome) => {
       if (outcome !== 'lost') summary[outcome] += 1;
     };
+    byRule.set(claimed.ruleId, (byRule.get(claimed.ruleId) ?? 0) + 1);
     const p: Promise<void> = sendDelivery(deps, claimed, signal)
       .then(tally, (err: unknown) => logger.error({ err, delivery: claimed.id }, 'alert delivery crashed'))
       .finally(() => {
         inFlight.delete(p);
+        const left = (byRule.get(claimed.ruleId) ?? 1) - 1;
+        if (left > 0) byRule.set(claimed.ruleId, left);
+        else byRule.delete(claimed.ruleId);
         onSettled();
       });
     inFlight.add(p);
   }
 
   /** Claims due deliveries into the free slots; returns how many it claimed. */
-  async function fill(signal: AbortSignal): Promise<number> {
+  async function fill(signal: AbortSignal, dueBy?: Date): Promise<number> {
     let claimedTotal = 0;
     while (!signal.aborted && inFlight.size < concurrency) {
       const free = concurrency - inFlight.size;
       const now = clock.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      const claimed = await repo.claimDue({ now, owner, leaseUntil, limit: free });
+      const room = new Map([...byRule].map(([rule, n]) => [rule, Math.max(0, perRule - n)]));
+      const claimed = await repo.claimDue({ now, owner, leaseUntil, limit: free, perRule, room, dueBy });
       for (const c of claimed) track(c, signal);
       claimedTotal += claimed.length;
       if (claimed.length < free) break;
@@ -101,9 +108,9 @@ function createRunner(ctx: Context, options: AlertWorkerOptions) {
     summary,
     fill,
     setOnSettled: (fn: () => void) => (onSettled = fn),
-    async cycle(signal: AbortSignal) {
+    clock,
+    async dispatch() {
       summary.dispatched += (await dispatchEvents(ctx.db.prisma, clock)).events;
-      await fill(signal);
     },
     close: () => (ownSinks ? sinks.close() : Promise.resolve()),
   };
@@ -121,10 +128,13 @@ export async function deliverDueAlerts(
   const runner = createRunner(ctx, options);
   const signal = options.signal ?? new AbortController().signal;
   try {
-    await runner.cycle(signal);
+    await runner.dispatch();
+    // What is due now; a send that fails during this run waits for the next one.
+    const dueBy = runner.clock.now();
+    await runner.fill(signal, dueBy);
     while (runner.inFlight.size > 0) {
       await Promise.race(runner.inFlight);
-      await runner.fill(signal);
+      await runner.fill(signal, dueBy);
     }
     return { ...runner.summary };
   } finally {
@@ -152,7 +162,8 @@ export async function startAlertWorker(
     let failures = 0;
     while (!stopping) {
       try {
-        await runner.cycle(aborter.signal);
+        await runner.dispatch();
+        await runner.fill(aborter.signal);
         failures = 0;
       } catch (err) {
         failures += 1;
