@@ -1,7 +1,9 @@
 // The parts the service runs, in start order (stopped in reverse).
 import type { ServicePart } from './service.js';
 import { embeddedDbPart } from './embedded-db-part.js';
+import { pollerPart } from './poller-part.js';
+import { httpPart } from '../http/server.js';
 
 export function serviceParts(): ServicePart[] {
-  return [embeddedDbPart];
+  return [embeddedDbPart, pollerPart, httpPart];
 }

@@ -1,0 +1,129 @@
+// Triggers polls; it never polls itself. A node-cron task ticks (every second
+// by default); each tick polls the accounts that are due by their own
+// interval, every account at once on start. A poll runs under a lease in
+// PostgreSQL so that two instances never poll one account at the same time,
+// and never overlaps itself within one instance. One account's failure is
+// recorded by the poll job and never stops the others.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { createLeasesRepository } from '../adapters/db/poll-runs-repository.js';
+import { once, type Handle } from '../core/lifecycle.js';
+import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
+
+/** Long enough for a backfill of 32 pages with retries; renewed at each poll start. */
+export const LEASE_TTL_MS = 15 * 60_000;
+export const STOP_GRACE_MS = 10_000;
+
+export interface SchedulerOptions extends PollDeps {
+  /** This instance's name in leases. */
+  owner: string;
+  /** node-cron pattern of the tick (default every second). */
+  tickPattern?: string;
+  leaseTtlMs?: number;
+  /** How long stop() waits for in-flight polls before aborting them. */
+  graceMs?: number;
+  /** Poll every due account right away (default true). */
+  pollOnStart?: boolean;
+  /** Called after each poll (tests, metrics). */
+  onPoll?: (summary: PollSummary) => void;
+}
+
+export interface SchedulerHandle extends Handle {
+  /** Runs one tick now; resolves when the polls it started have finished. */
+  tick(): Promise<void>;
+  /** Accounts being polled by this instance now. */
+  inFlight(): number[];
+}
+
+export function startScheduler(options: SchedulerOptions): SchedulerHandle {
+  const log = options.logger.child({ component: 'scheduler' });
+  const leases = createLeasesRepository(options.db);
+  const nextDue = new Map<number, number>();
+  const running = new Map<number, Promise<void>>();
+  const abort = new AbortController();
+  let stopping = false;
+
+  async function runLeased(accountId: number): Promise<void> {
+    const now = options.clock.now();
+    if (!(await leases.acquire(accountId, options.owner, now, options.leaseTtlMs ?? LEASE_TTL_MS))) {
+      log.debug({ accountId }, 'account leased by another instance');
+      return;
+    }
+    let summary: PollSummary;
+    try {
+      summary = await pollAccount(options, accountId, { trigger: 'schedule', signal: abort.signal });
+    } finally {
+      await leases.release(accountId, options.owner);
+    }
+    if (summary.resumeAt) nextDue.set(accountId, Math.max(nextDue.get(accountId) ?? 0, Date.parse(summary.resumeAt)));
+    options.onPoll?.(summary);
+  }
+
+  function launch(accountId: number): Promise<void> {
+    const run = runLeased(accountId)
+      .catch((err: unknown) => log.error({ err, accountId }, 'poll could not run'))
+      .finally(() => running.delete(accountId));
+    running.set(accountId, run);
+    return run;
+  }
+
+  async function tick(): Promise<void> {
+    if (stopping) return;
+    const started: Promise<void>[] = [];
+    try {
+      const accounts = await dueAccounts(options.db);
+      const now = options.clock.now().getTime();
+      for (const account of accounts) {
+        // No overlap: an account still being polled waits for its next tick.
+        if (running.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
+        const gate = options.gate.check(account.id);
+        if (!gate.open) {
+          nextDue.set(account.id, gate.until.getTime());
+          continue;
+        }
+        nextDue.set(account.id, now + account.pollIntervalMs);
+        started.push(launch(account.id));
+      }
+    } catch (err) {
+      log.error({ err }, 'scheduler tick failed');
+    }
+    await Promise.all(started);
+  }
+
+  const task: ScheduledTask = cron.schedule(options.tickPattern ?? '* * * * * *', () => void tick(), {
+    name: 'onrecord-poller',
+    noOverlap: true,
+  });
+  // Every account is polled at once when the scheduler starts.
+  if (options.pollOnStart !== false) void tick();
+
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const stop = once(async () => {
+    stopping = true;
+    await task.destroy();
+    const inFlight = Promise.all(running.values());
+    const graceMs = options.graceMs ?? STOP_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      inFlight.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      log.warn({ accounts: [...running.keys()] }, 'polls still running after the grace period: aborting them');
+      abort.abort();
+      await inFlight;
+    }
+    finish();
+  });
+  return { stop, done, tick, inFlight: () => [...running.keys()] };
+}
+
+function dueAccounts(db: PrismaClient) {
+  return db.account.findMany({
+    where: { platform: 'x', status: { not: 'paused' } },
+    select: { id: true, pollIntervalMs: true },
+    orderBy: { id: 'asc' },
+  });
+}

@@ -1,0 +1,57 @@
+// The service part that polls the watched accounts on schedule, and the
+// wiring of the X source from configuration that the CLI shares.
+import { createXSource, type XSource } from '../adapters/x/x-source.js';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import { ConfigError } from '../core/errors.js';
+import { once, type Handle } from '../core/lifecycle.js';
+import type { PollDeps } from '../jobs/poll-account.js';
+import { createSourceGate } from '../jobs/source-gate.js';
+import { startScheduler } from '../jobs/scheduler.js';
+import type { Logger } from '../logger.js';
+import type { ServicePart } from './service.js';
+
+/** The X source configured by X_API_BASE_URL, X_BEARER_TOKEN and X_API_TIMEOUT. */
+export function xSourceFromConfig(config: Config, logger: Logger): XSource {
+  if (!config.X_BEARER_TOKEN) {
+    throw new ConfigError('X_BEARER_TOKEN is not set: X accounts cannot be polled without an app bearer token');
+  }
+  return createXSource({
+    baseUrl: config.X_API_BASE_URL,
+    bearerToken: config.X_BEARER_TOKEN,
+    timeoutMs: config.X_API_TIMEOUT,
+    logger,
+  });
+}
+
+/** What a poll needs, built from an open context. */
+export function pollDepsFromContext(ctx: Context, source: XSource): PollDeps {
+  return {
+    db: ctx.db.prisma,
+    source,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    gate: createSourceGate(ctx.clock),
+  };
+}
+
+export const pollerPart: ServicePart = {
+  name: 'poller',
+  async start(ctx): Promise<Handle> {
+    const log = ctx.logger.child({ component: 'poller' });
+    let source: XSource;
+    try {
+      source = xSourceFromConfig(ctx.config, ctx.logger);
+    } catch (err) {
+      // The rest of the service (HTTP API, alerts) still runs; the error says what to do.
+      log.error({ err }, 'polling is disabled');
+      return { stop: async () => {}, done: new Promise(() => {}) };
+    }
+    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, source), owner: ctx.config.instanceId });
+    const stop = once(async () => {
+      await scheduler.stop();
+      source.close();
+    });
+    return { stop, done: scheduler.done.then(() => new Promise(() => {})) };
+  },
+};
