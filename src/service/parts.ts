@@ -2,8 +2,7 @@
 import type { ServicePart } from './service.js';
 import { embeddedDbPart } from './embedded-db-part.js';
 import { pollerPart } from './poller-part.js';
-import { httpPart } from '../http/server.js';
 
 export function serviceParts(): ServicePart[] {
-  return [embeddedDbPart, pollerPart, httpPart];
+  return [embeddedDbPart, pollerPart];
 }
