@@ -7,7 +7,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { getPosts, getTimeline, getUser, PROBLEMS, type ApiResult } from './fake-x-api.js';
+import { getPosts, getTimeline, getUser, type ApiResult } from './fake-x-api.js';
+import { FAULT_RESPONSES, mutateBody, problem, rateLimitHeaders, usageCapped } from './fake-x-responses.js';
 import { handleAdmin } from './fake-x-admin.js';
 import { FaultQueue, type Fault } from './fake-x-faults.js';
 import { RateLimiter, type EndpointKey, type RateLimitConfig, type RateLimitHeaders } from './fake-x-rate-limits.js';
@@ -65,43 +66,6 @@ function route(pathname: string): Route | undefined {
   return undefined;
 }
 
-const problem = (status: number, title: string, extra: Record<string, unknown> = {}) => ({
-  title,
-  type: 'about:blank',
-  status,
-  detail: title,
-  ...extra,
-});
-
-const FAULT_RESPONSES: Partial<Record<Fault['kind'], () => ApiResult>> = {
-  'rate-limited': () => ({ status: 429, body: problem(429, 'Too Many Requests') }),
-  'usage-capped': () => ({ status: 429, body: usageCapped() }),
-  unauthorized: () => ({ status: 401, body: problem(401, 'Unauthorized') }),
-  forbidden: () => ({
-    status: 403,
-    body: {
-      client_id: '123',
-      detail:
-        'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
-      title: 'Client Forbidden',
-      reason: 'client-not-enrolled',
-      type: `${PROBLEMS}client-forbidden`,
-    },
-  }),
-};
-
-function usageCapped() {
-  return {
-    account_id: '1',
-    product_name: 'pay-per-use',
-    title: 'UsageCapExceeded',
-    period: 'Monthly',
-    scope: 'Product',
-    detail: 'Usage cap exceeded: Monthly product cap',
-    type: `${PROBLEMS}usage-capped`,
-  };
-}
-
 export class FakeX {
   readonly state = new FakeXState();
   readonly faults = new FaultQueue();
@@ -109,6 +73,8 @@ export class FakeX {
   readonly requests: FakeXRequest[] = [];
   isUsageCapped = false;
   url = '';
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connectionsAccepted = 0;
   private readonly openResponses = new Set<http.ServerResponse>();
 
   constructor(
@@ -281,42 +247,14 @@ export class FakeX {
   }
 }
 
-function rateLimitHeaders(limits: RateLimitHeaders): Record<string, string> {
-  return {
-    'x-rate-limit-limit': String(limits.limit),
-    'x-rate-limit-remaining': String(limits.remaining),
-    'x-rate-limit-reset': String(limits.reset),
-  };
-}
-
-function mutateBody(fault: Fault, body: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(body);
-  const data = Array.isArray(copy.data) ? copy.data : copy.data ? [copy.data] : [];
-  const first = data[0] as Record<string, unknown> | undefined;
-  if (fault.kind === 'missing-id' && first) delete first.id;
-  if (fault.kind === 'wrong-type' && first) Object.assign(first, { id: Number(first.id), text: 42 });
-  if (fault.kind === 'partial-error') {
-    const error = fault.error ?? {
-      value: '1',
-      detail: 'Could not find tweet with ids: [1].',
-      title: 'Not Found Error',
-      resource_type: 'tweet',
-      parameter: 'ids',
-      resource_id: '1',
-      type: `${PROBLEMS}resource-not-found`,
-    };
-    copy.errors = [...((copy.errors as unknown[]) ?? []), error];
-  }
-  if (fault.kind === 'mutate') return (fault.mutate(copy) as Record<string, unknown>) ?? copy;
-  return copy;
-}
-
 export interface RunningFakeX extends FakeX {
   readonly url: string;
   /** The test CA (PEM); empty in HTTP mode. */
   readonly caPem: string;
   /** A file holding caPem, for NODE_EXTRA_CA_CERTS in child processes; empty in HTTP mode. */
   readonly caFile: string;
+  /** Connections open right now. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -333,6 +271,7 @@ export async function startFakeX(options: StartFakeXOptions = {}): Promise<Runni
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  server.on('connection', () => (fake.connectionsAccepted += 1));
   const { port } = server.address() as AddressInfo;
   const dir = tls ? mkdtempSync(path.join(tmpdir(), 'fake-x-')) : '';
   const caFile = tls ? path.join(dir, 'ca.pem') : '';
@@ -346,5 +285,7 @@ export async function startFakeX(options: StartFakeXOptions = {}): Promise<Runni
       if (dir) rmSync(dir, { recursive: true, force: true });
     }));
   fake.url = `${useTls ? 'https' : 'http'}://${host}:${port}`;
-  return Object.assign(fake, { caPem: tls?.caPem ?? '', caFile, close });
+  const openConnections = () =>
+    new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  return Object.assign(fake, { caPem: tls?.caPem ?? '', caFile, openConnections, close });
 }

@@ -2,7 +2,7 @@
 // admin endpoint: for end-to-end tests where the fake must outlive, or die
 // independently of, the process under test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import http from 'node:http';
@@ -32,12 +32,13 @@ export async function startFakeXProcess(
   options: { fixture?: FakeXFixtureFile; tls?: boolean; port?: number } = {},
 ): Promise<FakeXProcess> {
   const args = ['--import', 'tsx', MAIN];
+  let fixtureFile: string | undefined;
   if (options.tls === false) args.push('--http');
   if (options.port) args.push('--port', String(options.port));
   if (options.fixture) {
-    const file = path.join(tmpdir(), `fake-x-fixture-${process.pid}-${Date.now()}.json`);
-    writeFileSync(file, JSON.stringify(options.fixture));
-    args.push('--fixture', file);
+    fixtureFile = path.join(tmpdir(), `fake-x-fixture-${process.pid}-${Date.now()}.json`);
+    writeFileSync(fixtureFile, JSON.stringify(options.fixture));
+    args.push('--fixture', fixtureFile);
   }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -61,6 +62,9 @@ export async function startFakeXProcess(
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
+      // A killed fake cannot clean up after itself.
+      if (fixtureFile) rmSync(fixtureFile, { force: true });
+      if (info.caFile) rmSync(path.dirname(info.caFile), { recursive: true, force: true });
     },
   };
 }

@@ -71,6 +71,30 @@ export function checkBody(data: unknown, capture: RawCapture): Record<string, un
   return data as Record<string, unknown>;
 }
 
+/**
+ * One request's abort signal: fires at the timeout or when the caller aborts.
+ * Built by hand rather than with AbortSignal.any so that nothing stays
+ * attached to a long-lived caller signal once the request is over.
+ */
+function createDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let hasTimedOut = false;
+  const timer = setTimeout(() => {
+    hasTimedOut = true;
+    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => hasTimedOut,
+    dispose() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
 export function createXClient(options: XClientOptions): XClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const now = options.now ?? (() => new Date());
@@ -84,15 +108,13 @@ export function createXClient(options: XClientOptions): XClient {
   const logger = options.logger.child({ component: 'x-source' });
 
   async function get(source: string, path: string, query: Record<string, string>, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     const search = new URLSearchParams(query).toString();
     const requestUrl = `${baseUrl}/2/${path}${search ? `?${search}` : ''}`;
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const settings = {
-      fullResponse: true as const,
-      timeout: options.timeoutMs,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    };
+    const deadline = createDeadline(options.timeoutMs, signal);
+    const settings = { fullResponse: true as const, timeout: options.timeoutMs, signal: deadline.signal };
     const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
     try {
       const response = await client.v2.get<unknown>(path, query, settings);
       const { data } = response;
@@ -106,22 +128,16 @@ export function createXClient(options: XClientOptions): XClient {
         body: typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data),
       };
       const rateLimit = toRateLimit(response.rateLimit);
-      logger.debug(
-        { source, path, ms: Math.round(performance.now() - started), remaining: rateLimit?.remaining },
-        'X request',
-      );
+      logger.debug({ source, path, ms: elapsed(), remaining: rateLimit?.remaining }, 'X request');
       return { capture, body: checkBody(data, capture), rateLimit };
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
-      const mapped = mapXError(err, {
-        source,
-        requestUrl,
-        timeoutMs: options.timeoutMs,
-        timedOut: timeout.aborted,
-        now,
-      });
-      logger.debug({ source, path, ms: Math.round(performance.now() - started), err: mapped }, 'X request failed');
+      const timedOut = deadline.timedOut();
+      const mapped = mapXError(err, { source, requestUrl, timeoutMs: options.timeoutMs, timedOut, now });
+      logger.debug({ source, path, ms: elapsed(), err: mapped }, 'X request failed');
       throw mapped;
+    } finally {
+      deadline.dispose();
     }
   }
 

@@ -1,8 +1,8 @@
 // The X adapter against the local fake X API over HTTPS (a runtime test CA):
 // users, timeline pages (fields, expansions, since_id, pagination, depth),
 // lookups with partial errors, edits, and rate-limit state.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../../src/core/errors.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BadPayload, InvalidInput } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { createXSource, type XSource } from '../../../src/adapters/x/x-source.js';
 import { POST_QUERY, USER_QUERY } from '../../../src/adapters/x/x-fields.js';
@@ -288,5 +288,71 @@ describe('over plain HTTP', () => {
       http.close();
       await plain.close();
     }
+  });
+});
+
+describe('connections and logs', () => {
+  it('reuses one keep-alive connection, and close() ends it', async () => {
+    const own = await startFakeX();
+    const { user } = own.seedAccount({ username: 'Keep_Alive', posts: 2 });
+    const lines: string[] = [];
+    const logged = createXSource({
+      baseUrl: own.url,
+      bearerToken: own.bearerToken,
+      timeoutMs: 200,
+      logger: createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } }),
+      ca: own.caPem,
+    });
+    try {
+      await logged.resolveUser('Keep_Alive');
+      await logged.fetchTimelinePage(user.id, {});
+      own.injectFault({ kind: 'status', status: 503 });
+      await expect(logged.fetchPostsById([user.id])).rejects.toThrow('X answered 503');
+      // Past the timeout of the finished requests: their deadlines must not break the pooled socket.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await logged.lookupUserById(user.id);
+      expect({ requests: own.requests.length, connections: own.connectionsAccepted }).toEqual({
+        requests: 4,
+        connections: 1,
+      });
+      expect(await own.openConnections()).toBe(1);
+      logged.close();
+      await vi.waitFor(async () => expect(await own.openConnections()).toBe(0));
+      expect(lines.map((line) => JSON.parse(line).msg)).toEqual([
+        'X request',
+        'X request',
+        'X request failed',
+        'X request',
+      ]);
+      expect(lines.join('\n')).not.toContain(own.bearerToken);
+    } finally {
+      logged.close();
+      await own.close();
+    }
+  });
+
+  it('reports a user object without an id as BadPayload with the raw body', async () => {
+    const { user } = fake.seedAccount({ username: 'No_Id_Acct' });
+    fake.injectFault({ kind: 'missing-id', endpoint: 'users/:id' });
+    const err = await source.lookupUserById(user.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadPayload);
+    expect(JSON.parse((err as BadPayload).capture!.body)).toEqual({
+      data: {
+        name: 'No_Id_Acct (official)',
+        created_at: '2013-07-15T14:02:11.000Z',
+        description: 'Official account of No_Id_Acct.',
+        protected: false,
+        verified: true,
+        verified_type: 'government',
+        username: 'No_Id_Acct',
+      },
+    });
+  });
+
+  it('maps a 400 (a forged pagination token) to InvalidInput', async () => {
+    const { user } = fake.seedAccount({ username: 'Bad_Token', posts: 1 });
+    await expect(source.fetchTimelinePage(user.id, { paginationToken: 'forged' })).rejects.toThrow(
+      new InvalidInput('X answered 400 Invalid Request: One or more parameters to your request was invalid.'),
+    );
   });
 });
