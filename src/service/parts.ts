@@ -2,7 +2,9 @@
 import type { ServicePart } from './service.js';
 import { embeddedDbPart } from './embedded-db-part.js';
 import { pollerPart } from './poller-part.js';
+import { alertsPart } from './alerts-part.js';
+import { httpPart } from '../http/server.js';
 
 export function serviceParts(): ServicePart[] {
-  return [embeddedDbPart, pollerPart];
+  return [embeddedDbPart, pollerPart, httpPart, alertsPart];
 }

@@ -256,6 +256,9 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       return page;
     },
 
+    /** The newest matches (feeds are chronological whatever the words). */
+    newest: (filters: SearchFilters, limit: number) => recentPage(filters, limit, undefined, {}),
+
     /** Every match, newest first, in batches (constant memory, for exports). */
     async *scan(filters: SearchFilters, batchSize = 1000): AsyncGenerator<SearchRow[]> {
       let after: SearchCursor | undefined;

@@ -1,0 +1,64 @@
+// The alert rules: who is told about what, and how to add a rule.
+import { html } from './html.js';
+import { formatTime, page } from './layout.js';
+
+interface RuleView {
+  id: number;
+  channel: string;
+  target: string;
+  hasSecret: boolean;
+  accounts: string[];
+  keywords: string[];
+  regex: string | null;
+  events: string[];
+  digest: string;
+  enabled: boolean;
+  createdAt: string;
+}
+
+export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
+  const body = html`<h1>Alert rules</h1>
+    ${
+      rules.length
+        ? html`<table class="data">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Channel</th>
+                <th>Target</th>
+                <th>Accounts</th>
+                <th>Keywords / regex</th>
+                <th>Events</th>
+                <th>Digest</th>
+                <th>Since</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rules.map(
+                (r) =>
+                  html`<tr class="${r.enabled ? '' : 'disabled'}">
+                    <td>${r.id}</td>
+                    <td>${r.channel}</td>
+                    <td><code>${r.target}</code>${r.hasSecret ? html` <span class="badge">signed</span>` : ''}</td>
+                    <td>
+                      ${r.accounts.length ? r.accounts.join(', ') : html`<span class="muted">every account</span>`}
+                    </td>
+                    <td>${r.keywords.join(', ')}${r.regex ? html` <code>/${r.regex}/</code>` : ''}</td>
+                    <td>${r.events.join(', ')}</td>
+                    <td>${r.digest}</td>
+                    <td>${formatTime(r.createdAt)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="empty">No alert rules yet.</p>`
+    }
+    <h2>Add a rule</h2>
+    <p>Rules are added with the token (<code>ONRECORD_API_TOKEN</code>) through the API or the command line:</p>
+    <pre><code>curl -X POST ${publicUrl}/api/alerts -H 'Authorization: Bearer …' -H 'Content-Type: application/json' \\
+  -d '{"channel":"webhook","target":"https://example.org/hook","accounts":["x:USFOR_A"],"keywords":["airstrike"]}'</code></pre>
+    <p>
+      Every search and every account also has a feed (Atom, RSS, JSON Feed): a feed reader is an alert channel too.
+    </p>`;
+  return page('Alert rules', body, { current: '/alerts' });
+}

@@ -1,0 +1,39 @@
+// One post in a list: account, time, text, status badges, link to its page.
+import type { PostView } from '../../core/post-view.js';
+import { html, safeUrl, type SafeHtml } from './html.js';
+import { formatTime } from './layout.js';
+
+export function postPath(post: { platform: string; id: string }): string {
+  return `/posts/${encodeURIComponent(post.platform)}/${encodeURIComponent(post.id)}`;
+}
+
+export function accountPath(account: string | null): string | null {
+  if (!account) return null;
+  const [platform, handle] = account.split(':');
+  return `/accounts/${encodeURIComponent(platform ?? '')}/${encodeURIComponent(handle ?? '')}`;
+}
+
+export function badges(post: PostView): SafeHtml {
+  return html`${post.status !== 'available' ? html`<span class="badge badge-${post.status}">${post.status}</span>` : ''}${
+    post.edited ? html`<span class="badge badge-edited">edited</span>` : ''
+  }`;
+}
+
+export function postCard(post: PostView, options: { text?: SafeHtml | undefined; score?: number | undefined } = {}) {
+  const accountHref = accountPath(post.account);
+  return html`<article class="post post-${post.status}">
+    <header>
+      ${accountHref ? html`<a class="account" href="${accountHref}">${post.account}</a>` : html`<span class="account">unknown account</span>`}
+      <a class="time" href="${postPath(post)}"
+        ><time datetime="${post.createdAt}">${formatTime(post.createdAt)}</time></a
+      >
+      ${badges(post)}
+      ${options.score !== undefined ? html`<span class="score" title="relevance">${options.score.toFixed(3)}</span>` : ''}
+    </header>
+    <p class="text">${options.text ?? post.text}</p>
+    <footer>
+      <a href="${postPath(post)}">archived copy</a> ·
+      <a href="${safeUrl(post.url)}" rel="noopener noreferrer">on ${post.platform}</a>
+    </footer>
+  </article>`;
+}

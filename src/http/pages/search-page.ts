@@ -1,0 +1,107 @@
+// The search page: a form that works without JavaScript, results with the
+// matched words highlighted, and a link to the next page.
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, type SearchPage } from '../../adapters/db/search-repository.js';
+import type { SearchInput } from '../../core/search-query.js';
+import { toPostView } from '../../core/post-view.js';
+import { html, markedText, type SafeHtml } from './html.js';
+import { formatTime, page } from './layout.js';
+import { postCard } from './post-card.js';
+
+function queryString(input: SearchInput, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'cursor' || key === 'limit' || value === undefined || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function checkbox(name: 'cited' | 'edited' | 'deleted', label: string, input: SearchInput): SafeHtml {
+  return html`<label class="check"
+    ><input type="checkbox" name="${name}" value="true" ${input[name] === 'true' ? html` checked` : ''} />
+    ${label}</label
+  >`;
+}
+
+function searchForm(input: SearchInput): SafeHtml {
+  const accounts = [input.account ?? []].flat().join(', ');
+  return html`<form class="search" method="get" action="/" role="search">
+    <div class="query">
+      <label for="q" class="visually-hidden">Words</label>
+      <input
+        id="q"
+        name="q"
+        type="search"
+        value="${input.q ?? ''}"
+        placeholder='words, "a phrase", this OR that, -without'
+        autofocus
+      />
+      <button type="submit">Search</button>
+    </div>
+    <div class="filters">
+      <label>Account <input name="account" value="${accounts}" placeholder="x:USFOR_A" /></label>
+      <label>From <input name="since" type="date" value="${input.since ?? ''}" /></label>
+      <label>To <input name="until" type="date" value="${input.until ?? ''}" /></label>
+      <label>Language <input name="lang" value="${input.lang ?? ''}" size="4" placeholder="en" /></label>
+      ${checkbox('cited', 'cited by articles', input)} ${checkbox('edited', 'edited', input)}
+      ${checkbox('deleted', 'deleted', input)}
+    </div>
+  </form>`;
+}
+
+export function renderSearchPage(input: SearchInput, result: SearchPage | { error: string }): string {
+  const feedQuery = queryString(input);
+  const head = html`<link
+      rel="alternate"
+      type="application/atom+xml"
+      title="This search (Atom)"
+      href="/feeds/search.atom${feedQuery}"
+    />
+    <link rel="alternate" type="application/rss+xml" title="This search (RSS)" href="/feeds/search.rss${feedQuery}" />
+    <link
+      rel="alternate"
+      type="application/feed+json"
+      title="This search (JSON Feed)"
+      href="/feeds/search.json${feedQuery}"
+    />`;
+  const body = html`<h1>Search the record</h1>
+    ${searchForm(input)}
+    ${'error' in result ? html`<p class="error" role="alert">${result.error}</p>` : results(input, result)}
+    <p class="feeds">
+      Follow this search: <a href="/feeds/search.atom${feedQuery}">Atom</a> ·
+      <a href="/feeds/search.rss${feedQuery}">RSS</a> · <a href="/feeds/search.json${feedQuery}">JSON Feed</a>
+    </p>`;
+  return page(input.q ? `“${input.q}”` : 'Search', body, { head, current: '/' });
+}
+
+function results(input: SearchInput, result: SearchPage): SafeHtml {
+  if (result.rows.length === 0) return html`<p class="empty">No posts found.</p>`;
+  const note =
+    result.mode === 'similar'
+      ? html`<p class="note">No post contains these words; these are the closest matches.</p>`
+      : result.mode === 'recent'
+        ? html`<p class="note">Newest posts first.</p>`
+        : html`<p class="note">Best matches first; newer first among equals.</p>`;
+  const next = result.next
+    ? html`<nav class="pager">
+        <a rel="next" href="/${queryString(input, { cursor: result.next })}">Next page →</a>
+      </nav>`
+    : '';
+  return html`${note}
+    <ol class="results">
+      ${result.rows.map(
+        (row) =>
+          html`<li>
+            ${postCard(toPostView(row), {
+              text: row.headline ? markedText(row.headline, HIGHLIGHT_START, HIGHLIGHT_STOP) : undefined,
+              score: result.mode === 'recent' ? undefined : row.score,
+            })}
+          </li>`,
+      )}
+    </ol>
+    ${next}`;
+}
+
+export { formatTime };

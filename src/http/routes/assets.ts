@@ -1,0 +1,29 @@
+// Static files of the pages: our stylesheet and chart script, and uPlot's
+// files served straight from node_modules (no CDN: pages work offline).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+
+const require = createRequire(import.meta.url);
+const publicFile = (name: string) => new URL(`../public/${name}`, import.meta.url);
+
+const ASSETS: Record<string, { file: URL | string; type: string }> = {
+  'style.css': { file: publicFile('style.css'), type: 'text/css; charset=utf-8' },
+  'account-chart.js': { file: publicFile('account-chart.js'), type: 'text/javascript; charset=utf-8' },
+  'uPlot.iife.min.js': {
+    file: require.resolve('uplot/dist/uPlot.iife.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'uPlot.min.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+};
+
+export function registerAssets(app: FastifyInstance): void {
+  const loaded = new Map(
+    Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.file), type: a.type }]),
+  );
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+    const asset = loaded.get(request.params.name);
+    if (!asset) return reply.code(404).send({ error: 'not_found', message: 'no such asset' });
+    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(asset.body);
+  });
+}

@@ -1,0 +1,133 @@
+// /metrics for Prometheus. Everything is read from the database at scrape
+// time (poll_runs, posts, deliveries, accounts, events), so the numbers are
+// those of the whole archive, whichever instance did the work.
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Tx } from '../../adapters/db/database.js';
+import type { AppDeps } from '../app.js';
+
+type Row = { label: string | null; n: bigint | number };
+
+function counterFrom(registry: Registry, name: string, help: string, label: string, query: () => Promise<Row[]>) {
+  return new Counter({
+    name,
+    help,
+    labelNames: label ? [label] : [],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await query()) this.inc(label ? { [label]: row.label ?? 'none' } : {}, Number(row.n));
+    },
+  });
+}
+
+function gaugeFrom(registry: Registry, name: string, help: string, label: string, query: () => Promise<Row[]>) {
+  return new Gauge({
+    name,
+    help,
+    labelNames: label ? [label] : [],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await query()) this.set(label ? { [label]: row.label ?? 'none' } : {}, Number(row.n));
+    },
+  });
+}
+
+export function createMetricsRegistry(db: Tx): Registry {
+  const r = new Registry();
+  counterFrom(
+    r,
+    'onrecord_polls_total',
+    'Polls of accounts by outcome',
+    'outcome',
+    () => db.$queryRaw<Row[]>`SELECT outcome AS label, count(*) AS n FROM poll_runs GROUP BY outcome`,
+  );
+  counterFrom(
+    r,
+    'onrecord_poll_errors_total',
+    'Failed or partial polls by error code',
+    'code',
+    () =>
+      db.$queryRaw<
+        Row[]
+      >`SELECT error_code AS label, count(*) AS n FROM poll_runs WHERE error_code IS NOT NULL GROUP BY 1`,
+  );
+  counterFrom(
+    r,
+    'onrecord_rate_limit_waits_total',
+    'Polls cut short by a rate limit (waiting for its reset)',
+    '',
+    () => db.$queryRaw<Row[]>`SELECT NULL AS label, count(*) AS n FROM poll_runs WHERE error_code = 'rate_limited'`,
+  );
+  counterFrom(
+    r,
+    'onrecord_source_requests_total',
+    'Requests made to sources by polls',
+    '',
+    () => db.$queryRaw<Row[]>`SELECT NULL AS label, coalesce(sum(requests), 0) AS n FROM poll_runs`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_posts',
+    'Archived posts by status',
+    'status',
+    () => db.$queryRaw<Row[]>`SELECT status AS label, count(*) AS n FROM posts GROUP BY status`,
+  );
+  counterFrom(
+    r,
+    'onrecord_post_versions_total',
+    'Archived versions of posts (edits included)',
+    '',
+    () => db.$queryRaw<Row[]>`SELECT NULL AS label, count(*) AS n FROM post_versions`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_alert_deliveries',
+    'Alert deliveries by status',
+    'status',
+    () => db.$queryRaw<Row[]>`SELECT status AS label, count(*) AS n FROM deliveries GROUP BY status`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_events_undispatched',
+    'Events not yet matched against alert rules',
+    '',
+    () => db.$queryRaw<Row[]>`SELECT NULL AS label, count(*) AS n FROM events WHERE dispatched_at IS NULL`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_accounts',
+    'Watched accounts by status',
+    'status',
+    () => db.$queryRaw<Row[]>`SELECT status AS label, count(*) AS n FROM accounts GROUP BY status`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_account_poll_lag_seconds',
+    'Seconds since the last successful poll of each account',
+    'account',
+    () =>
+      db.$queryRaw<Row[]>`SELECT platform || ':' || handle AS label,
+      extract(epoch FROM now() - last_success_at)::float8 AS n FROM accounts WHERE last_success_at IS NOT NULL`,
+  );
+  gaugeFrom(
+    r,
+    'onrecord_account_last_post_age_seconds',
+    'Seconds since the newest archived post of each account',
+    'account',
+    () =>
+      db.$queryRaw<
+        Row[]
+      >`SELECT a.platform || ':' || a.handle AS label, extract(epoch FROM now() - max(p.created_at))::float8 AS n
+      FROM accounts a JOIN posts p ON p.account_id = a.id GROUP BY a.id`,
+  );
+  return r;
+}
+
+export function registerMetrics(app: FastifyInstance, deps: AppDeps): void {
+  const registry = createMetricsRegistry(deps.db.prisma);
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
+    reply.header('content-type', registry.contentType).send(await registry.metrics()),
+  );
+}

@@ -1,0 +1,147 @@
+// The web pages: rendered on the server, readable without JavaScript.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
+import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
+import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { InvalidInput, NotFound } from '../../core/errors.js';
+import { parseAccountRef } from '../../core/ids.js';
+import { parseSearchInput, type SearchInput } from '../../core/search-query.js';
+import type { AppDeps } from '../app.js';
+import { renderAccountPage, renderAccountsPage } from '../pages/account-pages.js';
+import { renderAlertsPage } from '../pages/alerts-page.js';
+import { html } from '../pages/html.js';
+import { page } from '../pages/layout.js';
+import { renderArticlePage, renderPostPage } from '../pages/record-pages.js';
+import { renderSearchPage } from '../pages/search-page.js';
+import { alertRuleView } from './alert-rule-input.js';
+import { articleDetail, postDetail } from './api-read.js';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+
+export function publicUrl(deps: AppDeps): string {
+  return deps.config.ONRECORD_PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${deps.config.HOST}:${deps.config.PORT}`;
+}
+
+function sendPage(reply: FastifyReply, body: string, status = 200) {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+/** Pages answer errors with a page, not JSON. */
+async function withErrorPage(reply: FastifyReply, render: () => Promise<string>) {
+  try {
+    return sendPage(reply, await render());
+  } catch (err) {
+    if (err instanceof NotFound)
+      return sendPage(
+        reply,
+        page(
+          'Not found',
+          html`<h1>Not found</h1>
+            <p>${err.message}</p>`,
+        ),
+        404,
+      );
+    if (err instanceof InvalidInput) {
+      return sendPage(
+        reply,
+        page(
+          'Bad request',
+          html`<h1>Bad request</h1>
+            <p class="error">${err.message}</p>`,
+        ),
+        400,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Form fields arrive as "x:A, x:B" in one box; the API takes repeated values. */
+function formInput(query: Record<string, string | string[] | undefined>): SearchInput {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const input: SearchInput = {};
+  for (const key of ['q', 'platform', 'since', 'until', 'cited', 'edited', 'deleted', 'lang', 'cursor'] as const) {
+    const value = first(query[key])?.trim();
+    if (value) input[key] = value;
+  }
+  const accounts = [query.account ?? []]
+    .flat()
+    .flatMap((a) => a.split(/[\s,]+/))
+    .filter(Boolean);
+  if (accounts.length) input.account = accounts;
+  return input;
+}
+
+export function registerPages(app: FastifyInstance, deps: AppDeps): void {
+  const search = createSearchRepository(deps.db.prisma);
+  const read = createArchiveReadRepository(deps.db.prisma);
+  const alerts = createAlertsRepository(deps.db.prisma);
+  const hide = { schema: { hide: true } };
+
+  app.get<{ Querystring: Record<string, string | string[]> }>('/', hide, async (request, reply) => {
+    const input = formInput(request.query);
+    let request_;
+    try {
+      request_ = parseSearchInput(input);
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      return sendPage(reply, renderSearchPage(input, { error: err.message }), 400);
+    }
+    return sendPage(reply, renderSearchPage(input, await search.search(request_, { headline: true })));
+  });
+
+  app.get('/accounts', hide, async (_request, reply) =>
+    sendPage(reply, renderAccountsPage(await read.listAccounts(), deps.clock.now())),
+  );
+
+  app.get<{ Params: { platform: string; handle: string }; Querystring: { cursor?: string } }>(
+    '/accounts/:platform/:handle',
+    hide,
+    async (request, reply) =>
+      withErrorPage(reply, async () => {
+        const ref = parseAccountRef(`${request.params.platform}:${request.params.handle}`);
+        const account = await read.findAccount(ref.platform, ref.handle);
+        if (!account) throw new NotFound(`no watched account ${ref.platform}:${ref.handle}`);
+        const [perDay, timeline] = await Promise.all([
+          read.postsPerDay(account.id),
+          search.search(
+            parseSearchInput({
+              account: `${account.platform}:${account.handle}`,
+              cursor: request.query.cursor,
+              limit: 30,
+            }),
+          ),
+        ]);
+        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now() });
+      }),
+  );
+
+  app.get<{ Params: { platform: string; id: string } }>('/posts/:platform/:id', hide, async (request, reply) =>
+    withErrorPage(reply, async () =>
+      renderPostPage(await postDetail(read, request.params.platform, request.params.id)),
+    ),
+  );
+
+  app.get<{ Params: { id: string } }>('/articles/:id', hide, async (request, reply) =>
+    withErrorPage(reply, async () => {
+      const id = Number(request.params.id);
+      if (!Number.isInteger(id) || id < 1) throw new NotFound(`no article ${request.params.id}`);
+      return renderArticlePage(await articleDetail(read, id));
+    }),
+  );
+
+  app.get('/alerts', hide, async (_request, reply) =>
+    sendPage(
+      reply,
+      renderAlertsPage(
+        (await alerts.listRules()).map((r) => alertRuleView(r)),
+        publicUrl(deps),
+      ),
+    ),
+  );
+}
