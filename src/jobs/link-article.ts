@@ -181,9 +181,10 @@ export async function matchCandidates(
 
 async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[]): Promise<void> {
   const linked: { referenceId: number; postId: number }[] = [];
-  for (const { candidate: c, post, score } of assignments) {
+  for (const { candidate: c, post, score, sameAs } of assignments) {
     // An unmatched prose quote may have been spoken, not posted: nothing to keep open.
-    if (!post && c.kind === 'quote') continue;
+    // A second sight of a linked citation (an embed and a link to it) adds no reference.
+    if ((!post && c.kind === 'quote') || sameAs) continue;
     const saved = await repo.saveReference(tx, {
       articleId,
       postId: post?.postId ?? null,

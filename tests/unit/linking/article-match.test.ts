@@ -89,13 +89,18 @@ describe('scorePair', () => {
 });
 
 describe('assignPosts', () => {
-  it('gives each embed its own best post, and never one post twice', () => {
+  it('gives each embed its own best post, never one post twice, never a lesser post', () => {
     const a = post(1, TEXT_A, '2020-03-04T09:00:00Z');
     const b = post(2, TEXT_B, '2020-03-04T18:00:00Z');
     const lookAlike = post(3, TEXT_A.replace('this morning', 'this afternoon'), '2020-03-05T09:00:00Z');
     const candidates = [embed(TEXT_A), embed(TEXT_B), embed(TEXT_A.slice(0, 60) + '\u2026')];
     const result = assignPosts(candidates, () => [a, b, lookAlike]);
-    expect(result.map((r) => r.post?.postId)).toEqual([1, 2, 3]);
+    // The truncated copy designates post 1 as well: the same citation, not the look-alike.
+    expect(result.map((r) => [r.post?.postId, r.sameAs?.postId])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [undefined, 1],
+    ]);
     const noLookAlike = assignPosts(candidates.slice(0, 2), () => [lookAlike, b, a]);
     expect(noLookAlike.map((r) => r.post?.postId)).toEqual([1, 2]);
   });
