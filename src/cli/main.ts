@@ -8,6 +8,12 @@ import { registerStart } from './commands/start.js';
 import { registerSearch } from './commands/search.js';
 import { registerExport } from './commands/export.js';
 import { registerArticles } from './commands/articles.js';
+import { registerAlerts } from './commands/alerts.js';
+import { registerAccounts } from './commands/accounts.js';
+import { registerPoll } from './commands/poll.js';
+import { registerStats } from './commands/stats.js';
+import { registerPosts } from './commands/posts.js';
+import { registerProblems } from './commands/problems.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const rt = createRuntime(processIo, env);
@@ -21,6 +27,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
   registerSearch(program, rt);
   registerExport(program, rt);
   registerArticles(program, rt);
+  registerAlerts(program, rt);
+  registerAccounts(program, rt);
+  registerPoll(program, rt);
+  registerStats(program, rt);
+  registerPosts(program, rt);
+  registerProblems(program, rt);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

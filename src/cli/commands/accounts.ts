@@ -1,0 +1,99 @@
+// accounts add | list | remove: the official accounts onrecord watches.
+import type { Command } from 'commander';
+import { createAccountsRepository, type Account } from '../../adapters/db/accounts-repository.js';
+import { InvalidInput } from '../../core/errors.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
+import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
+import type { CliRuntime } from '../runtime.js';
+import { printJson, printLine, printTable } from '../output.js';
+
+/** The JSON shape of an account in `accounts list --json` and `accounts add --json`. */
+export function accountJson(a: Account) {
+  return {
+    id: a.id,
+    account: formatAccountRef(a.platform, a.handle),
+    platform: a.platform,
+    handle: a.handle,
+    platformUserId: a.platformUserId,
+    displayName: a.displayName,
+    status: a.status,
+    statusDetail: a.statusDetail,
+    every: formatDuration(a.pollIntervalMs),
+    pollIntervalMs: a.pollIntervalMs,
+    backfilledAt: a.backfilledAt?.toISOString() ?? null,
+    lastPolledAt: a.lastPolledAt?.toISOString() ?? null,
+    lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
+    lastPostAt: a.lastPostAt?.toISOString() ?? null,
+    lastError: a.lastErrorCode
+      ? { code: a.lastErrorCode, message: a.lastError, at: a.lastErrorAt?.toISOString() }
+      : null,
+  };
+}
+
+function intervalOf(text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 60_000) {
+    throw new InvalidInput(`--every must be a duration of at least 1m (like 5m, 1h), got "${text}"`);
+  }
+  return ms;
+}
+
+export function registerAccounts(program: Command, rt: CliRuntime): void {
+  const accounts = program.command('accounts').description('the official accounts onrecord watches');
+
+  accounts
+    .command('add <account>')
+    .description('watch an account, e.g. x:USFOR_A (polled by the service, or now with: poll --once)')
+    .option('--every <duration>', 'poll interval (default ONRECORD_POLL_INTERVAL, 5m)')
+    .option('--json', 'print the account as JSON')
+    .action((ref: string, opts: { every?: string; json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const { platform, handle } = parseAccountRef(ref);
+        const repo = createAccountsRepository(ctx.db.prisma);
+        const pollIntervalMs = intervalOf(opts.every, ctx.config.ONRECORD_POLL_INTERVAL);
+        const added = await repo.add({ platform, handle, pollIntervalMs }, ctx.clock.now());
+        const { created } = added;
+        const account =
+          !created && opts.every !== undefined
+            ? await repo.setInterval(added.account.id, pollIntervalMs)
+            : added.account;
+        if (opts.json) return printJson(rt.io, { ...accountJson(account), created });
+        const name = formatAccountRef(account.platform, account.handle);
+        printLine(
+          rt.io,
+          `${created ? 'watching' : 'already watching'} ${name} every ${formatDuration(account.pollIntervalMs)}`,
+        );
+      }),
+    );
+
+  accounts
+    .command('list')
+    .description('list the watched accounts with their status and last poll')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const rows = (await createAccountsRepository(ctx.db.prisma).list()).map(accountJson);
+        if (opts.json) return printJson(rt.io, rows);
+        if (rows.length === 0) return printLine(rt.io, 'no accounts (add one with: accounts add x:HANDLE)');
+        printTable(
+          rt.io,
+          ['account', 'status', 'every', 'last poll', 'last post', 'error'],
+          rows.map((r) => [r.account, r.status, r.every, r.lastPolledAt, r.lastPostAt, r.lastError?.message]),
+        );
+      }),
+    );
+
+  accounts
+    .command('remove <account>')
+    .description('stop watching an account (its archived posts are kept)')
+    .option('--json', 'print the removed account as JSON')
+    .action((ref: string, opts: { json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const { platform, handle } = parseAccountRef(ref);
+        const removed = await createAccountsRepository(ctx.db.prisma).remove(platform, handle);
+        if (opts.json) return printJson(rt.io, accountJson(removed));
+        printLine(rt.io, `no longer watching ${formatAccountRef(removed.platform, removed.handle)}`);
+      }),
+    );
+}
