@@ -1,0 +1,214 @@
+// `onrecord alerts add|list|remove|test|deliveries`: who is told what, and where.
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import {
+  createAlertsRepository,
+  type AlertRuleRecord,
+  type RuleDeliveryStats,
+} from '../../adapters/db/alerts-repository.js';
+import { maskTarget, parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
+import { InvalidInput } from '../../core/errors.js';
+import { sendTestAlert } from '../../jobs/test-alert.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { ExitCode, type CliRuntime } from '../runtime.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function parseId(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidInput(`a rule id is a number, got "${text}"`);
+  return Number(text);
+}
+
+const EMPTY_STATS: RuleDeliveryStats = {
+  pending: 0,
+  retrying: 0,
+  delivered: 0,
+  dead: 0,
+  digested: 0,
+  lastError: null,
+  lastErrorAt: null,
+};
+
+/** A rule as shown: never its secret, and Slack/Discord URLs masked. */
+function ruleView(rule: AlertRuleRecord, stats: RuleDeliveryStats = EMPTY_STATS) {
+  return {
+    id: rule.id,
+    channel: rule.channel,
+    target: maskTarget(rule.channel, rule.target),
+    signed: rule.secret !== null,
+    accounts: rule.accounts,
+    keywords: rule.keywords,
+    regex: rule.regex,
+    events: rule.events,
+    digest: rule.digest,
+    enabled: rule.enabled,
+    createdAt: rule.createdAt.toISOString(),
+    deliveries: {
+      delivered: stats.delivered,
+      pending: stats.pending,
+      retrying: stats.retrying,
+      dead: stats.dead,
+      digested: stats.digested,
+    },
+    lastError: stats.lastError,
+  };
+}
+
+export function registerAlerts(program: Command, rt: CliRuntime): void {
+  const alerts = program
+    .command('alerts')
+    .description('alert rules: be told when officials post, edit, delete or are cited');
+  registerAdd(alerts, rt);
+
+  alerts
+    .command('list')
+    .description('list alert rules with their delivery counts and failures')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const repo = createAlertsRepository(ctx.db.prisma);
+        const [rules, stats] = await Promise.all([repo.listRules(), repo.ruleStats()]);
+        const views = rules.map((r) => ruleView(r, stats.get(r.id)));
+        if (opts.json) return printJson(rt.io, views);
+        if (views.length === 0) return printLine(rt.io, 'no alert rules (add one with `onrecord alerts add`)');
+        printTable(
+          rt.io,
+          [
+            'id',
+            'channel',
+            'target',
+            'on',
+            'accounts',
+            'keywords',
+            'digest',
+            'delivered',
+            'pending',
+            'retrying',
+            'dead',
+            'last error',
+          ],
+          views.map((v) => [
+            v.id,
+            v.channel,
+            v.target,
+            v.events.join(','),
+            v.accounts.join(',') || 'all',
+            [...v.keywords, ...(v.regex ? [`/${v.regex}/`] : [])].join(', ') || '-',
+            v.digest,
+            v.deliveries.delivered,
+            v.deliveries.pending,
+            v.deliveries.retrying,
+            v.deliveries.dead,
+            v.lastError ?? '',
+          ]),
+          48,
+        );
+      }),
+    );
+
+  alerts
+    .command('remove <id>')
+    .description('remove an alert rule and its deliveries')
+    .action((id: string) =>
+      rt.run({}, async (ctx) => {
+        await createAlertsRepository(ctx.db.prisma).removeRule(parseId(id));
+        printLine(rt.io, `removed alert rule ${id}`);
+      }),
+    );
+
+  registerTest(alerts, rt);
+  registerDeliveries(alerts, rt);
+}
+
+function registerAdd(alerts: Command, rt: CliRuntime): void {
+  alerts
+    .command('add')
+    .description('add an alert rule (exactly one of --webhook, --slack, --discord, --email)')
+    .option('--webhook <url>', 'a generic JSON webhook, signed with HMAC-SHA256')
+    .option('--slack <url>', 'a Slack incoming-webhook URL')
+    .option('--discord <url>', 'a Discord webhook URL')
+    .option('--email <address>', 'an email address (needs SMTP_URL)')
+    .option('--secret <secret>', 'webhook signing secret (default: a random one, printed once)')
+    .option('--account <x:handle>', 'only this account (repeatable; default: all)', collect)
+    .option('--keyword <word>', 'a word or phrase that must occur (repeatable; any one suffices)', collect)
+    .option('--regex <pattern>', 'a regular expression the text must match (case-insensitive)')
+    .option('--on <events>', 'events: new, edited, deleted, cited (comma-separated; default: new)')
+    .option('--digest <period>', 'gather matches into one message per period: hourly or daily')
+    .option('--json', 'print JSON')
+    .action((opts: RuleInput & { json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const parsed = parseRuleInput(opts);
+        const generated = parsed.channel === 'webhook' && parsed.secret === null;
+        const secret = generated ? randomBytes(24).toString('hex') : parsed.secret;
+        const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, secret });
+        if (opts.json) return printJson(rt.io, { ...ruleView(rule), ...(secret ? { secret } : {}) });
+        printLine(rt.io, `added alert rule ${rule.id}: ${describeRule(rule)}`);
+        if (generated) printLine(rt.io, `signing secret (shown once): ${secret}`);
+      }),
+    );
+}
+
+function describeRule(rule: AlertRuleRecord): string {
+  const parts = [`${rule.channel} ${maskTarget(rule.channel, rule.target)}`, `on ${rule.events.join(',')}`];
+  parts.push(rule.accounts.length ? `accounts ${rule.accounts.join(', ')}` : 'all accounts');
+  if (rule.keywords.length) parts.push(`keywords ${rule.keywords.map((k) => `"${k}"`).join(', ')}`);
+  if (rule.regex) parts.push(`regex /${rule.regex}/`);
+  if (rule.digest !== 'none') parts.push(`${rule.digest} digest`);
+  return parts.join('; ');
+}
+
+function registerTest(alerts: Command, rt: CliRuntime): void {
+  alerts
+    .command('test <id>')
+    .description("send a sample alert to the rule's receiver now and show its answer")
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const result = await sendTestAlert(ctx, parseId(id));
+        if (opts.json) printJson(rt.io, result);
+        else if (result.status === 'accepted') {
+          printLine(rt.io, `accepted (${result.statusCode ?? 'no status'}): ${result.detail.trim()}`.trimEnd());
+        } else printLine(rt.io, `failed (${result.statusCode ?? 'no answer'}): ${result.error}`);
+        if (result.status !== 'accepted') throw new ExitCode(1);
+      }),
+    );
+}
+
+function registerDeliveries(alerts: Command, rt: CliRuntime): void {
+  alerts
+    .command('deliveries')
+    .description('list recent deliveries (e.g. --status dead for those given up)')
+    .option('--rule <id>', 'only this rule')
+    .option('--status <status>', 'pending, sending, delivered, dead or digested')
+    .option('--limit <n>', 'how many (default 50)', '50')
+    .option('--json', 'print JSON')
+    .action((opts: { rule?: string; status?: string; limit: string; json?: boolean }) =>
+      rt.run({}, async (ctx) => {
+        const statuses = ['pending', 'sending', 'delivered', 'dead', 'digested'];
+        if (opts.status && !statuses.includes(opts.status)) {
+          throw new InvalidInput(`unknown status "${opts.status}" (known: ${statuses.join(', ')})`);
+        }
+        const rows = await createAlertsRepository(ctx.db.prisma).listDeliveries({
+          ruleId: opts.rule === undefined ? undefined : parseId(opts.rule),
+          status: opts.status,
+          limit: parseId(opts.limit),
+        });
+        if (opts.json) return printJson(rt.io, rows);
+        if (rows.length === 0) return printLine(rt.io, 'no deliveries');
+        printTable(
+          rt.io,
+          ['id', 'rule', 'event', 'status', 'attempts', 'next attempt', 'code', 'last error'],
+          rows.map((d) => [
+            d.id,
+            d.ruleId,
+            d.eventId ?? d.digestKey,
+            d.status,
+            d.attempts,
+            d.status === 'pending' ? d.nextAttemptAt.toISOString() : '',
+            d.lastStatusCode,
+            d.lastError,
+          ]),
+        );
+      }),
+    );
+}

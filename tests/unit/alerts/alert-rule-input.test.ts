@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { maskTarget, parseRuleInput, type RuleInput } from '../../../src/core/alert-rule-input.js';
+import { InvalidInput } from '../../../src/core/errors.js';
+
+describe('parseRuleInput', () => {
+  it('fills the defaults for a bare webhook', () => {
+    expect(parseRuleInput({ webhook: 'https://hooks.example.org/onrecord' })).toEqual({
+      channel: 'webhook',
+      target: 'https://hooks.example.org/onrecord',
+      secret: null,
+      accounts: [],
+      keywords: [],
+      regex: null,
+      events: ['new'],
+      digest: 'none',
+    });
+  });
+
+  it('normalizes every option', () => {
+    expect(
+      parseRuleInput({
+        email: ' desk@example.org ',
+        account: ['x:@USFOR_A', 'X:StateDept', 'x:USFOR_A'],
+        keyword: ['  cease   fire ', 'Kyiv', 'Kyiv'],
+        regex: String.raw`\bsanctions?\b`,
+        on: 'new,deleted,cited',
+        digest: 'Daily',
+      }),
+    ).toEqual({
+      channel: 'email',
+      target: 'desk@example.org',
+      secret: null,
+      accounts: ['x:USFOR_A', 'x:StateDept'],
+      keywords: ['cease fire', 'Kyiv'],
+      regex: String.raw`\bsanctions?\b`,
+      events: ['new', 'deleted', 'cited'],
+      digest: 'daily',
+    });
+  });
+
+  it.each<[string, RuleInput, RegExp]>([
+    ['no channel', {}, /exactly one of --webhook/],
+    ['two channels', { webhook: 'https://a.example/h', slack: 'https://hooks.slack.com/x' }, /exactly one/],
+    ['an invalid URL', { webhook: 'not a url' }, /--webhook needs a URL like/],
+    ['a non-http URL', { discord: 'ftp://example.org/x' }, /--discord needs an http/],
+    ['an invalid address', { email: 'desk.example.org' }, /--email needs an address/],
+    ['a secret on Slack', { slack: 'https://hooks.slack.com/x', secret: 'abcdefgh' }, /generic webhooks only/],
+    ['a short secret', { webhook: 'https://a.example/h', secret: 'abc' }, /8 characters/],
+    ['an invalid regex', { webhook: 'https://a.example/h', regex: '(open' }, /invalid regex/],
+    ['a catastrophic regex', { webhook: 'https://a.example/h', regex: '(a+)+b' }, /exponential/],
+    ['an unknown event', { webhook: 'https://a.example/h', on: 'new,retweeted' }, /unknown event "retweeted"/],
+    ['an unknown digest', { webhook: 'https://a.example/h', digest: 'weekly' }, /unknown digest "weekly"/],
+    ['a bad account', { webhook: 'https://a.example/h', account: ['USFOR_A'] }, /account must look like x:/],
+    ['an empty keyword', { webhook: 'https://a.example/h', keyword: ['  '] }, /must not be empty/],
+  ])('refuses %s', (_name, input, message) => {
+    expect(() => parseRuleInput(input)).toThrow(InvalidInput);
+    expect(() => parseRuleInput(input)).toThrow(message);
+  });
+});
+
+describe('maskTarget', () => {
+  it.each([
+    ['slack', 'https://hooks.slack.com/services/T000/B000/XXXXSECRET', 'https://hooks.slack.com/services/T000/…'],
+    ['discord', 'https://discord.com/api/webhooks/123/tokenSECRET', 'https://discord.com/api/webhooks/…'],
+    ['webhook', 'https://a.example/h', 'https://a.example/h'],
+    ['email', 'desk@example.org', 'desk@example.org'],
+  ])('%s %s', (channel, target, shown) => {
+    expect(maskTarget(channel, target)).toBe(shown);
+  });
+});
