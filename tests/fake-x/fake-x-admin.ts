@@ -10,6 +10,7 @@ interface AdminRequest {
   method: string;
   parts: string[];
   body: Record<string, unknown>;
+  query: URLSearchParams;
 }
 
 type AdminResult = unknown;
@@ -62,7 +63,7 @@ function rateLimits(fake: FakeX, body: Record<string, unknown>) {
 }
 
 /** Route table: `METHOD /__admin/<parts>` → action. */
-function dispatch(fake: FakeX, { method, parts, body }: AdminRequest): AdminResult {
+function dispatch(fake: FakeX, { method, parts, body, query }: AdminRequest): AdminResult {
   const [head, id, action] = parts;
   const key = `${method} ${head}${id !== undefined ? '/:id' : ''}${action ? `/${action}` : ''}`;
   switch (key) {
@@ -70,6 +71,13 @@ function dispatch(fake: FakeX, { method, parts, body }: AdminRequest): AdminResu
       return fake.state.snapshot();
     case 'GET requests':
       return fake.requests;
+    case 'GET requests/:id':
+      if (id !== 'wait') break;
+      return fake.waitForRequests(
+        Number(query.get('count') ?? 1),
+        (query.get('endpoint') as EndpointKey | null) ?? undefined,
+        Number(query.get('timeoutMs') ?? 10_000),
+      );
     case 'DELETE requests':
       return void fake.requests.splice(0);
     case 'POST seed':
@@ -96,9 +104,8 @@ function dispatch(fake: FakeX, { method, parts, body }: AdminRequest): AdminResu
       return void fake.rateLimits.reset();
     case 'POST usage-cap':
       return void fake.setUsageCapped(Boolean(body.capped));
-    default:
-      throw new RangeError(`unknown admin route ${method} /__admin/${parts.join('/')}`);
   }
+  throw new RangeError(`unknown admin route ${method} /__admin/${parts.join('/')}`);
 }
 
 export async function handleAdmin(
@@ -114,7 +121,7 @@ export async function handleAdmin(
   try {
     const body = await readJson(req);
     const parts = url.pathname.slice('/__admin/'.length).split('/').filter(Boolean).map(decodeURIComponent);
-    reply(200, dispatch(fake, { method: req.method ?? 'GET', parts, body }));
+    reply(200, await dispatch(fake, { method: req.method ?? 'GET', parts, body, query: url.searchParams }));
   } catch (err) {
     reply(err instanceof RangeError ? 404 : 400, { error: (err as Error).message });
   }

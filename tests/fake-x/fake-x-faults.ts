@@ -39,6 +39,8 @@ export type Fault = FaultKind & {
   endpoint?: EndpointKey;
   /** How many requests it hits (default 1); 'always' until cleared. */
   times?: number | 'always';
+  /** Lets this many matching requests through first (default 0): e.g. 1 hits the second page of a poll. */
+  after?: number;
 };
 
 export class FaultQueue {
@@ -56,11 +58,15 @@ export class FaultQueue {
     return this.faults;
   }
 
-  /** The first fault that applies to this endpoint, counted as used. */
+  /** The first fault that applies to this endpoint, counted as used. Faults apply in the order added. */
   take(endpoint: EndpointKey): Fault | undefined {
     const index = this.faults.findIndex((f) => !f.endpoint || f.endpoint === endpoint);
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
+    if (fault.after) {
+      fault.after -= 1;
+      return undefined;
+    }
     if (fault.times !== 'always') {
       fault.times = (fault.times as number) - 1;
       if (fault.times <= 0) this.faults.splice(index, 1);

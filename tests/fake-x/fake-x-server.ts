@@ -1,6 +1,7 @@
 // A faithful local fake of the X API v2 over HTTPS (a runtime test CA) or
 // HTTP: bearer auth, rate-limit headers, the endpoints the poller uses, and
 // faults on demand. See README.md for the API.
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -76,6 +77,7 @@ export class FakeX {
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connectionsAccepted = 0;
   private readonly openResponses = new Set<http.ServerResponse>();
+  private readonly arrivals = new EventEmitter();
 
   constructor(
     readonly bearerToken: string,
@@ -128,6 +130,20 @@ export class FakeX {
     return endpoint ? this.requests.filter((r) => r.endpoint === endpoint) : this.requests;
   }
 
+  /**
+   * Resolves once `count` requests (to `endpoint`, if given) have arrived, answered or not:
+   * e.g. wait for the hanging second page before killing the poller.
+   */
+  async waitForRequests(count: number, endpoint?: EndpointKey, timeoutMs = 10_000): Promise<FakeXRequest[]> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    while (this.requestsTo(endpoint).length < count) {
+      await once(this.arrivals, 'request', { signal }).catch(() => {
+        throw new Error(`fake X: ${this.requestsTo(endpoint).length} of ${count} requests after ${timeoutMs} ms`);
+      });
+    }
+    return this.requestsTo(endpoint);
+  }
+
   readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://fake-x');
     if (url.pathname.startsWith('/__admin/')) {
@@ -145,6 +161,7 @@ export class FakeX {
       at: new Date().toISOString(),
     };
     this.requests.push(entry);
+    this.arrivals.emit('request', entry);
     req.resume();
     this.respond(entry, url, res);
   };

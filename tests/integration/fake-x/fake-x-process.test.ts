@@ -77,6 +77,17 @@ describe('fake X as a process', () => {
     ]);
   });
 
+  it('waits through /__admin for a request that hangs', async () => {
+    await fake.admin('DELETE', 'requests');
+    await fake.admin('POST', 'faults', { kind: 'hang', endpoint: 'users/:id' });
+    const controller = new AbortController();
+    const pending = source.lookupUserById(userId, controller.signal).catch((e: unknown) => e);
+    const seen = await fake.admin<FakeXRequest[]>('GET', 'requests/wait?count=1&endpoint=users/:id');
+    expect(seen.map((r) => [r.endpoint, r.status, r.fault])).toEqual([['users/:id', 0, 'hang']]);
+    controller.abort(new Error('test is done waiting'));
+    expect(await pending).toEqual(new Error('test is done waiting'));
+  });
+
   it('renames and suspends through /__admin', async () => {
     await fake.admin('POST', 'users/Proc_Acct/rename', { username: 'Proc_Renamed' });
     const byId = await source.lookupUserById(userId);

@@ -248,4 +248,19 @@ describe('auth, limits and faults', () => {
     const many = Array.from({ length: 101 }, (_, i) => String(1000 + i)).join(',');
     expect((await get(`/2/tweets?ids=${many}`)).status).toBe(400);
   });
+
+  it('lets `after` requests through first, and waitForRequests sees a hanging one arrive', async () => {
+    fake.injectFault({ kind: 'hang', endpoint: 'users/:id/tweets', after: 1 });
+    const first = await get(`/2/users/${user.id}/tweets?max_results=5`);
+    const token = (first.json?.meta as { next_token: string }).next_token;
+    const second = get(`/2/users/${user.id}/tweets?max_results=5&pagination_token=${token}`).catch((e: Error) => e);
+    const seen = await fake.waitForRequests(2, 'users/:id/tweets');
+    expect(seen.map(({ status, fault }) => ({ status, fault }))).toEqual([
+      { status: 200, fault: undefined },
+      { status: 0, fault: 'hang' },
+    ]);
+    await expect(fake.waitForRequests(3, 'users/:id/tweets', 50)).rejects.toThrow('2 of 3 requests after 50 ms');
+    fake.dropOpenResponses();
+    expect(await second).toBeInstanceOf(Error);
+  });
 });
