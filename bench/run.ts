@@ -9,7 +9,10 @@ interface Bench {
   run(): Promise<Record<string, unknown>>;
 }
 
-const BENCHES: Record<string, () => Promise<Bench>> = {};
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  search: async () => (await import('./search.js')).default,
+  link: async () => (await import('./link.js')).default,
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(BENCHES);

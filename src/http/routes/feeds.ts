@@ -27,10 +27,20 @@ function titleOf(post: PostView): string {
   return `${post.account ?? post.platform}${post.status === 'deleted' ? ' (deleted)' : ''}: ${text}`;
 }
 
-function buildFeed(base: string, meta: { title: string; link: string; self: string }, posts: PostView[]): Feed {
+/**
+ * Atom titles (type="html") and RSS titles and descriptions are read as HTML by
+ * feed readers, so the text is escaped there; JSON Feed titles are plain text.
+ */
+function buildFeed(
+  format: FeedFormat,
+  base: string,
+  meta: { title: string; link: string; self: string },
+  posts: PostView[],
+): Feed {
+  const asHtml = (text: string) => (format === 'json' ? text : escapeHtml(text));
   const feed = new Feed({
     id: `${base}${meta.self}`,
-    title: meta.title,
+    title: asHtml(meta.title),
     link: `${base}${meta.link}`,
     updated: posts[0] ? new Date(posts[0].createdAt) : new Date(0),
     generator: 'onrecord',
@@ -40,11 +50,11 @@ function buildFeed(base: string, meta: { title: string; link: string; self: stri
   for (const post of posts) {
     const link = `${base}${postPath(post)}`;
     feed.addItem({
-      title: titleOf(post),
+      title: asHtml(titleOf(post)),
       id: link,
       link,
       date: new Date(post.createdAt),
-      description: post.text,
+      description: asHtml(post.text),
       content: `<p>${escapeHtml(post.text)}</p><p><a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`,
       author: [{ name: post.account ?? post.platform }],
     });
@@ -77,7 +87,7 @@ export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
         link: `/${query ? `?${query}` : ''}`,
         self: `/feeds/search.${format}${query ? `?${query}` : ''}`,
       };
-      return send(reply, format, buildFeed(publicUrl(deps), meta, await newest(filters)));
+      return send(reply, format, buildFeed(format, publicUrl(deps), meta, await newest(filters)));
     });
   }
 
@@ -97,7 +107,7 @@ export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
         self: `/feeds${path}.${format}`,
       };
       const posts = await newest(parseFilters({ account: accountRef }));
-      return send(reply, format, buildFeed(publicUrl(deps), meta, posts));
+      return send(reply, format, buildFeed(format, publicUrl(deps), meta, posts));
     },
   );
 }
