@@ -115,8 +115,11 @@ const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME/;
 // The causes kept are the socket errors, never the library's error objects: those hold
 // the request, and so the bearer token, where a log serializer might find it.
 function requestError(err: ApiRequestError, ctx: RequestContext): OnrecordError {
-  if (ctx.timedOut) return new SourceUnavailable(`X did not answer within ${ctx.timeoutMs} ms`);
   const cause = underlyingError(err);
+  // The library's own idle-socket timeout destroys the request with this message.
+  if (ctx.timedOut || cause?.message === 'Request timeout.') {
+    return new SourceUnavailable(`X did not answer within ${ctx.timeoutMs} ms`);
+  }
   const code = cause?.code ?? '';
   if (TLS_TRUST.test(code)) {
     return new ConfigError(

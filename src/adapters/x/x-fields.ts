@@ -17,9 +17,12 @@ export const TWEET_FIELDS = [
   'public_metrics',
 ] as const;
 
+// edit_history_tweet_ids puts the earlier versions of an edited post in
+// includes.tweets: a post first seen after its edits still has every text.
 export const EXPANSIONS = [
   'attachments.media_keys',
   'author_id',
+  'edit_history_tweet_ids',
   'referenced_tweets.id',
   'referenced_tweets.id.author_id',
 ] as const;

@@ -250,13 +250,18 @@ describe('posts by id', () => {
     const chain = [first.id, second.id, third.id];
 
     const timeline = await source.fetchTimelinePage(author.id, {});
-    expect((timeline.body as { data: unknown[] }).data).toEqual([
-      { ...third, text: 'Road closes at 0730.', edit_history_tweet_ids: chain },
-    ]);
+    const version = (post: typeof first, text: string) => ({ ...post, text, edit_history_tweet_ids: chain });
+    expect(timeline.body).toEqual({
+      data: [version(third, 'Road closes at 0730.')],
+      includes: {
+        users: [expect.objectContaining({ id: author.id, username: 'Edits_Acct' })],
+        // The earlier versions, through the edit_history_tweet_ids expansion.
+        tweets: [version(first, 'Road closes at 0600.'), version(second, 'Road closes at 0700.')],
+      },
+      meta: { result_count: 1, newest_id: third.id, oldest_id: third.id },
+    });
     const lookup = await source.fetchPostsById([first.id]);
-    expect((lookup.body as { data: unknown[] }).data).toEqual([
-      { ...first, text: 'Road closes at 0600.', edit_history_tweet_ids: chain },
-    ]);
+    expect((lookup.body as { data: unknown[] }).data).toEqual([version(first, 'Road closes at 0600.')]);
     expect(BigInt(third.id) > BigInt(second.id) && BigInt(second.id) > BigInt(first.id)).toBe(true);
   });
 
