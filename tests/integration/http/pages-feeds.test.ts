@@ -139,7 +139,7 @@ describe('pages', () => {
       ['/assets/account-chart.js', 'text/javascript'],
     ]) {
       const res = await app.inject(path!);
-      expect([path, res.statusCode, res.headers['content-type']?.split(';')[0]]).toEqual([path, 200, type]);
+      expect([path, res.statusCode, String(res.headers['content-type']).split(';')[0]]).toEqual([path, 200, type]);
     }
     expect((await app.inject('/assets/../package.json')).statusCode).toBe(404);
   });
