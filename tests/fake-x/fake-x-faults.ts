@@ -25,6 +25,8 @@ export type FaultKind =
   | { kind: 'close' }
   /** 200 with an HTML page (a proxy's error page). */
   | { kind: 'non-json' }
+  /** 200, JSON content type, no body at all. */
+  | { kind: 'empty' }
   /** The first post in `data` has no `id`. */
   | { kind: 'missing-id' }
   /** The first post in `data` has a numeric `id` and a numeric `text`. */

@@ -213,6 +213,7 @@ export class FakeX {
     if (canned) {
       return this.send(entry, res, canned(), { ...limits, remaining: Math.max(limits.remaining, 1) });
     }
+    if (fault?.kind === 'empty') return this.sendRaw(entry, res, 200, JSON_TYPE, '', limits);
     if (fault?.kind === 'non-json') {
       return this.sendRaw(entry, res, 200, 'text/html; charset=utf-8', '<html><body>Bad gateway</body></html>', limits);
     }

@@ -1,5 +1,6 @@
 // One GET to the X API v2 through twitter-api-v2, returned as a RawCapture
-// (the body exactly as received), the parsed JSON and the rate-limit state.
+// (non-JSON bodies as received, JSON bodies re-serialized after parsing: the
+// library does not hand out the bytes), the parsed JSON and the rate-limit state.
 // The library speaks only to https://api.x.com: a plugin points it at the
 // configured base and gives every request a timeout and the caller's signal.
 import http from 'node:http';
@@ -60,7 +61,8 @@ function toRateLimit(rateLimit: TwitterRateLimit | undefined): RateLimitState | 
  * JSON only for a JSON content type; anything else arrives as text.
  */
 export function checkBody(data: unknown, capture: RawCapture): Record<string, unknown> {
-  if (typeof data === 'string' || data === undefined) {
+  if (data === undefined || data === '') throw new BadPayload('X answered an empty body', { capture });
+  if (typeof data === 'string') {
     throw new BadPayload(`X answered ${capture.contentType ?? 'no content type'} instead of a JSON object`, {
       capture,
     });

@@ -179,6 +179,11 @@ describe('error mapping', () => {
       message: 'X answered malformed JSON',
     },
     {
+      fault: { kind: 'empty' },
+      contentType: 'application/json; charset=utf-8',
+      message: 'X answered an empty body',
+    },
+    {
       fault: { kind: 'non-json' },
       contentType: 'text/html; charset=utf-8',
       message: 'X answered text/html; charset=utf-8 instead of a JSON object',
@@ -188,8 +193,12 @@ describe('error mapping', () => {
     const err = await failure(() => source.fetchTimelinePage(userId, {}));
     expect(err).toBeInstanceOf(BadPayload);
     expect(err.message.startsWith(message)).toBe(true);
-    const body =
-      fault.kind === 'non-json' ? '<html><body>Bad gateway</body></html>' : expect.stringMatching(/^\{"data":\[/);
+    const bodies: Record<string, unknown> = {
+      'non-json': '<html><body>Bad gateway</body></html>',
+      empty: '',
+      truncated: expect.stringMatching(/^\{"data":\[/),
+    };
+    const body = bodies[fault.kind];
     expect((err as BadPayload).capture).toEqual({
       source: 'x:timeline',
       requestUrl: `${fake.url}/2/users/${userId}/tweets?${new URLSearchParams({ ...POST_QUERY, max_results: '100' })}`,
