@@ -7,13 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { detectReferences, type CandidateReference } from '../core/article-detect.js';
-import {
-  assignPosts,
-  candidateWindow,
-  differsFromArchive,
-  type Assignment,
-  type PostCandidate,
-} from '../core/article-match.js';
+import { assignPosts, candidateWindow, differsFromArchive, type Assignment } from '../core/article-match.js';
 import { toArticleView, type ArticleRow, type ArticleView, type ReferenceView } from '../core/article-view.js';
 import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
@@ -152,40 +146,37 @@ function citedIds(candidates: CandidateReference[]): string[] {
   return [...new Set(candidates.flatMap((c) => (c.citedId ? [c.citedId] : [])))];
 }
 
-/** Gathers the posts each candidate may designate, then lets the core assign them. */
+/** Gathers the posts each candidate may designate (two queries at most), then lets the core assign them. */
 export async function matchCandidates(
   tx: Tx,
   candidates: CandidateReference[],
   publishedAt?: Date,
 ): Promise<Assignment[]> {
   const byId = await repo.findPostsByIds(tx, 'x', citedIds(candidates));
-  const byFingerprint = new Map<string, PostCandidate[]>();
-  const accountsByHandle = new Map<string, number[]>();
-  for (const c of candidates) {
-    if (c.citedId || !c.handle || !c.text) continue;
-    const key = c.handle.toLowerCase();
-    if (!accountsByHandle.has(key)) accountsByHandle.set(key, await repo.accountIdsByHandle(tx, c.platform, c.handle));
+  const queries = candidates.flatMap((c) => {
+    if (c.citedId || !c.handle || !c.text) return [];
     const window = candidateWindow(c, publishedAt);
-    const posts = await repo.findCandidatePosts(tx, {
-      accountIds: accountsByHandle.get(key)!,
+    const q: repo.CandidateQuery = {
+      key: c.fingerprint,
+      handle: c.handle,
       from: window?.from ?? null,
       to: window?.to ?? null,
       text: c.text,
       partial: c.kind === 'quote',
-      limit: CANDIDATE_LIMIT,
-    });
-    byFingerprint.set(c.fingerprint, posts);
-  }
-  return assignPosts(candidates, (c) => (c.citedId ? byId : (byFingerprint.get(c.fingerprint) ?? [])), publishedAt);
+    };
+    return [q];
+  });
+  const byText = await repo.findCandidatePosts(tx, 'x', queries, CANDIDATE_LIMIT);
+  return assignPosts(candidates, (c) => (c.citedId ? byId : (byText.get(c.fingerprint) ?? [])), publishedAt);
 }
 
 async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[]): Promise<void> {
-  const linked: { referenceId: number; postId: number }[] = [];
-  for (const { candidate: c, post, score, sameAs } of assignments) {
-    // An unmatched prose quote may have been spoken, not posted: nothing to keep open.
-    // A second sight of a linked citation (an embed and a link to it) adds no reference.
-    if ((!post && c.kind === 'quote') || sameAs) continue;
-    const saved = await repo.saveReference(tx, {
+  // An unmatched prose quote may have been spoken, not posted: nothing to keep open.
+  // A second sight of a linked citation (an embed and a link to it) adds no reference.
+  const kept = assignments.filter(({ candidate: c, post, sameAs }) => !sameAs && (post || c.kind !== 'quote'));
+  const saved = await repo.saveReferences(
+    tx,
+    kept.map(({ candidate: c, post, score }) => ({
       articleId,
       postId: post?.postId ?? null,
       fingerprint: c.fingerprint,
@@ -198,12 +189,11 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
       evidence: { ...c.evidence, ...(c.name ? { name: c.name } : {}), ...(score ? { match: score } : {}) },
       witnessedText: c.text ?? null,
       differsFromArchive: post && c.kind === 'embed' ? differsFromArchive(c.text, post.text) : false,
-    });
-    if (saved?.postId) linked.push({ referenceId: saved.id, postId: saved.postId });
-  }
+    })),
+  );
   await recordCitations(
     tx,
-    linked.map((l) => l.referenceId),
+    saved.flatMap((r) => (r.postId ? [r.id] : [])),
   );
 }
 

@@ -3,7 +3,7 @@
 // snapshot is kept only when the content changed; references on (article,
 // fingerprint) and (article, post). The candidate search for text matches
 // runs in PostgreSQL on the (account_id, created_at) index, ranked by pg_trgm.
-import type { Prisma as P } from '../../generated/prisma/client.js';
+import { Prisma as P } from '../../generated/prisma/client.js';
 import type { PostCandidate } from '../../core/article-match.js';
 import type { WatchedAccount } from '../../core/article-detect.js';
 import type { Tx } from './database.js';
@@ -46,6 +46,11 @@ interface PostRowSql {
   created_at: Date;
 }
 
+// Every handle (current and former) of the post's account, beside each post row.
+const POST_WITH_HANDLES = P.sql`p.id, p.platform, p.platform_id, p.edit_ids, p.account_id, p.text, p.created_at,
+  (SELECT array_agg(h.handle) FROM (SELECT a.handle FROM accounts a WHERE a.id = p.account_id
+    UNION SELECT ah.handle FROM account_handles ah WHERE ah.account_id = p.account_id) h) AS handles`;
+
 /** Inserts or updates an article by key; adds a snapshot when the content is new. */
 export async function upsertArticle(tx: Tx, input: ArticleInput) {
   const { snapshot, ...fields } = input;
@@ -61,47 +66,70 @@ export async function upsertArticle(tx: Tx, input: ArticleInput) {
 /** Posts whose platform ID or any edit ID is one of `ids`. */
 export async function findPostsByIds(tx: Tx, platform: string, ids: string[]): Promise<PostCandidate[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.$queryRaw<PostRowSql[]>`
-    SELECT id, platform, platform_id, edit_ids, account_id, text, created_at FROM posts
-    WHERE platform = ${platform} AND (platform_id = ANY(${ids}::text[]) OR edit_ids && ${ids}::text[])`;
-  return withHandles(tx, rows);
+  const rows = await tx.$queryRaw<(PostRowSql & { handles: string[] | null })[]>`
+    SELECT ${POST_WITH_HANDLES} FROM posts p
+    WHERE p.platform = ${platform} AND (p.platform_id = ANY(${ids}::text[]) OR p.edit_ids && ${ids}::text[])`;
+  return rows.map((r) => toCandidate(r, r.handles ?? []));
+}
+
+export interface CandidateQuery {
+  /** Returned with each row, to tell the queries apart. */
+  key: string;
+  handle: string;
+  from: Date | null;
+  to: Date | null;
+  text: string;
+  /** Rank by word_similarity (a quotation of part of a post) instead of similarity. */
+  partial: boolean;
 }
 
 /**
- * The best text matches among one account's posts in a time range: an index
- * range scan on (account_id, created_at), ranked by trigram similarity.
+ * The best text matches for several candidates in one round trip: for each,
+ * the posts of the accounts that have or had the handle, in the time range
+ * (an index range scan on (account_id, created_at)), ranked by pg_trgm.
  */
 export async function findCandidatePosts(
   tx: Tx,
-  q: { accountIds: number[]; from: Date | null; to: Date | null; text: string; partial: boolean; limit: number },
-): Promise<PostCandidate[]> {
-  if (q.accountIds.length === 0) return [];
-  const from = q.from ?? new Date(0);
-  const to = q.to ?? new Date('9999-01-01T00:00:00Z');
-  const rows = q.partial
-    ? await tx.$queryRaw<PostRowSql[]>`
-        SELECT id, platform, platform_id, edit_ids, account_id, text, created_at FROM posts
-        WHERE account_id = ANY(${q.accountIds}::int[]) AND created_at >= ${from} AND created_at < ${to}
-        ORDER BY word_similarity(${q.text}, text) DESC LIMIT ${q.limit}`
-    : await tx.$queryRaw<PostRowSql[]>`
-        SELECT id, platform, platform_id, edit_ids, account_id, text, created_at FROM posts
-        WHERE account_id = ANY(${q.accountIds}::int[]) AND created_at >= ${from} AND created_at < ${to}
-        ORDER BY similarity(text, ${q.text}) DESC LIMIT ${q.limit}`;
-  return withHandles(tx, rows);
+  platform: string,
+  queries: CandidateQuery[],
+  limit: number,
+): Promise<Map<string, PostCandidate[]>> {
+  const found = new Map<string, PostCandidate[]>(queries.map((q) => [q.key, []]));
+  if (queries.length === 0) return found;
+  const input = JSON.stringify(
+    queries.map((q) => ({
+      ...q,
+      from: (q.from ?? new Date(0)).toISOString(),
+      to: (q.to ?? new Date('9999-01-01')).toISOString(),
+    })),
+  );
+  const rows = await tx.$queryRaw<(PostRowSql & { key: string; handles: string[] | null })[]>`
+    SELECT c.key, ${POST_WITH_HANDLES}
+    FROM jsonb_to_recordset(${input}::jsonb) AS c(key text, handle text, "from" timestamptz, "to" timestamptz, text text, partial boolean)
+    CROSS JOIN LATERAL (
+      SELECT * FROM posts p
+      WHERE p.account_id IN (
+          SELECT a.id FROM accounts a WHERE a.platform = ${platform} AND lower(a.handle) = lower(c.handle)
+          UNION SELECT h.account_id FROM account_handles h JOIN accounts a ON a.id = h.account_id
+            WHERE a.platform = ${platform} AND lower(h.handle) = lower(c.handle))
+        AND p.created_at >= c."from" AND p.created_at < c."to"
+      ORDER BY CASE WHEN c.partial THEN word_similarity(c.text, p.text) ELSE similarity(p.text, c.text) END DESC
+      LIMIT ${limit}) p`;
+  for (const r of rows) found.get(r.key)!.push(toCandidate(r, r.handles ?? []));
+  return found;
 }
 
-async function withHandles(tx: Tx, rows: PostRowSql[]): Promise<PostCandidate[]> {
-  const handles = await handlesOfAccounts(tx, [...new Set(rows.flatMap((r) => (r.account_id ? [r.account_id] : [])))]);
-  return rows.map((r) => ({
+function toCandidate(r: PostRowSql, handles: string[]): PostCandidate {
+  return {
     postId: r.id,
     platform: r.platform,
     platformId: r.platform_id,
     editIds: r.edit_ids,
     accountId: r.account_id,
-    handles: r.account_id ? (handles.get(r.account_id) ?? []) : [],
+    handles,
     text: r.text,
     createdAt: r.created_at,
-  }));
+  };
 }
 
 /** Every handle (current and former) of each account. */
@@ -115,15 +143,6 @@ export async function handlesOfAccounts(tx: Tx, accountIds: number[]): Promise<M
   return map;
 }
 
-/** Accounts that have or had a handle (case-insensitive). */
-export async function accountIdsByHandle(tx: Tx, platform: string, handle: string): Promise<number[]> {
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM accounts WHERE platform = ${platform} AND lower(handle) = lower(${handle})
-    UNION SELECT h.account_id FROM account_handles h JOIN accounts a ON a.id = h.account_id
-      WHERE a.platform = ${platform} AND lower(h.handle) = lower(${handle})`;
-  return rows.map((r) => r.id);
-}
-
 /** The watched accounts, as prose-quote detection needs them. */
 export async function listWatchedAccounts(tx: Tx, platform = 'x'): Promise<WatchedAccount[]> {
   const rows = await tx.account.findMany({ where: { platform }, select: { handle: true, displayName: true } });
@@ -131,28 +150,25 @@ export async function listWatchedAccounts(tx: Tx, platform = 'x'): Promise<Watch
 }
 
 /**
- * Stores a reference, idempotent on (article, fingerprint). A reference that
- * was resolved stays resolved. Returns undefined when the post is already
- * linked to the article under another fingerprint (one link per pair).
+ * Stores references in one statement, idempotent on (article, fingerprint).
+ * A reference that was resolved stays resolved. A reference whose post is
+ * already linked to the article under another fingerprint is skipped (one
+ * link per pair). Returns the rows written.
  */
-export async function saveReference(
-  tx: Tx,
-  r: ReferenceInput,
-): Promise<{ id: number; postId: number | null } | undefined> {
-  if (r.postId !== null) {
-    const other = await tx.articleReference.findFirst({
-      where: { articleId: r.articleId, postId: r.postId, NOT: { fingerprint: r.fingerprint } },
-      select: { id: true },
-    });
-    if (other) return undefined;
-  }
-  const evidence = JSON.stringify(r.evidence);
+export async function saveReferences(tx: Tx, refs: ReferenceInput[]): Promise<{ id: number; postId: number | null }[]> {
+  if (refs.length === 0) return [];
   const rows = await tx.$queryRaw<{ id: number; post_id: number | null }[]>`
     INSERT INTO article_references (article_id, post_id, fingerprint, platform, cited_platform_id, cited_handle,
       cited_date, kind, confidence, evidence, witnessed_text, differs_from_archive, status, resolved_at)
-    VALUES (${r.articleId}, ${r.postId}::int, ${r.fingerprint}, ${r.platform}, ${r.citedPlatformId}, ${r.citedHandle},
-      ${r.citedDate}, ${r.kind}, ${r.confidence}, ${evidence}::jsonb, ${r.witnessedText}, ${r.differsFromArchive},
-      ${r.postId === null ? 'unresolved' : 'resolved'}, ${r.postId === null ? null : new Date()}::timestamptz)
+    SELECT r."articleId", r."postId", r.fingerprint, r.platform, r."citedPlatformId", r."citedHandle", r."citedDate",
+      r.kind, r.confidence, r.evidence, r."witnessedText", r."differsFromArchive",
+      CASE WHEN r."postId" IS NULL THEN 'unresolved' ELSE 'resolved' END,
+      CASE WHEN r."postId" IS NULL THEN NULL ELSE now() END
+    FROM jsonb_to_recordset(${JSON.stringify(refs)}::jsonb) AS r("articleId" int, "postId" int, fingerprint text,
+      platform text, "citedPlatformId" text, "citedHandle" text, "citedDate" text, kind text, confidence float8,
+      evidence jsonb, "witnessedText" text, "differsFromArchive" boolean)
+    WHERE r."postId" IS NULL OR NOT EXISTS (SELECT 1 FROM article_references o
+      WHERE o.article_id = r."articleId" AND o.post_id = r."postId" AND o.fingerprint <> r.fingerprint)
     ON CONFLICT (article_id, fingerprint) DO UPDATE SET
       post_id = COALESCE(article_references.post_id, EXCLUDED.post_id),
       kind = EXCLUDED.kind,
@@ -166,7 +182,7 @@ export async function saveReference(
       status = CASE WHEN COALESCE(article_references.post_id, EXCLUDED.post_id) IS NULL THEN 'unresolved' ELSE 'resolved' END,
       resolved_at = COALESCE(article_references.resolved_at, EXCLUDED.resolved_at)
     RETURNING id, post_id`;
-  return { id: rows[0]!.id, postId: rows[0]!.post_id };
+  return rows.map((r) => ({ id: r.id, postId: r.post_id }));
 }
 
 const referenceInclude = { post: { include: { account: true } } } satisfies P.ArticleReferenceInclude;
