@@ -12,6 +12,7 @@ interface Bench {
 const BENCHES: Record<string, () => Promise<Bench>> = {
   search: async () => (await import('./search.js')).default,
   link: async () => (await import('./link.js')).default,
+  alerts: async () => (await import('./alerts.js')).default,
 };
 
 const wanted = process.argv.slice(2);
