@@ -121,7 +121,10 @@ export async function handleAdmin(
   try {
     const body = await readJson(req);
     const parts = url.pathname.slice('/__admin/'.length).split('/').filter(Boolean).map(decodeURIComponent);
-    reply(200, await dispatch(fake, { method: req.method ?? 'GET', parts, body, query: url.searchParams }));
+    const method = req.method ?? 'GET';
+    const result = await dispatch(fake, { method, parts, body, query: url.searchParams });
+    if (method !== 'GET') fake.onAdminChange?.();
+    reply(200, result);
   } catch (err) {
     reply(err instanceof RangeError ? 404 : 400, { error: (err as Error).message });
   }

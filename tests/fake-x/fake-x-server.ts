@@ -15,7 +15,7 @@ import { FaultQueue, type Fault } from './fake-x-faults.js';
 import { RateLimiter, type EndpointKey, type RateLimitConfig, type RateLimitHeaders } from './fake-x-rate-limits.js';
 import { FakeXState, type FakePost, type FakeXData, type UserStatus } from './fake-x-state.js';
 import { makePost, seedAccount, type PostSpec, type SeedAccountSpec } from './fixtures.js';
-import { testTls } from './tls.js';
+import { testTls, testTlsIn } from './tls.js';
 
 export interface StartFakeXOptions {
   /** HTTPS with a test CA (default) or plain HTTP. */
@@ -27,6 +27,8 @@ export interface StartFakeXOptions {
   rateLimits?: Partial<Record<EndpointKey, Partial<RateLimitConfig>>>;
   /** The fake's clock for rate-limit windows (default Date.now). */
   now?: () => number;
+  /** Keep the CA, certificate and key in this directory (reused by a restart on the same directory). */
+  tlsDir?: string;
 }
 
 export interface FakeXRequest {
@@ -76,6 +78,8 @@ export class FakeX {
   url = '';
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connectionsAccepted = 0;
+  /** Called after each change made through /__admin (process mode saves its state file here). */
+  onAdminChange?: () => void;
   private readonly openResponses = new Set<http.ServerResponse>();
   private readonly arrivals = new EventEmitter();
 
@@ -280,7 +284,7 @@ export async function startFakeX(options: StartFakeXOptions = {}): Promise<Runni
   const fake = new FakeX(options.bearerToken ?? 'fake-x-bearer-token', options.now ?? Date.now, options.rateLimits);
   if (options.data) fake.state.load(options.data);
   const useTls = options.tls ?? true;
-  const tls = useTls ? await testTls() : undefined;
+  const tls = !useTls ? undefined : options.tlsDir ? await testTlsIn(options.tlsDir) : await testTls();
   const server = tls
     ? https.createServer({ cert: tls.certPem, key: tls.keyPem }, fake.handle)
     : http.createServer(fake.handle);
@@ -291,9 +295,10 @@ export async function startFakeX(options: StartFakeXOptions = {}): Promise<Runni
   });
   server.on('connection', () => (fake.connectionsAccepted += 1));
   const { port } = server.address() as AddressInfo;
-  const dir = tls ? mkdtempSync(path.join(tmpdir(), 'fake-x-')) : '';
-  const caFile = tls ? path.join(dir, 'ca.pem') : '';
-  if (tls) writeFileSync(caFile, tls.caPem);
+  // A temporary CA file unless the TLS material lives in a directory the caller keeps.
+  const dir = tls && !options.tlsDir ? mkdtempSync(path.join(tmpdir(), 'fake-x-')) : '';
+  const caFile = !tls ? '' : path.join(options.tlsDir ?? dir, 'ca.pem');
+  if (dir) writeFileSync(caFile, tls!.caPem);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {

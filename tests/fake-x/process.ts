@@ -28,13 +28,23 @@ export interface FakeXProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startFakeXProcess(
-  options: { fixture?: FakeXFixtureFile; tls?: boolean; port?: number } = {},
-): Promise<FakeXProcess> {
+export interface FakeXProcessOptions {
+  fixture?: FakeXFixtureFile;
+  tls?: boolean;
+  port?: number;
+  /** Saved after every admin change, loaded at start when it exists (see main.ts). */
+  stateFile?: string;
+  /** Keeps the CA here, so that a restart keeps the same CA file (the caller removes it). */
+  tlsDir?: string;
+}
+
+export async function startFakeXProcess(options: FakeXProcessOptions = {}): Promise<FakeXProcess> {
   const args = ['--import', 'tsx', MAIN];
   let fixtureFile: string | undefined;
   if (options.tls === false) args.push('--http');
   if (options.port) args.push('--port', String(options.port));
+  if (options.stateFile) args.push('--state', options.stateFile);
+  if (options.tlsDir) args.push('--tls-dir', options.tlsDir);
   if (options.fixture) {
     fixtureFile = path.join(tmpdir(), `fake-x-fixture-${process.pid}-${Date.now()}.json`);
     writeFileSync(fixtureFile, JSON.stringify(options.fixture));
@@ -64,7 +74,7 @@ export async function startFakeXProcess(
       await exited;
       // A killed fake cannot clean up after itself.
       if (fixtureFile) rmSync(fixtureFile, { force: true });
-      if (info.caFile) rmSync(path.dirname(info.caFile), { recursive: true, force: true });
+      if (info.caFile && !options.tlsDir) rmSync(path.dirname(info.caFile), { recursive: true, force: true });
     },
   };
 }

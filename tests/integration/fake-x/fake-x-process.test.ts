@@ -1,6 +1,8 @@
 // The fake X as its own process: started from a fixture file, driven through
 // /__admin, reached by the adapter with the CA file it prints, and killed.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXSource, type XSource } from '../../../src/adapters/x/x-source.js';
 import { SourceUnavailable } from '../../../src/core/errors.js';
@@ -101,5 +103,45 @@ describe('fake X as a process', () => {
     await fake.stop('SIGKILL');
     source.close();
     await expect(source.resolveUser('Proc_Acct')).rejects.toBeInstanceOf(SourceUnavailable);
+  });
+
+  it('comes back after kill -9 with its state, port and CA when given a state file and a TLS directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fake-x-restart-'));
+    const options = { stateFile: path.join(dir, 'state.json'), tlsDir: path.join(dir, 'tls') };
+    const first = await startFakeXProcess({
+      ...options,
+      fixture: { accounts: [{ username: 'Again_Acct', posts: 2 }] },
+    });
+    const again = createXSource({
+      baseUrl: first.url,
+      bearerToken: first.bearerToken,
+      timeoutMs: 5_000,
+      logger: createLogger({ level: 'silent' }),
+      ca: readFileSync(first.caFile, 'utf8'),
+    });
+    try {
+      const added = await first.admin<FakePost>('POST', 'posts', {
+        author: 'Again_Acct',
+        text: 'Said before the crash.',
+      });
+      await first.stop('SIGKILL');
+      const port = Number(new URL(first.url).port);
+      const second = await startFakeXProcess({ ...options, port });
+      try {
+        expect({ url: second.url, caFile: second.caFile }).toEqual({ url: first.url, caFile: first.caFile });
+        const page = await again.fetchTimelinePage(userIdFor('Again_Acct'), {});
+        expect(dataOf(page.body).map((p) => p.text)).toEqual([
+          'Said before the crash.',
+          'Statement 2 from Again_Acct',
+          'Statement 1 from Again_Acct',
+        ]);
+        expect(dataOf(page.body)[0]!.id).toBe(added.id);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      again.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
