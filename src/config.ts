@@ -53,6 +53,8 @@ const schema = z.object({
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /** Name of this service instance in leases and logs (default: host:pid). */
   ONRECORD_INSTANCE_ID: z.string().optional(),
+  /** How long a poll's lease on an account lasts without renewal (a crashed poller frees it after this). */
+  ONRECORD_LEASE_TTL: duration('2m'),
   /** Port of the HTTP API and web pages. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Address the HTTP server listens on. */

@@ -6,12 +6,10 @@
 // recorded by the poll job and never stops the others.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createLeasesRepository } from '../adapters/db/poll-runs-repository.js';
 import { once, type Handle } from '../core/lifecycle.js';
+import { withAccountLease } from './account-lease.js';
 import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
 
-/** Long enough for a backfill of 32 pages with retries; renewed at each poll start. */
-export const LEASE_TTL_MS = 15 * 60_000;
 export const STOP_GRACE_MS = 10_000;
 
 export interface SchedulerOptions extends PollDeps {
@@ -19,6 +17,7 @@ export interface SchedulerOptions extends PollDeps {
   owner: string;
   /** node-cron pattern of the tick (default every second). */
   tickPattern?: string;
+  /** Lease length (renewed while a poll runs). */
   leaseTtlMs?: number;
   /** How long stop() waits for in-flight polls before aborting them. */
   graceMs?: number;
@@ -37,24 +36,18 @@ export interface SchedulerHandle extends Handle {
 
 export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   const log = options.logger.child({ component: 'scheduler' });
-  const leases = createLeasesRepository(options.db);
   const nextDue = new Map<number, number>();
   const running = new Map<number, Promise<void>>();
   const abort = new AbortController();
   let stopping = false;
 
   async function runLeased(accountId: number): Promise<void> {
-    const now = options.clock.now();
-    if (!(await leases.acquire(accountId, options.owner, now, options.leaseTtlMs ?? LEASE_TTL_MS))) {
-      log.debug({ accountId }, 'account leased by another instance');
-      return;
-    }
-    let summary: PollSummary;
-    try {
-      summary = await pollAccount(options, accountId, { trigger: 'schedule', signal: abort.signal });
-    } finally {
-      await leases.release(accountId, options.owner);
-    }
+    const lease = { ...options, ttlMs: options.leaseTtlMs };
+    const result = await withAccountLease(lease, accountId, () =>
+      pollAccount(options, accountId, { trigger: 'schedule', signal: abort.signal }),
+    );
+    if (!result.leased) return log.debug({ accountId }, 'account leased by another instance');
+    const summary = result.value;
     if (summary.resumeAt) nextDue.set(accountId, Math.max(nextDue.get(accountId) ?? 0, Date.parse(summary.resumeAt)));
     options.onPoll?.(summary);
   }

@@ -47,7 +47,11 @@ export const pollerPart: ServicePart = {
       log.error({ err }, 'polling is disabled');
       return { stop: async () => {}, done: new Promise(() => {}) };
     }
-    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, source), owner: ctx.config.instanceId });
+    const scheduler = startScheduler({
+      ...pollDepsFromContext(ctx, source),
+      owner: ctx.config.instanceId,
+      leaseTtlMs: ctx.config.ONRECORD_LEASE_TTL,
+    });
     const stop = once(async () => {
       await scheduler.stop();
       source.close();

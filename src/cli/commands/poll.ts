@@ -2,12 +2,11 @@
 // non-zero if any poll failed. The service polls on schedule instead.
 import type { Command } from 'commander';
 import { createAccountsRepository, type Account } from '../../adapters/db/accounts-repository.js';
-import { createLeasesRepository } from '../../adapters/db/poll-runs-repository.js';
 import { InvalidInput } from '../../core/errors.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import type { Context } from '../../context.js';
 import { pollAccount, type PollDeps, type PollSummary } from '../../jobs/poll-account.js';
-import { LEASE_TTL_MS } from '../../jobs/scheduler.js';
+import { withAccountLease } from '../../jobs/account-lease.js';
 import { pollDepsFromContext, xSourceFromConfig } from '../../service/poller-part.js';
 import { ExitCode, type CliRuntime } from '../runtime.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -34,20 +33,12 @@ async function selectAccounts(ctx: Context, refs: string[]): Promise<Account[]> 
 
 /** One poll under the account's lease, so that a running service never polls it at the same time. */
 async function pollLeased(ctx: Context, deps: PollDeps, account: Account, opts: PollOpts): Promise<PollSummary> {
-  const leases = createLeasesRepository(ctx.db.prisma);
-  const owner = `${ctx.config.instanceId}:cli`;
-  if (!(await leases.acquire(account.id, owner, ctx.clock.now(), LEASE_TTL_MS))) {
-    return skipped(account, 'leased', 'another onrecord instance is polling this account now');
-  }
-  try {
-    return await pollAccount(deps, account.id, {
-      trigger: 'cli',
-      recheck: opts.recheck,
-      refreshUser: opts.refreshUser,
-    });
-  } finally {
-    await leases.release(account.id, owner);
-  }
+  const lease = { ...deps, owner: `${ctx.config.instanceId}:cli`, ttlMs: ctx.config.ONRECORD_LEASE_TTL };
+  const result = await withAccountLease(lease, account.id, () =>
+    pollAccount(deps, account.id, { trigger: 'cli', recheck: opts.recheck, refreshUser: opts.refreshUser }),
+  );
+  if (result.leased) return result.value;
+  return skipped(account, 'leased', 'another onrecord instance is polling this account now');
 }
 
 function skipped(account: Account, code: string, message: string): PollSummary {
