@@ -60,8 +60,9 @@ const summary = (err: OnrecordError) => ({
 });
 
 describe('error mapping', () => {
-  it.each<{ fault: Fault; expected: ReturnType<typeof summary> }>([
+  it.each<{ name: string; fault: Fault; expected: ReturnType<typeof summary> }>([
     {
+      name: 'status 503',
       fault: { kind: 'status', status: 503 },
       expected: {
         type: 'SourceUnavailable',
@@ -71,6 +72,7 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'status 500',
       fault: { kind: 'status', status: 500, body: { title: 'Internal Error', type: 'about:blank', detail: 'boom' } },
       expected: {
         type: 'SourceUnavailable',
@@ -80,6 +82,7 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'unauthorized',
       fault: { kind: 'unauthorized' },
       expected: {
         type: 'SourceAuth',
@@ -89,10 +92,12 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'forbidden',
       fault: { kind: 'forbidden' },
       expected: expectForbidden(),
     },
     {
+      name: 'usage-capped',
       fault: { kind: 'usage-capped' },
       expected: {
         type: 'SourceUsageCapped',
@@ -103,6 +108,7 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'hang',
       fault: { kind: 'hang' },
       expected: {
         type: 'SourceUnavailable',
@@ -112,6 +118,7 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'close',
       fault: { kind: 'close' },
       expected: {
         type: 'SourceUnavailable',
@@ -121,6 +128,7 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'reset',
       fault: { kind: 'reset' },
       expected: {
         type: 'SourceUnavailable',
@@ -129,7 +137,7 @@ describe('error mapping', () => {
         message: 'X closed the connection in the middle of a response',
       },
     },
-  ])('$fault.kind $fault.status → $expected.type', async ({ fault, expected }) => {
+  ])('$name → $expected.type', async ({ fault, expected }) => {
     fake.injectFault({ ...fault, endpoint: 'users/:id/tweets' });
     const err = await failure(() => source.fetchTimelinePage(userId, {}));
     expect(summary(err)).toEqual(expected);
