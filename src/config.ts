@@ -76,7 +76,11 @@ const schema = z.object({
   /** Time limit of one article fetch (connect, headers and body). */
   ONRECORD_FETCH_TIMEOUT: duration('15s'),
   /** Largest article page fetched, in bytes. */
-  ONRECORD_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  ONRECORD_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
   /** Redirects followed by one article fetch (each target is checked again). */
   ONRECORD_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   /** Link-preview proxy hosts whose status URLs count as X links (comma-separated). */
@@ -88,6 +92,9 @@ const schema = z.object({
 });
 
 export type Config = z.output<typeof schema> & { instanceId: string };
+
+/** The names of every setting, for documentation checks. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
 
 export function loadConfig(env: Record<string, string | undefined>, defaults: { instanceId: string }): Config {
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
