@@ -2,6 +2,7 @@
 // captures that showed them. Any ID of an X edit chain finds the post.
 import type { Command } from 'commander';
 import { createPostsRepository } from '../../adapters/db/posts-repository.js';
+import { listCitingArticles } from '../../adapters/db/articles-repository.js';
 import type { Prisma } from '../../adapters/db/database.js';
 import { NotFound } from '../../core/errors.js';
 import { parsePostRef } from '../../core/ids.js';
@@ -12,7 +13,7 @@ import { printJson, printLine } from '../output.js';
 type FoundPost = NonNullable<Awaited<ReturnType<ReturnType<typeof createPostsRepository>['findByAnyId']>>>;
 
 /** The JSON of `posts show --json`: assembled here only, so that a field is a one-line addition. */
-export async function postShowJson(_db: Prisma, post: FoundPost) {
+export async function postShowJson(db: Prisma, post: FoundPost) {
   const captures = new Map(post.versions.flatMap((v) => (v.capture ? [[v.capture.id, v.capture]] : [])));
   return {
     ...toPostView(post),
@@ -33,6 +34,7 @@ export async function postShowJson(_db: Prisma, post: FoundPost) {
       sha256: c.sha256,
       capturedAt: c.capturedAt.toISOString(),
     })),
+    articles: await listCitingArticles(db, post.id),
   };
 }
 
@@ -53,6 +55,8 @@ export function registerPosts(program: Command, rt: CliRuntime): void {
         printLine(rt.io, json.url);
         printLine(rt.io);
         printLine(rt.io, json.text);
+        for (const a of json.articles)
+          printLine(rt.io, `cited by article ${a.id} (${a.kind}, ${a.confidence}): ${a.title ?? a.url ?? ''}`);
         if (json.versions.length > 1) {
           printLine(rt.io);
           printLine(rt.io, `${json.versions.length} versions, oldest first:`);

@@ -1,6 +1,6 @@
 // The model case through the command line: bin/onrecord in a child process
 // adds the plain-text report and shows exactly the two embedded posts, from
-// the article's side and from each post's side.
+// the article's side and from each post's side (posts show lists its articles).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +44,19 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+interface ArticleJson {
+  id: number;
+  references: {
+    post: { platform: string; id: string; account: string; text: string; url: string };
+    kind: string;
+    confidence: number;
+    evidence: { form: string };
+  }[];
+}
+let article: ArticleJson;
+
 describe('onrecord articles', () => {
-  it('adds the model case and links exactly the two embedded posts, visible both ways', async () => {
+  it('adds the model case and links exactly the two embedded posts', async () => {
     const added = await onrecord(
       'articles',
       'add',
@@ -55,15 +66,7 @@ describe('onrecord articles', () => {
       '--json',
     );
     expect(added.stderr).toBe('');
-    const article = JSON.parse(added.stdout) as {
-      id: number;
-      references: {
-        post: { platform: string; id: string; account: string; text: string; url: string };
-        kind: string;
-        confidence: number;
-        evidence: { form: string };
-      }[];
-    };
+    article = JSON.parse(added.stdout) as ArticleJson;
     const linked = article.references.map((r) => ({
       platform: r.post.platform,
       id: r.post.id,
@@ -76,10 +79,11 @@ describe('onrecord articles', () => {
       { platform: 'x', id: seeded.commitment.platformId, account: 'x:USFOR_A', kind: 'embed', form: 'embed-text' },
     ]);
     expect(article.references[0]!.post.url).toBe(`https://x.com/USFOR_A/status/${seeded.strike.platformId}`);
-
     const shown = await onrecord('articles', 'show', String(article.id), '--json');
     expect(JSON.parse(shown.stdout)).toEqual(article);
+  });
 
+  it('lists the article, and shows it to people', async () => {
     const listed = await onrecord('articles', 'list', '--json');
     expect(JSON.parse(listed.stdout)).toEqual([
       {
@@ -90,10 +94,22 @@ describe('onrecord articles', () => {
         references: 2,
       },
     ]);
-
     const human = await onrecord('articles', 'show', String(article.id));
     expect(human.stdout).toContain(`article ${article.id}: U.S. strikes Taliban fighters`);
     expect(human.stdout.split('\n').filter((l) => l.startsWith('embed'))).toHaveLength(2);
+  });
+
+  it('posts show lists the citing article for an embedded post, none for a look-alike', async () => {
+    const articlesOf = async (platformId: string) =>
+      (
+        JSON.parse((await onrecord('posts', 'show', `x:${platformId}`, '--json')).stdout) as {
+          articles: { id: number; kind: string; confidence: number }[];
+        }
+      ).articles;
+    const cited = await articlesOf(seeded.commitment.platformId);
+    expect(cited.map(({ id, kind }) => ({ id, kind }))).toEqual([{ id: article.id, kind: 'embed' }]);
+    expect(cited[0]!.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(await articlesOf(seeded.lookAlikes[0]!.platformId)).toEqual([]);
   });
 
   it('reads stdin, and re-adding the same text updates the same article', async () => {
