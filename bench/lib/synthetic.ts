@@ -39,6 +39,12 @@ export interface SyntheticOptions {
   seed?: number;
   /** Number of accounts the posts are spread over (default 10). */
   accounts?: number;
+  /**
+   * How many posts the whole set has. When given, creation times grow with the
+   * index (each post in its own slice of the period), as in an archive that
+   * ingests posts in time order; without it, each post gets a random time.
+   */
+  count?: number;
   /** First and last possible creation time (default 2019-01-01 .. 2026-01-01). */
   from?: Date;
   to?: Date;
@@ -145,7 +151,9 @@ export function syntheticPost(index: number, options: SyntheticOptions = {}): Sy
   const random = prng(Math.imul(index + 1, 0x9e3779b1) ^ seed);
   const from = (options.from ?? new Date('2019-01-01T00:00:00Z')).getTime();
   const to = (options.to ?? new Date('2026-01-01T00:00:00Z')).getTime();
-  const createdAt = new Date(from + Math.floor(random() * Math.max(1, to - from)));
+  const span = Math.max(1, to - from);
+  const position = options.count ? (index + random()) / options.count : random();
+  const createdAt = new Date(from + Math.floor(position * span));
   const langRoll = random();
   const lang = langRoll < 0.9 ? 'en' : langRoll < 0.95 ? 'fr' : 'es';
   const { text, hashtags, mentions } = composeText(random, lang);
@@ -184,7 +192,8 @@ export interface SeedResult {
 
 /**
  * Loads `count` synthetic posts (and their accounts, x:synth_NN) into a
- * migrated database with COPY, then ANALYZEs. Streams: memory stays flat.
+ * migrated database with COPY, in time order as an archive fills up, then
+ * ANALYZEs. Streams: memory stays flat.
  */
 export async function seedSyntheticPosts(options: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
@@ -225,7 +234,7 @@ function* copyLines(options: SeedOptions, accountIds: number[]): Generator<strin
   const CHUNK_ROWS = 1000;
   let chunk = '';
   for (let i = 0; i < options.count; i++) {
-    chunk += copyRow(syntheticPost(i, { ...options, accounts: accountIds.length }), accountIds);
+    chunk += copyRow(syntheticPost(i, { ...options, accounts: accountIds.length, count: options.count }), accountIds);
     if ((i + 1) % CHUNK_ROWS === 0) {
       yield chunk;
       chunk = '';

@@ -19,7 +19,7 @@ import {
   type SearchRequest,
 } from '../../core/search-query.js';
 
-export const RANKED_WINDOW = 2000;
+export const RANKED_WINDOW = 1000;
 /** How many of the newest (filtered) posts the similarity fallback looks at. */
 export const SIMILAR_WINDOW = 20_000;
 // A one-letter swap in an 8-letter word scores about 0.38.
@@ -163,17 +163,18 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
     const keyset = after
       ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
       : Prisma.sql`TRUE`;
+    // The rank is computed in the same pass that finds the window (no second visit of each row);
+    // the tsquery is also written inline in WHERE so that the planner can estimate how many rows
+    // match and choose between the GIN index and a walk down the created_at index.
     const rows = await db.$queryRaw<(RawRow & { windowSize: bigint; edgeAt: Date; edgeId: number })[]>`
-      WITH win AS MATERIALIZED (
-        SELECT p.id, p.created_at FROM posts p
+      WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
+      r AS MATERIALIZED (
+        SELECT p.id, p.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank FROM posts p CROSS JOIN q
         WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${rankedWindow}
-      ), edge AS (SELECT created_at, id FROM win ORDER BY created_at, id LIMIT 1),
-      q AS MATERIALIZED (SELECT ${tsq} AS tsq),
-      r AS (SELECT w.id, w.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank
-            FROM win w JOIN posts p ON p.id = w.id CROSS JOIN q)
+      ), edge AS (SELECT created_at, id FROM r ORDER BY created_at, id LIMIT 1)
       SELECT ${POST_COLUMNS}, r.rank AS score, NULL::text AS headline,
-        (SELECT count(*) FROM win) AS "windowSize", (SELECT created_at FROM edge) AS "edgeAt",
+        (SELECT count(*) FROM r) AS "windowSize", (SELECT created_at FROM edge) AS "edgeAt",
         (SELECT id FROM edge) AS "edgeId"
       FROM r JOIN posts p ON p.id = r.id LEFT JOIN accounts a ON a.id = p.account_id
       WHERE ${keyset}
