@@ -3,7 +3,7 @@
 import type { EndpointKey } from './fake-x-rate-limits.js';
 
 export type FaultKind =
-  /** Any status with a problem body (default: 503 Service Unavailable). */
+  /** Any status with a problem body (default: about:blank titled after the status, e.g. Service Unavailable). */
   | { kind: 'status'; status: number; body?: unknown; contentType?: string }
   /** 429 about:blank with x-rate-limit-remaining 0 (the window is not touched). */
   | { kind: 'rate-limited' }

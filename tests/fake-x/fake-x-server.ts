@@ -210,7 +210,8 @@ export class FakeX {
     limits: RateLimitHeaders,
   ): void {
     if (fault?.kind === 'status') {
-      const body = (fault.body as Record<string, unknown>) ?? problem(fault.status, 'Service Unavailable');
+      const body =
+        (fault.body as Record<string, unknown>) ?? problem(fault.status, http.STATUS_CODES[fault.status] ?? 'Error');
       return this.send(entry, res, { status: fault.status, body }, limits, fault.contentType);
     }
     const canned = fault && FAULT_RESPONSES[fault.kind];

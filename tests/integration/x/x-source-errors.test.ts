@@ -82,6 +82,16 @@ describe('error mapping', () => {
       },
     },
     {
+      name: 'status 504',
+      fault: { kind: 'status', status: 504 },
+      expected: {
+        type: 'SourceUnavailable',
+        code: 'unavailable',
+        isRetryable: true,
+        message: 'X answered 504 Gateway Timeout: Gateway Timeout',
+      },
+    },
+    {
       name: 'unauthorized',
       fault: { kind: 'unauthorized' },
       expected: {
