@@ -1,0 +1,40 @@
+// `onrecord start` serves the HTTP API beside the worker, and stops cleanly on SIGTERM.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../helpers/database.js';
+import { insertAccount, insertPost } from '../../helpers/archive-fixtures.js';
+
+const BIN = new URL('../../../bin/onrecord', import.meta.url).pathname;
+const getDb = useTestDatabase();
+
+describe('onrecord start', () => {
+  it('serves /healthz and /api/posts on HOST:PORT and exits 0 on SIGTERM', async () => {
+    const db = getDb();
+    const a = await insertAccount(db, { handle: 'USFOR_A' });
+    await insertPost(db, { accountId: a.id, text: 'Ceasefire talks resume today', createdAt: '2026-01-05T10:00:00Z' });
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        child.stderr!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
+      });
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      const found = (await (await fetch(`${url}/api/posts?q=ceasefire`)).json()) as { posts: { text: string }[] };
+      expect(found.posts.map((p) => p.text)).toEqual(['Ceasefire talks resume today']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});
