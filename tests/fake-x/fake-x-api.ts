@@ -109,6 +109,7 @@ function parseTimelineParams(query: URLSearchParams, problems: ParamProblem[]): 
   }
   checkPattern(problems, 'since_id', query.get('since_id'), ID);
   checkPattern(problems, 'until_id', query.get('until_id'), ID);
+  checkOrder(problems, query.get('since_id'), query.get('until_id'));
   const token = query.get('pagination_token');
   const cursor = token === null ? undefined : decodeToken(token);
   if (token !== null && cursor === undefined) {
@@ -137,6 +138,16 @@ function parseTimelineParams(query: URLSearchParams, problems: ParamProblem[]): 
     startTime: query.get('start_time') ?? undefined,
     endTime: query.get('end_time') ?? undefined,
   };
+}
+
+function checkOrder(problems: ParamProblem[], sinceId: string | null, untilId: string | null): void {
+  if (sinceId === null || untilId === null || !ID.test(sinceId) || !ID.test(untilId)) return;
+  if (compareIds(sinceId, untilId) < 0) return;
+  problems.push({
+    parameter: 'since_id',
+    values: [sinceId],
+    message: `The \`since_id\` query parameter value [${sinceId}] must be smaller than the \`until_id\` query parameter value [${untilId}]`,
+  });
 }
 
 /** Tokens are opaque to clients; here they carry the last ID served (exclusive upper bound). */

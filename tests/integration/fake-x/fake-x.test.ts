@@ -77,6 +77,7 @@ describe('fields and expansions', () => {
     ['max_results above 100', 'max_results=101', 'max_results', '101'],
     ['a forged pagination token', 'pagination_token=abc', 'pagination_token', 'abc'],
     ['a non-numeric since_id', 'since_id=latest', 'since_id', 'latest'],
+    ['since_id not below until_id', 'since_id=20&until_id=10', 'since_id', '20'],
   ])('answers 400 invalid-request for %s', async (_name, params, parameter, value) => {
     const res = await get(`/2/users/${user.id}/tweets?${params}`);
     expect({ status: res.status, body: res.json }).toEqual({
