@@ -45,7 +45,9 @@ function printArticle(io: Io, a: ArticleView): void {
       r.differsFromArchive ? `${r.status}, differs` : r.status,
       r.post.id ?? '-',
       r.post.account ?? (r.cited.handle ? `@${r.cited.handle}` : ''),
-      r.post.text ?? r.witnessedText,
+      r.post.status && r.post.status !== 'available'
+        ? `[${r.post.status}; the article's copy] ${r.witnessedText ?? ''}`
+        : (r.post.text ?? r.witnessedText),
     ]),
   );
 }
