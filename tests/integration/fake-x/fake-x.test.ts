@@ -214,6 +214,33 @@ describe('auth, limits and faults', () => {
     expect(Number(last.headers['x-rate-limit-reset'])).toBeGreaterThan(Date.now() / 1000);
   });
 
+  it("opens a new window once the old one has passed, on the fake's own clock", async () => {
+    let now = Date.parse('2026-03-04T15:00:00Z');
+    const timed = await startFakeX({
+      tls: false,
+      now: () => now,
+      rateLimits: { 'users/:id': { limit: 1, windowMs: 60_000 } },
+    });
+    try {
+      const u = timed.seedAccount({ username: 'Clock_Acct' }).user;
+      const ask = async () => {
+        const res = await wireGet(timed.url, `/2/users/${u.id}`);
+        return [res.status, res.headers['x-rate-limit-remaining'], res.headers['x-rate-limit-reset']];
+      };
+      const first = await ask();
+      const second = await ask();
+      now += 60_000;
+      const third = await ask();
+      expect([first, second, third]).toEqual([
+        [200, '0', String(Date.parse('2026-03-04T15:01:00Z') / 1000)],
+        [429, '0', String(Date.parse('2026-03-04T15:01:00Z') / 1000)],
+        [200, '0', String(Date.parse('2026-03-04T15:02:00Z') / 1000)],
+      ]);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it.each([
     ['missing-id', (post: Record<string, unknown>) => expect(post).not.toHaveProperty('id')],
     [
