@@ -11,6 +11,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './database.js';
 import type { PostRow } from '../../core/post-view.js';
+import { markedWords, markWords } from '../../core/highlight.js';
 import {
   encodeCursor,
   parseWebQuery,
@@ -129,12 +130,6 @@ export function filterSql(f: SearchFilters): Prisma.Sql {
   return Prisma.join(conds, ' AND ');
 }
 
-function headlineSql(tsq: Prisma.Sql | undefined, wanted: boolean): Prisma.Sql {
-  if (!wanted || !tsq) return Prisma.sql`NULL::text AS headline`;
-  const opts = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`;
-  return Prisma.sql`ts_headline('english', p.text, ${tsq}, ${opts}) AS headline`;
-}
-
 export interface SearchRepositoryOptions {
   rankedWindow?: number;
   similarWindow?: number;
@@ -144,13 +139,13 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
   const rankedWindow = options.rankedWindow ?? RANKED_WINDOW;
   const similarWindow = options.similarWindow ?? SIMILAR_WINDOW;
   /** Newest first, after `after`: the order without words, past the ranked window, and of exports. */
-  async function recentPage(f: SearchFilters, limit: number, after: SearchCursor | undefined, opts: SearchOptions) {
+  async function recentPage(f: SearchFilters, limit: number, after: SearchCursor | undefined) {
     const tsq = tsquerySql(f.q);
     const match = tsq ? Prisma.sql`p.search_vector @@ ${tsq}` : Prisma.sql`TRUE`;
     const score = tsq ? Prisma.sql`ts_rank_cd(p.search_vector, ${tsq})` : Prisma.sql`0::real`;
     const keyset = after ? Prisma.sql`(p.created_at, p.id) < (${after.createdAt}, ${after.id})` : Prisma.sql`TRUE`;
     const rows = await db.$queryRaw<RawRow[]>`
-      SELECT ${POST_COLUMNS}, ${score} AS score, ${headlineSql(tsq, opts.headline ?? false)}
+      SELECT ${POST_COLUMNS}, ${score} AS score, NULL::text AS headline
       FROM posts p LEFT JOIN accounts a ON a.id = p.account_id
       WHERE ${match} AND ${filterSql(f)} AND ${keyset}
       ORDER BY p.created_at DESC, p.id DESC
@@ -216,15 +211,19 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
     return rows.map(toSearchRow);
   }
 
+  /** Marks the matched words of each row's own text (accents kept; see core/highlight.ts). */
   async function highlight(rows: SearchRow[], q: string): Promise<void> {
     const tsq = tsquerySql(q);
     if (!tsq || rows.length === 0) return;
     const opts = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`;
     const found = await db.$queryRaw<{ id: number; headline: string }[]>`
-      SELECT p.id, ts_headline('english', p.text, ${tsq}, ${opts}) AS headline
+      SELECT p.id, ts_headline('english', onrecord_unaccent(p.text), ${tsq}, ${opts}) AS headline
       FROM posts p WHERE p.id = ANY(${rows.map((r) => r.id)}::int[])`;
-    const byId = new Map(found.map((h) => [h.id, h.headline]));
-    for (const row of rows) row.headline = byId.get(row.id) ?? null;
+    const byId = new Map(found.map((h) => [h.id, markedWords(h.headline, HIGHLIGHT_START, HIGHLIGHT_STOP)]));
+    for (const row of rows) {
+      const words = byId.get(row.id);
+      row.headline = words ? markWords(row.text, words, HIGHLIGHT_START, HIGHLIGHT_STOP) : null;
+    }
   }
 
   return {
@@ -232,7 +231,7 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       const { limit, cursor } = request;
       const tsq = tsquerySql(request.q);
       if (!tsq) {
-        const rows = await recentPage(request, limit + 1, cursor, opts);
+        const rows = await recentPage(request, limit + 1, cursor);
         return pageOf(rows, limit, 'recent');
       }
       let rows: SearchRow[] = [];
@@ -249,7 +248,7 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
         after = rows.length <= limit && ranked.edge ? { rank: -1, ...ranked.edge } : undefined;
       }
       if (after) {
-        const older = await recentPage(request, limit + 1 - rows.length, after, {});
+        const older = await recentPage(request, limit + 1 - rows.length, after);
         rows = rows.concat(older.map((r) => ({ ...r, pastWindow: true })));
       }
       const page = pageOf(rows, limit, 'fulltext');
@@ -258,13 +257,13 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
     },
 
     /** The newest matches (feeds are chronological whatever the words). */
-    newest: (filters: SearchFilters, limit: number) => recentPage(filters, limit, undefined, {}),
+    newest: (filters: SearchFilters, limit: number) => recentPage(filters, limit, undefined),
 
     /** Every match, newest first, in batches (constant memory, for exports). */
     async *scan(filters: SearchFilters, batchSize = 1000): AsyncGenerator<SearchRow[]> {
       let after: SearchCursor | undefined;
       for (;;) {
-        const rows = await recentPage(filters, batchSize, after, {});
+        const rows = await recentPage(filters, batchSize, after);
         if (rows.length) yield rows;
         if (rows.length < batchSize) return;
         const last = rows.at(-1)!;

@@ -32,6 +32,12 @@ beforeAll(async () => {
     createdAt: '2026-02-28T10:00:00Z',
     status: 'deleted',
   });
+  await insertPost(db, {
+    accountId: null,
+    text: 'La sécurité de la région',
+    createdAt: '2026-01-01T00:00:00Z',
+    lang: 'fr',
+  });
   const article = await insertArticle(db, {
     url: 'javascript:alert(1)',
     title: `Convoy ${HOSTILE}`,
@@ -74,6 +80,11 @@ describe('pages', () => {
     expect([...hitDoc.querySelectorAll('ol.results mark')].map((m) => m.textContent)).toEqual(['Airstrike']);
     expect(hitDoc.querySelector('ol.results .text')!.textContent).toBe(`Airstrike reported ${HOSTILE} near the river`);
     expectNoInjection(hit.body);
+  });
+
+  it('highlights accented words found without their accents, keeping the published text', async () => {
+    const doc = dom((await app.inject('/?q=securite%20REGION')).body);
+    expect(doc.querySelector('ol.results .text')!.innerHTML).toBe('La <mark>sécurité</mark> de la <mark>région</mark>');
   });
 
   it('shows a 400 page for bad filters', async () => {
