@@ -153,26 +153,39 @@ export async function startAlertWorker(
   const waker = createWaker();
   runner.setOnSettled(waker.wake);
   let stopping = false;
+  // Dispatch runs when events may be waiting (a notification, a tick, a
+  // failure); a settled send only frees a slot to refill.
+  let eventsDue = true;
+  const onNotify = () => {
+    eventsDue = true;
+    waker.wake();
+  };
   const listener =
     ctx.db.kind === 'postgres' && ctx.db.url
-      ? listenForNotifications(ctx.db.url, EVENTS_CHANNEL, waker.wake, runner.logger)
+      ? listenForNotifications(ctx.db.url, EVENTS_CHANNEL, onNotify, runner.logger)
       : undefined;
   const tickMs = options.tickMs ?? (ctx.db.kind === 'pglite' ? 250 : 1000);
   const loop = (async () => {
     let failures = 0;
     while (!stopping) {
       try {
-        await runner.dispatch();
+        if (eventsDue) {
+          eventsDue = false;
+          await runner.dispatch();
+        }
         await runner.fill(aborter.signal);
         failures = 0;
       } catch (err) {
         failures += 1;
+        eventsDue = true;
         runner.logger.error({ err }, 'alert worker cycle failed; retrying');
       }
-      await waker.wait(failures > 0 ? Math.min(30_000, tickMs * 2 ** failures) : tickMs);
+      const woken = await waker.wait(failures > 0 ? Math.min(30_000, tickMs * 2 ** failures) : tickMs);
+      if (!woken) eventsDue = true;
     }
-    const grace = sleep(options.graceMs ?? 10_000);
-    await Promise.race([Promise.allSettled(runner.inFlight), grace]);
+    const grace = new AbortController();
+    await Promise.race([Promise.allSettled(runner.inFlight), sleep(options.graceMs ?? 10_000, grace.signal)]);
+    grace.abort();
     aborter.abort();
     await Promise.allSettled(runner.inFlight);
   })();
@@ -186,7 +199,11 @@ export async function startAlertWorker(
   return { stop, done: loop.then(() => stop()) };
 }
 
-/** A wake-up that is never lost: a wake() before or during wait() makes it (or the next one) return at once. */
+/**
+ * A wake-up that is never lost: a wake() before or during wait() makes it (or
+ * the next one) return at once. wait() tells whether it was woken (true) or
+ * timed out (false).
+ */
 function createWaker() {
   let pending = false;
   let resolve = () => {};
@@ -195,14 +212,17 @@ function createWaker() {
       pending = true;
       resolve();
     },
-    async wait(ms: number) {
+    async wait(ms: number): Promise<boolean> {
       if (pending) {
         pending = false;
-        return;
+        return true;
       }
       const timer = new AbortController();
-      await Promise.race([new Promise<void>((r) => (resolve = r)), sleep(ms, timer.signal)]);
+      const woken = new Promise<boolean>((r) => (resolve = () => r(true)));
+      const result = await Promise.race([woken, sleep(ms, timer.signal).then(() => false)]);
       timer.abort();
+      pending = false;
+      return result;
     },
   };
 }

@@ -44,8 +44,8 @@ export interface RuleDeliveryStats {
   dead: number;
   /** Events gathered into digests. */
   digested: number;
+  /** The error of the most recently created delivery that is failing or dead. */
   lastError: string | null;
-  lastErrorAt: Date | null;
 }
 
 export interface ClaimedDelivery {
@@ -112,7 +112,7 @@ export function createAlertsRepository(db: Tx) {
     },
 
     async ruleStats(tx: Tx = db): Promise<Map<number, RuleDeliveryStats>> {
-      const rows = await tx.$queryRaw<(Omit<RuleDeliveryStats, 'lastError' | 'lastErrorAt'> & { ruleId: number })[]>`
+      const rows = await tx.$queryRaw<(Omit<RuleDeliveryStats, 'lastError'> & { ruleId: number })[]>`
         SELECT rule_id AS "ruleId",
           count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
           count(*) FILTER (WHERE status IN ('pending', 'sending') AND last_error IS NOT NULL)::int AS retrying,
@@ -120,21 +120,13 @@ export function createAlertsRepository(db: Tx) {
           count(*) FILTER (WHERE status = 'dead')::int AS dead,
           count(*) FILTER (WHERE status = 'digested')::int AS digested
         FROM deliveries GROUP BY rule_id`;
-      const errors = await tx.$queryRaw<{ ruleId: number; lastError: string; lastErrorAt: Date }[]>`
-        SELECT DISTINCT ON (rule_id) rule_id AS "ruleId", last_error AS "lastError",
-          coalesce(next_attempt_at, created_at) AS "lastErrorAt"
+      const errors = await tx.$queryRaw<{ ruleId: number; lastError: string }[]>`
+        SELECT DISTINCT ON (rule_id) rule_id AS "ruleId", last_error AS "lastError"
         FROM deliveries WHERE last_error IS NOT NULL AND status <> 'delivered'
-        ORDER BY rule_id, next_attempt_at DESC`;
-      const byRule = new Map(errors.map((e) => [e.ruleId, e]));
+        ORDER BY rule_id, created_at DESC`;
+      const byRule = new Map(errors.map((e) => [e.ruleId, e.lastError]));
       return new Map(
-        rows.map(({ ruleId, ...counts }) => [
-          ruleId,
-          {
-            ...counts,
-            lastError: byRule.get(ruleId)?.lastError ?? null,
-            lastErrorAt: byRule.get(ruleId)?.lastErrorAt ?? null,
-          },
-        ]),
+        rows.map(({ ruleId, ...counts }) => [ruleId, { ...counts, lastError: byRule.get(ruleId) ?? null }]),
       );
     },
 

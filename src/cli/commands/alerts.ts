@@ -26,7 +26,6 @@ const EMPTY_STATS: RuleDeliveryStats = {
   dead: 0,
   digested: 0,
   lastError: null,
-  lastErrorAt: null,
 };
 
 /** A rule as shown: never its secret, and Slack/Discord URLs masked. */
