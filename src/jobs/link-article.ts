@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { detectReferences, type CandidateReference } from '../core/article-detect.js';
 import { assignPosts, candidateWindow, differsFromArchive, type Assignment } from '../core/article-match.js';
-import { toArticleView, type ArticleRow, type ArticleView, type ReferenceView } from '../core/article-view.js';
+import { toArticleView, type ArticleView, type ReferenceView } from '../core/article-view.js';
 import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
 import type { StatusHosts } from '../core/status-url.js';
@@ -105,7 +105,7 @@ export async function addArticle(
   const candidates = detectReferences(extracted, { hosts: deps.hosts, watched });
   if (deps.postSource) await archiveMissingPosts(deps, deps.postSource, citedIds(candidates), signal);
   const stored = await deps.prisma.$transaction(async (tx) => {
-    const { article, created, contentChanged } = await repo.upsertArticle(tx, {
+    const { id, created, contentChanged } = await repo.upsertArticle(tx, {
       key: articleKey(canonical, extracted.text),
       url: loaded.fetchedFrom ?? input.url ?? null,
       canonicalUrl: canonical ?? null,
@@ -123,8 +123,8 @@ export async function addArticle(
       },
     });
     const assignments = await matchCandidates(tx, candidates, publishedAt);
-    await saveAssignments(tx, article.id, assignments);
-    return { id: article.id, created, contentChanged };
+    await saveAssignments(tx, id, assignments);
+    return { id, created, contentChanged };
   });
   const view = await showArticle(deps.prisma, stored.id);
   deps.logger.info(
@@ -200,5 +200,5 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
 export async function showArticle(tx: Tx, id: number): Promise<ArticleView> {
   const row = await repo.getArticle(tx, id);
   if (!row) throw new NotFound(`no article ${id}`);
-  return toArticleView(row as ArticleRow);
+  return toArticleView(row);
 }

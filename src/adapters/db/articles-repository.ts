@@ -6,6 +6,8 @@
 import { Prisma as P } from '../../generated/prisma/client.js';
 import type { PostCandidate } from '../../core/article-match.js';
 import type { WatchedAccount } from '../../core/article-detect.js';
+import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
+import type { PostRow } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 
 export interface ArticleInput {
@@ -51,16 +53,33 @@ const POST_WITH_HANDLES = P.sql`p.id, p.platform, p.platform_id, p.edit_ids, p.a
   (SELECT array_agg(h.handle) FROM (SELECT a.handle FROM accounts a WHERE a.id = p.account_id
     UNION SELECT ah.handle FROM account_handles ah WHERE ah.account_id = p.account_id) h) AS handles`;
 
-/** Inserts or updates an article by key; adds a snapshot when the content is new. */
+/**
+ * Inserts or updates an article by key and, when the content is new, keeps a
+ * snapshot: one statement (the article's previous content hash is read in
+ * the same statement).
+ */
 export async function upsertArticle(tx: Tx, input: ArticleInput) {
-  const { snapshot, ...fields } = input;
-  const before = await tx.article.findUnique({ where: { key: input.key }, select: { id: true, contentSha256: true } });
-  const article = await tx.article.upsert({ where: { key: input.key }, create: fields, update: fields });
-  const changed = !before || before.contentSha256 !== input.contentSha256;
-  if (changed) {
-    await tx.articleSnapshot.createMany({ data: [{ articleId: article.id, ...snapshot }], skipDuplicates: true });
-  }
-  return { article, created: !before, contentChanged: changed };
+  const a = input;
+  const snap = input.snapshot;
+  const rows = await tx.$queryRaw<{ id: number; before_id: number | null; before_sha: string | null }[]>`
+    WITH before AS (SELECT id, content_sha256 FROM articles WHERE key = ${a.key}),
+    up AS (
+      INSERT INTO articles (key, url, canonical_url, title, byline, site_name, published_at, text, content_sha256)
+      VALUES (${a.key}, ${a.url}, ${a.canonicalUrl}, ${a.title}, ${a.byline}, ${a.siteName}, ${a.publishedAt}::timestamptz,
+        ${a.text}, ${a.contentSha256})
+      ON CONFLICT (key) DO UPDATE SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url,
+        title = EXCLUDED.title, byline = EXCLUDED.byline, site_name = EXCLUDED.site_name,
+        published_at = EXCLUDED.published_at, text = EXCLUDED.text, content_sha256 = EXCLUDED.content_sha256,
+        updated_at = now()
+      RETURNING id),
+    snap AS (
+      INSERT INTO article_snapshots (article_id, sha256, content_type, body, fetched_from)
+      SELECT up.id, ${snap.sha256}, ${snap.contentType}, ${snap.body}, ${snap.fetchedFrom} FROM up
+      WHERE (SELECT content_sha256 FROM before) IS DISTINCT FROM ${a.contentSha256}
+      ON CONFLICT (article_id, sha256) DO NOTHING)
+    SELECT up.id, (SELECT id FROM before) AS before_id, (SELECT content_sha256 FROM before) AS before_sha FROM up`;
+  const row = rows[0]!;
+  return { id: row.id, created: row.before_id === null, contentChanged: row.before_sha !== a.contentSha256 };
 }
 
 /** Posts whose platform ID or any edit ID is one of `ids`. */
@@ -105,7 +124,11 @@ export async function findCandidatePosts(
   );
   const rows = await tx.$queryRaw<(PostRowSql & { key: string; handles: string[] | null })[]>`
     SELECT c.key, ${POST_WITH_HANDLES}
-    FROM jsonb_to_recordset(${input}::jsonb) AS c(key text, handle text, "from" timestamptz, "to" timestamptz, text text, partial boolean)
+    -- The LIMIT tells the planner how many candidates there are: its default guess
+    -- (100 rows) prices the query high enough to trigger JIT compilation, which
+    -- costs more than the query itself.
+    FROM (SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS r(key text, handle text, "from" timestamptz, "to" timestamptz,
+      text text, partial boolean) LIMIT ${queries.length}) c
     CROSS JOIN LATERAL (
       SELECT * FROM posts p
       WHERE p.account_id IN (
@@ -185,22 +208,85 @@ export async function saveReferences(tx: Tx, refs: ReferenceInput[]): Promise<{ 
   return rows.map((r) => ({ id: r.id, postId: r.post_id }));
 }
 
-const referenceInclude = { post: { include: { account: true } } } satisfies P.ArticleReferenceInclude;
+// A post row in the shape toPostView takes, with its account.
+const POST_ROW = P.sql`p.platform AS "postPlatform", p.platform_id AS "platformId", p.text, p.created_at AS "createdAt",
+  p.lang, p.status AS "postStatus", p.edit_ids AS "editIds", p.version_count AS "versionCount", p.urls, p.mentions,
+  p.hashtags, p.media, p.referenced_posts AS "referencedPosts", p.conversation_id AS "conversationId",
+  p.in_reply_to_user_id AS "inReplyToUserId", p.first_seen_at AS "firstSeenAt", p.first_seen_by AS "firstSeenBy",
+  p.status_changed_at AS "statusChangedAt",
+  CASE WHEN ac.id IS NULL THEN NULL ELSE json_build_object('platform', ac.platform, 'handle', ac.handle) END AS account`;
 
-export async function getArticle(tx: Tx, id: number) {
-  return tx.article.findUnique({
+type JoinedPostRow = Omit<PostRow, 'platform' | 'status'> & { postPlatform: string; postStatus: string };
+
+function toPostRow(r: JoinedPostRow): PostRow {
+  const { postPlatform, postStatus, ...rest } = r;
+  return { ...rest, platform: postPlatform, status: postStatus };
+}
+
+/** An article with its snapshots and its references (with their posts), in three queries. */
+export async function getArticle(tx: Tx, id: number): Promise<ArticleRow | null> {
+  const article = await tx.article.findUnique({
     where: { id },
     include: {
-      references: { include: referenceInclude, orderBy: { id: 'asc' } },
       snapshots: {
         select: { id: true, sha256: true, contentType: true, fetchedFrom: true, capturedAt: true },
         orderBy: { id: 'asc' },
       },
     },
   });
+  if (!article) return null;
+  const refs = await tx.$queryRaw<(Omit<ReferenceRow, 'post'> & { postId: number | null } & JoinedPostRow)[]>`
+    SELECT r.id, r.platform, r.kind, r.confidence, r.evidence, r.status, r.cited_platform_id AS "citedPlatformId",
+      r.cited_handle AS "citedHandle", r.cited_date AS "citedDate", r.witnessed_text AS "witnessedText",
+      r.differs_from_archive AS "differsFromArchive", r.resolved_at AS "resolvedAt", r.post_id AS "postId", ${POST_ROW}
+    FROM article_references r LEFT JOIN posts p ON p.id = r.post_id LEFT JOIN accounts ac ON ac.id = p.account_id
+    WHERE r.article_id = ${id} ORDER BY r.id`;
+  const references = refs.map((r) => ({
+    id: r.id,
+    platform: r.platform,
+    kind: r.kind,
+    confidence: r.confidence,
+    evidence: r.evidence,
+    status: r.status,
+    citedPlatformId: r.citedPlatformId,
+    citedHandle: r.citedHandle,
+    citedDate: r.citedDate,
+    witnessedText: r.witnessedText,
+    differsFromArchive: r.differsFromArchive,
+    resolvedAt: r.resolvedAt,
+    post: r.postId === null ? null : toPostRow(r),
+  }));
+  return { ...article, references };
 }
 
-export type ArticleWithReferences = NonNullable<Awaited<ReturnType<typeof getArticle>>>;
+/** What a `cited` event needs of each linked reference, in one query. */
+export async function citationsOf(tx: Tx, referenceIds: number[]) {
+  if (referenceIds.length === 0) return [];
+  const rows = await tx.$queryRaw<
+    ({
+      articleId: number;
+      kind: string;
+      confidence: number;
+      postId: number;
+      title: string | null;
+      articleUrl: string | null;
+    } & JoinedPostRow)[]
+  >`
+    SELECT r.article_id AS "articleId", r.kind, r.confidence, r.post_id AS "postId", ar.title,
+      COALESCE(ar.canonical_url, ar.url) AS "articleUrl", ${POST_ROW}
+    FROM article_references r JOIN posts p ON p.id = r.post_id LEFT JOIN accounts ac ON ac.id = p.account_id
+      JOIN articles ar ON ar.id = r.article_id
+    WHERE r.id = ANY(${referenceIds}::int[]) ORDER BY r.id`;
+  return rows.map((r) => ({
+    articleId: r.articleId,
+    kind: r.kind,
+    confidence: r.confidence,
+    postId: r.postId,
+    title: r.title,
+    articleUrl: r.articleUrl,
+    post: toPostRow(r),
+  }));
+}
 
 export async function listArticles(tx: Tx, limit = 100) {
   return tx.article.findMany({
