@@ -70,9 +70,7 @@ function createRunner(ctx: Context, options: AlertWorkerOptions) {
   let onSettled = () => {};
 
   function track(claimed: ClaimedDelivery, signal: AbortSignal) {
-    const tally = (outcome: SendOutcome) => {
-      if (outcome !== 'lost') summary[outcome] += 1;
-    };
+    const tally = (outcome: SendOutcome) => void (summary[outcome] += 1);
     byRule.set(claimed.ruleId, (byRule.get(claimed.ruleId) ?? 0) + 1);
     const p: Promise<void> = sendDelivery(deps, claimed, signal)
       .then(tally, (err: unknown) => logger.error({ err, delivery: claimed.id }, 'alert delivery crashed'))

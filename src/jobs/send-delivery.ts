@@ -1,22 +1,16 @@
 // Sends one claimed delivery and settles it: delivered on a 2xx (or SMTP
 // acceptance), otherwise back to pending with a back-off, or dead once it has
 // failed for DELIVERY_GIVE_UP_MS. Never throws for a receiver's failure.
-import type {
-  AlertRuleRecord,
-  AlertsRepository,
-  ClaimedDelivery,
-  EventRecord,
-} from '../adapters/db/alerts-repository.js';
+import type { AlertsRepository, ClaimedDelivery, EventRecord } from '../adapters/db/alerts-repository.js';
 import type { AlertItem, AlertMessage } from '../core/alert-messages.js';
 import type { BackoffPolicy } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { afterFailure, parseDigestKey } from '../core/delivery-schedule.js';
-import { NotFound } from '../core/errors.js';
 import type { PostView } from '../core/post-view.js';
 import type { Logger } from '../logger.js';
 import type { AlertSinks, SendResult } from '../ports/alert-sink.js';
 
-export type SendOutcome = 'delivered' | 'failed' | 'dead' | 'lost';
+export type SendOutcome = 'delivered' | 'failed' | 'dead';
 
 export interface RetryOptions {
   policy?: BackoffPolicy;
@@ -40,14 +34,7 @@ export async function sendDelivery(
   signal?: AbortSignal,
 ): Promise<SendOutcome> {
   const log = deps.logger.child({ delivery: claimed.id, rule: claimed.ruleId, attempt: claimed.attempts });
-  let rule: AlertRuleRecord;
-  try {
-    rule = await deps.repo.getRule(claimed.ruleId);
-  } catch (err) {
-    if (err instanceof NotFound) return 'lost'; // removed meanwhile; its deliveries went with it
-    throw err;
-  }
-  const events = await deps.repo.eventsOf(claimed);
+  const events = claimed.event ? [claimed.event] : claimed.digestKey ? await deps.repo.eventsOf(claimed) : [];
   if (events.length === 0) {
     await deps.repo.markDead({
       id: claimed.id,
@@ -57,10 +44,10 @@ export async function sendDelivery(
     });
     return 'dead';
   }
-  const message = toMessage(claimed, events);
-  const alert = { id: claimed.id, channel: rule.channel, target: rule.target, secret: rule.secret, message };
+  const { channel, target, secret } = claimed.rule;
+  const alert = { id: claimed.id, channel, target, secret, message: toMessage(claimed, events) };
   const result = await deps.sinks
-    .forChannel(rule.channel)
+    .forChannel(channel)
     .send(alert, signal)
     .catch((err: unknown): SendResult => ({ status: 'failed', statusCode: null, error: (err as Error).message }));
   return settle(deps, claimed, result, log);

@@ -48,17 +48,24 @@ export interface RuleDeliveryStats {
   lastError: string | null;
 }
 
-export interface ClaimedDelivery {
+interface DeliveryBase {
   id: string;
   ruleId: number;
   eventId: number | null;
   digestKey: string | null;
-  /** Attempts including the one just claimed. */
+  /** Attempts so far (for a claimed delivery, including the one just claimed). */
   attempts: number;
   createdAt: Date;
 }
 
-export interface DeliveryRecord extends ClaimedDelivery {
+/** A delivery claimed for sending, with what sending it needs. */
+export interface ClaimedDelivery extends DeliveryBase {
+  rule: { channel: AlertChannel; target: string; secret: string | null };
+  /** The event of a single-event delivery; null for a digest (see eventsOf). */
+  event: EventRecord | null;
+}
+
+export interface DeliveryRecord extends DeliveryBase {
   status: string;
   nextAttemptAt: Date;
   leaseOwner: string | null;
@@ -207,6 +214,24 @@ export function createDispatchQueries(tx: Tx) {
 
 export type AlertsRepository = ReturnType<typeof createAlertsRepository>;
 
+interface ClaimRow extends DeliveryBase {
+  channel: AlertChannel;
+  target: string;
+  secret: string | null;
+  eventKind: string | null;
+  eventCreatedAt: Date | null;
+  eventPayload: unknown;
+}
+
+function toClaimed(row: ClaimRow): ClaimedDelivery {
+  const { channel, target, secret, eventKind, eventCreatedAt, eventPayload, ...base } = row;
+  const event =
+    row.eventId !== null && eventKind !== null && eventCreatedAt !== null
+      ? { id: row.eventId, kind: eventKind, createdAt: eventCreatedAt, payload: eventPayload }
+      : null;
+  return { ...base, rule: { channel, target, secret }, event };
+}
+
 /** Claiming and settling deliveries: what the worker does. */
 function createDeliveryQueue(db: Tx) {
   return {
@@ -229,7 +254,7 @@ function createDeliveryQueue(db: Tx) {
       dueBy?: Date;
     }): Promise<ClaimedDelivery[]> {
       const room = claim.room ?? new Map<number, number>();
-      return db.$queryRaw<ClaimedDelivery[]>`
+      const rows = await db.$queryRaw<ClaimRow[]>`
         WITH room AS (
           SELECT * FROM unnest(${[...room.keys()]}::int[], ${[...room.values()]}::int[]) AS r(rule_id, room)
         ), ranked AS (
@@ -244,12 +269,18 @@ function createDeliveryQueue(db: Tx) {
           ORDER BY d.next_attempt_at, d.id
           LIMIT ${claim.limit}
           FOR UPDATE OF d SKIP LOCKED
+        ), claimed AS (
+          UPDATE deliveries d
+          SET status = 'sending', attempts = d.attempts + 1, leased_until = ${claim.leaseUntil}, lease_owner = ${claim.owner}
+          FROM due WHERE d.id = due.id
+          RETURNING d.id, d.rule_id, d.event_id, d.digest_key, d.attempts, d.created_at
         )
-        UPDATE deliveries d
-        SET status = 'sending', attempts = d.attempts + 1, leased_until = ${claim.leaseUntil}, lease_owner = ${claim.owner}
-        FROM due WHERE d.id = due.id
-        RETURNING d.id::text AS id, d.rule_id AS "ruleId", d.event_id AS "eventId", d.digest_key AS "digestKey",
-          d.attempts, d.created_at AS "createdAt"`;
+        SELECT c.id::text AS id, c.rule_id AS "ruleId", c.event_id AS "eventId", c.digest_key AS "digestKey",
+          c.attempts, c.created_at AS "createdAt", r.channel, r.target, r.secret,
+          e.kind AS "eventKind", e.created_at AS "eventCreatedAt", e.payload AS "eventPayload"
+        FROM claimed c JOIN alert_rules r ON r.id = c.rule_id LEFT JOIN events e ON e.id = c.event_id
+        ORDER BY c.id`;
+      return rows.map(toClaimed);
     },
 
     /** Settles a claimed delivery as accepted; false when the lease was lost meanwhile. */
