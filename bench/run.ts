@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   search: async () => (await import('./search.js')).default,
   link: async () => (await import('./link.js')).default,
   alerts: async () => (await import('./alerts.js')).default,
+  ingest: async () => (await import('./ingest.js')).default,
 };
 
 const wanted = process.argv.slice(2);

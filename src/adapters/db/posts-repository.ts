@@ -3,7 +3,6 @@
 // platform_id = first ID of the edit chain), versions on (platform, version_id),
 // so storing the same page twice writes nothing new. Rows go in by batch
 // (one INSERT … SELECT over a JSON array per table), not row by row.
-import { createHash } from 'node:crypto';
 import type { RawCapture } from '../../ports/post-source.js';
 import type { NormalizedPost, NormalizeProblem } from '../../core/x-normalize.js';
 import { compareIds } from '../../core/ids.js';
@@ -11,6 +10,7 @@ import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
 import { resolveReferencesForPosts } from '../../jobs/resolve-references.js';
+import { insertPage, sha256Hex } from './page-insert.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
@@ -54,18 +54,18 @@ export interface StoreBatchResult {
   touched: TouchedPost[];
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256Hex };
 
 /** Stores one batch of normalized posts (one API page) inside the caller's transaction. */
 export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreBatchResult> {
-  const capture = input.capture ? await storeCapture(tx, input.capture, input.accountId) : null;
-  const problems = await storeProblems(tx, capture?.id ?? null, input.accountId, input.problems);
   const versions = uniqueVersions(input.posts);
+  const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
+  const page = await insertPage(tx, { ...input, versions, latest });
+  const { inserted, newVersions } = page;
+  const problems = await storeProblems(tx, page.captureId, input.accountId, input.problems);
   const result: StoreBatchResult = {
-    captureId: capture?.id ?? null,
-    captureExisted: capture?.existed ?? false,
+    captureId: page.captureId,
+    captureExisted: page.captureExisted,
     postsNew: 0,
     versionsNew: 0,
     edited: 0,
@@ -74,9 +74,7 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
     touched: [],
   };
   if (versions.length === 0) return result;
-  const inserted = await insertPosts(tx, latestPerPost(versions), input);
-  const newVersions = await insertVersions(tx, versions, capture?.id ?? null, input.capture?.capturedAt ?? input.now);
-  await markAvailable(tx, versions, input.now);
+  await markAvailable(tx, versions, inserted, input.now);
   const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
   result.postsNew = inserted.size;
   result.versionsNew = newVersions.length;
@@ -87,19 +85,6 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
   // this same transaction (the one place every stored post passes through).
   await resolveReferencesForPosts(tx, result.touched);
   return result;
-}
-
-async function storeCapture(tx: Tx, c: CaptureInput, accountId: number | null) {
-  const sha = sha256Hex(c.body);
-  const platform = c.source.split(':')[0] ?? c.source;
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, sha256, captured_at)
-    VALUES (${platform}, ${c.source}, ${accountId}::int, ${c.requestUrl}, ${c.httpStatus}::int, ${c.contentType},
-            ${c.body}, ${sha}, ${c.capturedAt}::timestamptz)
-    ON CONFLICT (sha256) DO NOTHING RETURNING id`;
-  if (rows[0]) return { id: rows[0].id, existed: false };
-  const existing = await tx.capture.findUniqueOrThrow({ where: { sha256: sha }, select: { id: true } });
-  return { id: existing.id, existed: true };
 }
 
 async function storeProblems(tx: Tx, captureId: number | null, accountId: number | null, problems: NormalizeProblem[]) {
@@ -127,54 +112,21 @@ function latestPerPost(versions: NormalizedPost[]): NormalizedPost[] {
   return [...latest.values()];
 }
 
-/** Inserts the posts not stored yet; returns platform_id → row id of those it inserted. */
-async function insertPosts(tx: Tx, posts: NormalizedPost[], input: StoreBatchInput): Promise<Map<string, number>> {
-  const rows = await tx.$queryRaw<{ id: number; platform_id: string }[]>`
-    INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
-      conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, media,
-      first_seen_by, first_seen_at, last_seen_at, version_count)
-    SELECT r.platform, r."platformId", ${input.accountId}::int, r."authorId", r."editIds", r.text, r.lang,
-      r."createdAt", r."conversationId", r."inReplyToUserId", r."referencedPosts", r.urls, r.mentions,
-      r.hashtags, r.media, ${input.firstSeenBy}, ${input.now}::timestamptz, ${input.now}::timestamptz, 1
-    FROM jsonb_to_recordset(${JSON.stringify(posts)}::jsonb) AS r(platform text, "platformId" text,
-      "authorId" text, "editIds" text[], text text, lang text, "createdAt" timestamptz, "conversationId" text,
-      "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[], hashtags text[], media jsonb)
-    ON CONFLICT (platform, platform_id) DO NOTHING
-    RETURNING id, platform_id`;
-  return new Map(rows.map((r) => [r.platform_id, r.id]));
-}
-
-interface InsertedVersion {
-  post_id: number;
-  version_id: string;
-}
-
-async function insertVersions(tx: Tx, versions: NormalizedPost[], captureId: number | null, capturedAt: Date) {
-  return tx.$queryRaw<InsertedVersion[]>`
-    INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
-    SELECT p.id, r.platform, r."versionId", r.text, r."versionCreatedAt", r."contentSha256", e.v,
-      ${captureId}::int, ${capturedAt}::timestamptz
-    FROM jsonb_array_elements(${JSON.stringify(versions)}::jsonb) AS e(v),
-      jsonb_to_record(e.v) AS r(platform text, "platformId" text, "versionId" text, text text,
-        "versionCreatedAt" timestamptz, "contentSha256" text)
-    JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
-    ON CONFLICT (platform, version_id) DO NOTHING
-    RETURNING post_id, version_id`;
-}
-
 /** A post seen again after it was marked deleted or unavailable is available again. */
-async function markAvailable(tx: Tx, versions: NormalizedPost[], now: Date) {
-  const keys = JSON.stringify(versions.map((v) => `${v.platform}:${v.platformId}`));
+async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<string, number>, now: Date) {
+  // Posts inserted by this batch are available already: only the others can change.
+  const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
+  if (known.length === 0) return;
   await tx.$executeRaw`
     UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
-    WHERE status <> 'available'
-      AND platform || ':' || platform_id IN (SELECT jsonb_array_elements_text(${keys}::jsonb))`;
+    WHERE platform = ${versions[0]!.platform} AND status <> 'available'
+      AND platform_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb))`;
 }
 
 async function applyEdits(
   tx: Tx,
   versions: NormalizedPost[],
-  newVersions: InsertedVersion[],
+  newVersions: { post_id: number; version_id: string }[],
   inserted: Map<string, number>,
   now: Date,
 ): Promise<EditedPost[]> {

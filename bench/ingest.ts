@@ -1,0 +1,220 @@
+// Benchmark of the normalize-and-store path: BENCH_INGEST_POSTS (default
+// 100,000) synthetic posts in X API v2 timeline pages of 100 (the documented
+// shape) are parsed, normalized and stored (captures, posts, versions) into a
+// fresh database, page by page, one transaction per page, exactly as a poll
+// stores them. Baseline in the same run: a raw COPY of the same post rows
+// into the same table (emptied in between). Goal: at least 0.3× COPY.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { openDatabase, type Database } from '../src/adapters/db/database.js';
+import { migrate } from '../src/adapters/db/migrate.js';
+import { storeBatch } from '../src/adapters/db/posts-repository.js';
+import { normalizeXBody, type NormalizedPost } from '../src/core/x-normalize.js';
+import { syntheticHandle, syntheticPost, type SyntheticPost } from './lib/synthetic.js';
+
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const COUNT = Number(process.env.BENCH_INGEST_POSTS ?? 100_000);
+const DB_NAME = 'onrecord_bench_ingest';
+const PAGE_SIZE = 100;
+const ACCOUNTS = 10;
+const GOAL_RATIO = 0.3;
+
+const userIdOf = (account: number) => String(1_000_000_000 + account);
+
+/** One timeline page body as X sends it (tweet.fields as the adapter asks, author expanded). */
+function pageBody(posts: SyntheticPost[]): string {
+  const account = posts[0]!.account;
+  const data = posts.map((p) => ({
+    id: p.platformId,
+    text: p.text,
+    created_at: new Date(Math.floor(p.createdAt.getTime() / 1000) * 1000).toISOString(),
+    author_id: userIdOf(account),
+    conversation_id: p.platformId,
+    lang: p.lang,
+    edit_history_tweet_ids: [p.platformId],
+    possibly_sensitive: false,
+    reply_settings: 'everyone',
+    ...entitiesOf(p),
+    public_metrics: { retweet_count: 3, reply_count: 1, like_count: 20, quote_count: 0, bookmark_count: 0 },
+  }));
+  const ids = posts.map((p) => p.platformId);
+  return JSON.stringify({
+    data,
+    includes: { users: [{ id: userIdOf(account), name: `Synthetic ${account}`, username: syntheticHandle(account) }] },
+    meta: { result_count: posts.length, newest_id: ids[0], oldest_id: ids.at(-1), next_token: `7140d${ids.at(-1)}` },
+  });
+}
+
+function entitiesOf(p: SyntheticPost) {
+  const hashtags = p.hashtags.map((tag) => ({ start: 0, end: tag.length + 1, tag }));
+  const mentions = p.mentions.map((username) => ({ start: 0, end: username.length + 1, username }));
+  if (!hashtags.length && !mentions.length) return {};
+  return { entities: { ...(hashtags.length ? { hashtags } : {}), ...(mentions.length ? { mentions } : {}) } };
+}
+
+/** Pages of 100 posts of one account each, newest first within a page. */
+function buildPages(): { account: number; body: string }[] {
+  const byAccount: SyntheticPost[][] = Array.from({ length: ACCOUNTS }, () => []);
+  for (let i = 0; i < COUNT; i++) {
+    const post = syntheticPost(i, { accounts: ACCOUNTS });
+    byAccount[post.account]!.push(post);
+  }
+  const pages: { account: number; body: string }[] = [];
+  for (const posts of byAccount) {
+    posts.sort((a, b) => (BigInt(b.platformId) > BigInt(a.platformId) ? 1 : -1));
+    for (let i = 0; i < posts.length; i += PAGE_SIZE) {
+      const slice = posts.slice(i, i + PAGE_SIZE);
+      pages.push({ account: slice[0]!.account, body: pageBody(slice) });
+    }
+  }
+  return pages;
+}
+
+async function freshDatabase(): Promise<{ db: Database; url: string }> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${DB_NAME}"`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DB_NAME}`;
+  const db = await openDatabase({ url: url.toString(), dataDir: '' });
+  await migrate(db);
+  return { db, url: url.toString() };
+}
+
+async function createAccounts(db: Database): Promise<number[]> {
+  const ids: number[] = [];
+  for (let n = 0; n < ACCOUNTS; n++) {
+    const account = await db.prisma.account.create({
+      data: { platform: 'x', handle: syntheticHandle(n), platformUserId: userIdOf(n) },
+    });
+    ids.push(account.id);
+  }
+  return ids;
+}
+
+/** The path under test: parse, normalize, store one page per transaction. */
+async function normalizeAndStore(db: Database, pages: { account: number; body: string }[], accountIds: number[]) {
+  const now = new Date();
+  let stored = 0;
+  for (const page of pages) {
+    const body: unknown = JSON.parse(page.body);
+    const normalized = normalizeXBody(body);
+    const accountId = accountIds[page.account]!;
+    const capture = {
+      source: 'x:timeline',
+      requestUrl: `https://api.x.com/2/users/${userIdOf(page.account)}/tweets?max_results=100`,
+      httpStatus: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: page.body,
+      capturedAt: now,
+    };
+    const result = await db.prisma.$transaction((tx) =>
+      storeBatch(tx, {
+        accountId,
+        capture,
+        posts: normalized.posts,
+        problems: normalized.problems,
+        firstSeenBy: 'backfill',
+        raiseNew: false,
+        now,
+      }),
+    );
+    stored += result.postsNew;
+  }
+  return stored;
+}
+
+// COPY text format: backslash, tab, newline and carriage return escaped; \N is null.
+const copyText = (v: string | null) =>
+  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const pgArray = (items: string[]) =>
+  `{${items.map((s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
+function copyLine(p: NormalizedPost, accountId: number): string {
+  return `${[
+    p.platform,
+    p.platformId,
+    String(accountId),
+    p.authorId,
+    pgArray(p.editIds),
+    p.text,
+    p.lang,
+    p.createdAt.toISOString(),
+    p.conversationId,
+    p.inReplyToUserId,
+    JSON.stringify(p.referencedPosts),
+    pgArray(p.urls),
+    pgArray(p.mentions),
+    pgArray(p.hashtags),
+    JSON.stringify(p.media),
+    'backfill',
+  ]
+    .map(copyText)
+    .join('\t')}\n`;
+}
+
+/** The baseline: the same post rows, COPYed into the same (emptied) table. */
+async function rawCopy(url: string, rows: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('TRUNCATE posts, post_versions, captures, events RESTART IDENTITY CASCADE');
+    const started = performance.now();
+    const copy = client.query(
+      copyStreams.from(`COPY posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang,
+        created_at, conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, media,
+        first_seen_by) FROM STDIN`),
+    );
+    await pipeline(Readable.from(rows), copy);
+    return performance.now() - started;
+  } finally {
+    await client.end();
+  }
+}
+
+const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
+
+export default {
+  name: 'ingest',
+  description: `normalize-and-store of ${COUNT} synthetic posts (pages of ${PAGE_SIZE}) beside a raw COPY of the same rows`,
+  async run(): Promise<Record<string, unknown>> {
+    const pages = buildPages();
+    const { db, url } = await freshDatabase();
+    try {
+      const accountIds = await createAccounts(db);
+      const started = performance.now();
+      const stored = await normalizeAndStore(db, pages, accountIds);
+      const storeMs = performance.now() - started;
+      const versions = await db.prisma.postVersion.count();
+      const rows = pages.flatMap((p) =>
+        normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, accountIds[p.account]!)),
+      );
+      const copyMs = await rawCopy(url, rows);
+      const copied = await db.prisma.post.count();
+      const storePerSecond = perSecond(stored, storeMs);
+      const copyPerSecond = perSecond(copied, copyMs);
+      const ratio = Number((storePerSecond / copyPerSecond).toFixed(3));
+      return {
+        posts: COUNT,
+        pages: pages.length,
+        stored,
+        versions,
+        storeSeconds: Number((storeMs / 1000).toFixed(2)),
+        storePostsPerSecond: storePerSecond,
+        copied,
+        copySeconds: Number((copyMs / 1000).toFixed(2)),
+        copyPostsPerSecond: copyPerSecond,
+        ratioToCopy: ratio,
+        goalRatio: GOAL_RATIO,
+        meetsGoal: ratio >= GOAL_RATIO,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      };
+    } finally {
+      await db.close();
+    }
+  },
+};

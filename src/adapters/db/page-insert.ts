@@ -1,0 +1,97 @@
+// The bulk of storing one page, in ONE statement: the capture, the posts not
+// archived yet and the versions not seen yet, each idempotent on its natural
+// key (captures.sha256, posts (platform, platform_id), post_versions
+// (platform, version_id)). One round trip per page instead of four keeps the
+// store path close to a raw COPY (see bench/ingest.ts).
+import { createHash } from 'node:crypto';
+import type { NormalizedPost } from '../../core/x-normalize.js';
+import type { RawCapture } from '../../ports/post-source.js';
+import type { Tx } from './database.js';
+
+export interface PageInsert {
+  accountId: number | null;
+  capture: (RawCapture & { capturedAt: Date }) | null;
+  /** Distinct versions of the page. */
+  versions: NormalizedPost[];
+  /** Version IDs that are the newest of their post within the page (these create the post rows). */
+  latest: Set<string>;
+  firstSeenBy: string;
+  now: Date;
+}
+
+export interface PageInserted {
+  captureId: number | null;
+  captureExisted: boolean;
+  /** platform_id → row id of the posts this page created. */
+  inserted: Map<string, number>;
+  newVersions: { post_id: number; version_id: string }[];
+}
+
+interface Row {
+  capture_id: number | null;
+  capture_new: number;
+  inserted: { id: number; platform_id: string }[] | null;
+  versions: { post_id: number; version_id: string }[] | null;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted> {
+  const c = page.capture;
+  const rows = JSON.stringify(page.versions.map((v) => ({ ...v, latest: page.latest.has(v.versionId) })));
+  const capturedAt = c?.capturedAt ?? page.now;
+  // synchronous_commit off (for this transaction only): a page commits without
+  // waiting for the WAL flush. A server crash can only drop the latest
+  // transactions whole; the cursor moves in the same transaction as the posts,
+  // so the next poll reads them again. Nothing is lost, nothing doubled.
+  const [row] = await tx.$queryRaw<Row[]>`
+    WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+    cap AS (
+      INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, sha256, captured_at)
+      SELECT split_part(${c?.source ?? ''}, ':', 1), ${c?.source ?? ''}, ${page.accountId}::int, ${c?.requestUrl ?? null},
+        ${c?.httpStatus ?? null}::int, ${c?.contentType ?? null}, ${c?.body ?? ''}, ${c ? sha256Hex(c.body) : ''},
+        ${capturedAt}::timestamptz
+      WHERE ${c !== null}::boolean
+      ON CONFLICT (sha256) DO NOTHING RETURNING id),
+    capid AS (
+      SELECT id FROM cap UNION ALL
+      SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${c ? sha256Hex(c.body) : ''} LIMIT 1),
+    r AS (
+      SELECT e.v - 'latest' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
+        jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
+          "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
+          "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
+          hashtags text[], media jsonb, "contentSha256" text, latest boolean)),
+    ins AS (
+      INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
+        conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, media,
+        first_seen_by, first_seen_at, last_seen_at, version_count)
+      SELECT platform, "platformId", ${page.accountId}::int, "authorId", "editIds", text, lang, "createdAt",
+        "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags, media,
+        ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz, 1
+      FROM r WHERE latest
+      ON CONFLICT (platform, platform_id) DO NOTHING
+      RETURNING id, platform_id),
+    ver AS (
+      INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
+      SELECT coalesce(i.id, p.id), r.platform, r."versionId", r.text, r."versionCreatedAt", r."contentSha256", r.data,
+        (SELECT id FROM capid), ${capturedAt}::timestamptz
+      FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
+        LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
+      WHERE coalesce(i.id, p.id) IS NOT NULL
+      ON CONFLICT (platform, version_id) DO NOTHING
+      RETURNING post_id, version_id)
+    SELECT (SELECT id FROM capid) AS capture_id,
+      (SELECT count(*)::int FROM cap) AS capture_new,
+      (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
+      (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
+      (SELECT v FROM cfg) AS cfg`;
+  return {
+    captureId: row!.capture_id,
+    captureExisted: c !== null && row!.capture_new === 0,
+    inserted: new Map((row!.inserted ?? []).map((r) => [r.platform_id, r.id])),
+    newVersions: row!.versions ?? [],
+  };
+}
