@@ -7,7 +7,7 @@ import {
   type RuleDeliveryStats,
 } from '../../adapters/db/alerts-repository.js';
 import { maskTarget, parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
-import { InvalidInput } from '../../core/errors.js';
+import { ConfigError, InvalidInput } from '../../core/errors.js';
 import { sendTestAlert } from '../../jobs/test-alert.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { ExitCode, type CliRuntime } from '../runtime.js';
@@ -137,6 +137,9 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
     .action((opts: RuleInput & { json?: boolean }) =>
       rt.run({}, async (ctx) => {
         const parsed = parseRuleInput(opts);
+        if (parsed.channel === 'email' && !ctx.config.SMTP_URL) {
+          throw new ConfigError('email alerts need SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
+        }
         const generated = parsed.channel === 'webhook' && parsed.secret === null;
         const secret = generated ? randomBytes(24).toString('hex') : parsed.secret;
         const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, secret });

@@ -65,6 +65,10 @@ describe('onrecord alerts', () => {
       ['--webhook', 'https://a.example/h', '--on', 'new,liked'],
       'onrecord: unknown event "liked" (known: new, edited, deleted, cited) [invalid_input]\n',
     ],
+    [
+      ['--email', 'desk@example.org'],
+      'onrecord: email alerts need SMTP_URL (e.g. smtp://user:pass@mail.example.org:587) [config]\n',
+    ],
   ])('refuses bad input %j with one line', async (args, stderr) => {
     expect(await onrecord('alerts', 'add', ...args)).toEqual({ code: 1, stdout: '', stderr });
   });

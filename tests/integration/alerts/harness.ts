@@ -6,7 +6,12 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { configFromEnv, type Context } from '../../../src/context.js';
 import type { Database } from '../../../src/adapters/db/database.js';
-import { eventKeys, recordEvents, type EventKind } from '../../../src/adapters/db/events-repository.js';
+import {
+  eventKeys,
+  recordEvents,
+  type EventKind,
+  type EventPayload,
+} from '../../../src/adapters/db/events-repository.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { toPostView } from '../../../src/core/post-view.js';
 import { createLogger } from '../../../src/logger.js';
@@ -99,7 +104,14 @@ let accountSeq = 0;
 /** Stores a post of `handle` and records its event in the same transaction, as ingest does. */
 export async function recordPostEvent(
   db: Database,
-  options: { handle?: string; text: string; kind?: EventKind; postId?: string; previousText?: string },
+  options: {
+    handle?: string;
+    text: string;
+    kind?: EventKind;
+    postId?: string;
+    previousText?: string;
+    article?: EventPayload['article'];
+  },
 ): Promise<{ eventId: number; postId: string }> {
   const handle = options.handle ?? 'StateDept';
   const kind = options.kind ?? 'new';
@@ -134,6 +146,7 @@ export async function recordPostEvent(
         payload: {
           post: toPostView(post),
           ...(options.previousText !== undefined ? { previousText: options.previousText } : {}),
+          ...(options.article ? { article: options.article } : {}),
         },
       },
     ]);

@@ -169,6 +169,19 @@ describe('deliverDueAlerts', () => {
     );
   });
 
+  it('sends a `cited` event with the citing article', async () => {
+    const hook = await receiver();
+    await repo().addRule(rule(hook.url, { events: ['cited'] }));
+    const article = { id: 4, url: 'https://news.example/briefing', title: 'Briefing', kind: 'embed', confidence: 1 };
+    await recordPostEvent(getDb(), { text: 'quoted statement', kind: 'new' });
+    const { eventId } = await recordPostEvent(getDb(), { text: 'quoted statement', kind: 'cited', article });
+    expect(await deliverDueAlerts(alertContext(getDb()))).toMatchObject({ dispatched: 2, delivered: 1 });
+    const [req] = hook.requests;
+    expect(req!.headers['x-onrecord-event']).toBe('cited');
+    const body = JSON.parse(req!.raw) as { events: { id: number; kind: string; article: unknown }[] };
+    expect(body.events.map((e) => [e.id, e.kind, e.article])).toEqual([[eventId, 'cited', article]]);
+  });
+
   it('reports an unreachable receiver as a failure to retry', async () => {
     await repo().addRule(rule('http://127.0.0.1:9/hook'));
     await recordPostEvent(getDb(), { text: 'a statement' });
