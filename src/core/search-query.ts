@@ -176,3 +176,21 @@ export function parseWebQuery(q: string): QueryItem[][] {
 export function toSearchHit(row: PostRow & { score: number }): PostView & { score: number } {
   return { ...toPostView(row), score: Math.round(row.score * 1e6) / 1e6 };
 }
+
+/**
+ * The ranked window is the newest `window` matches. Looking for them in the
+ * newest slice of the archive first (a fraction of its rows) lets PostgreSQL
+ * intersect the full-text index with the creation-time index instead of
+ * visiting every match. Given how many matches a slice held, returns the
+ * fraction to try next, or null when the whole archive should be searched.
+ */
+export function nextSliceFraction(found: number, fraction: number, window: number): number | null {
+  if (found >= window) return null;
+  const expectedTotal = found / fraction;
+  if (expectedTotal <= 0) return null;
+  const needed = (1.5 * window) / expectedTotal;
+  return needed > fraction && needed < 0.5 ? needed : null;
+}
+
+/** First slice tried: the newest 5% of the archive. */
+export const FIRST_SLICE_FRACTION = 0.05;

@@ -9,16 +9,11 @@
 // can be ranked in milliseconds; paging on never loses a match. Without
 // words: every post, newest first.
 import { Prisma } from '../../generated/prisma/client.js';
+import { filterSql, POST_COLUMNS, toSearchRow, tsquerySql, type RawRow, type SearchRow } from './search-sql.js';
+import { createRankedWindow } from './ranked-window.js';
 import type { Tx } from './database.js';
-import type { PostRow } from '../../core/post-view.js';
 import { markedWords, markWords } from '../../core/highlight.js';
-import {
-  encodeCursor,
-  parseWebQuery,
-  type SearchCursor,
-  type SearchFilters,
-  type SearchRequest,
-} from '../../core/search-query.js';
+import { encodeCursor, type SearchCursor, type SearchFilters, type SearchRequest } from '../../core/search-query.js';
 
 export const RANKED_WINDOW = 1000;
 /** How many of the newest (filtered) posts the similarity fallback looks at. */
@@ -28,15 +23,6 @@ const WORD_SIMILARITY_MIN = 0.35;
 /** Marks of highlighted words in headlines: control characters that never survive escaping as markup. */
 export const HIGHLIGHT_START = '\u0002';
 export const HIGHLIGHT_STOP = '\u0003';
-
-export interface SearchRow extends PostRow {
-  /** Database id (for keyset cursors and joins); the public id is platformId. */
-  id: number;
-  score: number;
-  headline?: string | null;
-  /** Set on matches older than the ranked window (ordered by recency). */
-  pastWindow?: boolean;
-}
 
 /** One version of a post as exports keep it. */
 export interface ExportVersion {
@@ -51,6 +37,8 @@ export interface ExportVersion {
   raw: unknown;
 }
 
+export { filterSql, tsquerySql, type SearchRow };
+
 export type SearchMode = 'recent' | 'fulltext' | 'similar';
 
 export interface SearchPage {
@@ -64,72 +52,6 @@ export interface SearchOptions {
   headline?: boolean;
 }
 
-const POST_COLUMNS = Prisma.sql`p.id, p.platform, p.platform_id AS "platformId", p.text, p.created_at AS "createdAt",
-  p.lang, p.status, p.edit_ids AS "editIds", p.version_count AS "versionCount", p.urls, p.mentions, p.hashtags,
-  p.media, p.referenced_posts AS "referencedPosts", p.conversation_id AS "conversationId",
-  p.in_reply_to_user_id AS "inReplyToUserId", p.first_seen_at AS "firstSeenAt", p.first_seen_by AS "firstSeenBy",
-  p.status_changed_at AS "statusChangedAt", a.platform AS "accountPlatform", a.handle AS "accountHandle"`;
-
-type RawRow = Omit<SearchRow, 'account'> & { accountPlatform: string | null; accountHandle: string | null };
-
-function toSearchRow(raw: RawRow): SearchRow {
-  const { accountPlatform, accountHandle, ...rest } = raw;
-  return {
-    ...rest,
-    editIds: rest.editIds ?? [],
-    urls: rest.urls ?? [],
-    mentions: rest.mentions ?? [],
-    hashtags: rest.hashtags ?? [],
-    score: Number(rest.score),
-    account: accountPlatform && accountHandle ? { platform: accountPlatform, handle: accountHandle } : null,
-  };
-}
-
-/** The tsquery of a websearch query: each item matches its english stem or its exact (simple) form. */
-export function tsquerySql(q: string): Prisma.Sql | undefined {
-  const groups = parseWebQuery(q);
-  if (groups.length === 0) return undefined;
-  // When English drops words (stop words: "no", "the"), the English form would match more than was
-  // asked ("no conference" would find any "conference"): then only the exact form is used.
-  const item = (text: string) => {
-    const english = Prisma.sql`websearch_to_tsquery('english', onrecord_unaccent(${text}))`;
-    const simple = Prisma.sql`websearch_to_tsquery('simple', onrecord_unaccent(${text}))`;
-    return Prisma.sql`(CASE WHEN numnode(${english}) < numnode(${simple}) THEN ${simple} ELSE ${english} || ${simple} END)`;
-  };
-  const and = groups.map((g) =>
-    Prisma.join(
-      g.map((i) => (i.negated ? Prisma.sql`!!${item(i.text)}` : item(i.text))),
-      ' && ',
-      '(',
-      ')',
-    ),
-  );
-  return Prisma.join(and, ' || ', '(', ')');
-}
-
-/** The filters as one SQL condition over `posts p`. */
-export function filterSql(f: SearchFilters): Prisma.Sql {
-  const conds: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.accounts.length) {
-    const keys = f.accounts.map((a) => `${a.platform}:${a.handle.toLowerCase()}`);
-    conds.push(Prisma.sql`p.account_id IN (
-      SELECT ac.id FROM accounts ac WHERE ac.platform || ':' || lower(ac.handle) = ANY(${keys}::text[])
-      UNION SELECT h.account_id FROM account_handles h JOIN accounts ac ON ac.id = h.account_id
-        WHERE ac.platform || ':' || lower(h.handle) = ANY(${keys}::text[]))`);
-  }
-  if (f.platform) conds.push(Prisma.sql`p.platform = ${f.platform}`);
-  if (f.since) conds.push(Prisma.sql`p.created_at >= ${f.since}`);
-  if (f.untilExclusive) conds.push(Prisma.sql`p.created_at < ${f.untilExclusive}`);
-  const cited = Prisma.sql`EXISTS (SELECT 1 FROM article_references r WHERE r.post_id = p.id)`;
-  if (f.cited !== undefined) conds.push(f.cited ? cited : Prisma.sql`NOT ${cited}`);
-  if (f.edited !== undefined) conds.push(f.edited ? Prisma.sql`p.version_count > 1` : Prisma.sql`p.version_count <= 1`);
-  if (f.deleted !== undefined) {
-    conds.push(f.deleted ? Prisma.sql`p.status = 'deleted'` : Prisma.sql`p.status <> 'deleted'`);
-  }
-  if (f.lang) conds.push(Prisma.sql`p.lang = ${f.lang}`);
-  return Prisma.join(conds, ' AND ');
-}
-
 export interface SearchRepositoryOptions {
   rankedWindow?: number;
   similarWindow?: number;
@@ -138,6 +60,7 @@ export interface SearchRepositoryOptions {
 export function createSearchRepository(db: Tx, options: SearchRepositoryOptions = {}) {
   const rankedWindow = options.rankedWindow ?? RANKED_WINDOW;
   const similarWindow = options.similarWindow ?? SIMILAR_WINDOW;
+  const ranked = createRankedWindow(db, rankedWindow);
   /** Newest first, after `after`: the order without words, past the ranked window, and of exports. */
   async function recentPage(f: SearchFilters, limit: number, after: SearchCursor | undefined) {
     const tsq = tsquerySql(f.q);
@@ -151,44 +74,6 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       ORDER BY p.created_at DESC, p.id DESC
       LIMIT ${limit}`;
     return rows.map(toSearchRow);
-  }
-
-  /** The ranked window: the newest RANKED_WINDOW matches, best first. */
-  async function rankedPage(f: SearchFilters, tsq: Prisma.Sql, limit: number, after: SearchCursor | undefined) {
-    const keyset = after
-      ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
-      : Prisma.sql`TRUE`;
-    // The rank is computed in the same pass that finds the window (no second visit of each row);
-    // the tsquery is also written inline in WHERE so that the planner can estimate how many rows
-    // match and choose between the GIN index and a walk down the created_at index.
-    const rows = await db.$queryRaw<(RawRow & { windowSize: bigint; edgeAt: Date; edgeId: number })[]>`
-      WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
-      r AS MATERIALIZED (
-        SELECT p.id, p.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank FROM posts p CROSS JOIN q
-        WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)}
-        ORDER BY p.created_at DESC, p.id DESC LIMIT ${rankedWindow}
-      ), edge AS (SELECT created_at, id FROM r ORDER BY created_at, id LIMIT 1)
-      SELECT ${POST_COLUMNS}, r.rank AS score, NULL::text AS headline,
-        (SELECT count(*) FROM r) AS "windowSize", (SELECT created_at FROM edge) AS "edgeAt",
-        (SELECT id FROM edge) AS "edgeId"
-      FROM r JOIN posts p ON p.id = r.id LEFT JOIN accounts a ON a.id = p.account_id
-      WHERE ${keyset}
-      ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-      LIMIT ${limit}`;
-    const first = rows[0];
-    if (!first) return { rows: [], edge: after ? await windowEdge(f, tsq) : null };
-    const edge = Number(first.windowSize) >= rankedWindow ? { createdAt: first.edgeAt, id: first.edgeId } : null;
-    return { rows: rows.map(toSearchRow), edge };
-  }
-
-  /** The oldest row of a full ranked window (null when the window holds every match). */
-  async function windowEdge(f: SearchFilters, tsq: Prisma.Sql) {
-    const rows = await db.$queryRaw<{ createdAt: Date; id: number }[]>`
-      SELECT created_at AS "createdAt", id FROM (
-        SELECT p.id, p.created_at FROM posts p WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)}
-        ORDER BY p.created_at DESC, p.id DESC LIMIT ${rankedWindow}) win
-      ORDER BY created_at, id`;
-    return rows.length >= rankedWindow ? rows[0]! : null;
   }
 
   /** Near-misses: trigram similarity of the words to the newest posts' text and to account handles. */
@@ -237,15 +122,15 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       let rows: SearchRow[] = [];
       let after = cursor;
       if (!cursor || cursor.rank >= 0) {
-        const ranked = await rankedPage(request, tsq, limit + 1, cursor);
-        rows = ranked.rows;
+        const window = await ranked.page(request, tsq, limit + 1, cursor);
+        rows = window.rows;
         if (!cursor && rows.length === 0) {
           const similar = await similarPage(request, limit);
           if (opts.headline) await highlight(similar, request.q);
           return { rows: similar, next: null, mode: 'similar' };
         }
         // The window ran out on this page: continue with the older matches.
-        after = rows.length <= limit && ranked.edge ? { rank: -1, ...ranked.edge } : undefined;
+        after = rows.length <= limit && window.edge ? { rank: -1, ...window.edge } : undefined;
       }
       if (after) {
         const older = await recentPage(request, limit + 1 - rows.length, after);

@@ -81,8 +81,8 @@ describe('export', () => {
     expect([...times].sort((x, y) => y - x)).toEqual(times);
     expect(records[0]).toMatchObject({ account: 'x:USFOR_A', edited: 'true', versions: '2' });
     expect(records[0]!.text).toBe('Corrected: the convoy arrived, "safely", at 10:00');
-    const [{ n }] = await db.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM posts`;
-    expect(Number(n)).toBe(3001);
+    const [row] = await db.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM posts`;
+    expect(Number(row?.n)).toBe(3001);
   });
 
   it('exports only what the words and filters match', async () => {
@@ -93,7 +93,7 @@ describe('export', () => {
       format: 'csv',
       out: sink,
     });
-    expect(parse(text(), { columns: true }).map((r: { text: string }) => r.text)).toEqual([
+    expect((parse(text(), { columns: true }) as { text: string }[]).map((r) => r.text)).toEqual([
       'Corrected: the convoy arrived, "safely", at 10:00',
     ]);
   });

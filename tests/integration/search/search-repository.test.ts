@@ -205,6 +205,41 @@ describe('search repository: keyset pagination', () => {
   });
 });
 
+describe('search repository: slices of the archive', () => {
+  it('finds the same ranked window in a slice as in the whole archive', async () => {
+    const db = getDb();
+    await truncateAll(db);
+    const a = await insertAccount(db, { handle: 'USFOR_A' });
+    await db.exec(`
+      INSERT INTO posts (platform, platform_id, account_id, edit_ids, text, created_at, urls, mentions, hashtags)
+      SELECT 'x', (2000000 + i)::text, ${a.id}, ARRAY[(2000000 + i)::text],
+        CASE WHEN i % 3 = 0 THEN repeat('patrol ', 1 + i % 4) || 'sector ' || i
+             WHEN i % 50 = 1 THEN 'joint press conference number ' || i ELSE 'other news ' || i END,
+        timestamptz '2020-01-01' + i * interval '7 hours', '{}', '{}', '{}'
+      FROM generate_series(1, 3000) AS i`);
+    const collectAll = async (q: string) => {
+      const repo = createSearchRepository(db.prisma, { rankedWindow: 25 });
+      const ids: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repo.search(parseSearchInput({ q, limit: '40', ...(cursor ? { cursor } : {}) }));
+        ids.push(...page.rows.map((r) => r.id));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const before = { patrol: await collectAll('patrol'), phrase: await collectAll('"joint press conference"') };
+    await db.exec('ANALYZE posts');
+    const [stats] = await db.prisma.$queryRaw<{ n: number }[]>`
+      SELECT cardinality(histogram_bounds::text::timestamptz[]) AS n FROM pg_stats
+      WHERE tablename = 'posts' AND attname = 'created_at'`;
+    expect(stats!.n).toBeGreaterThanOrEqual(20);
+    expect(await collectAll('patrol')).toEqual(before.patrol);
+    expect(await collectAll('"joint press conference"')).toEqual(before.phrase);
+    expect([before.patrol.length, before.phrase.length]).toEqual([1000, 40]);
+  });
+});
+
 describe('search repository: plan', () => {
   it('uses the GIN index on search_vector for words', async () => {
     const db = getDb();

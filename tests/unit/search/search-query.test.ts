@@ -5,6 +5,7 @@ import {
   parseDay,
   parseSearchInput,
   parseWebQuery,
+  nextSliceFraction,
 } from '../../../src/core/search-query.js';
 
 describe('parseWebQuery', () => {
@@ -89,5 +90,20 @@ describe('cursor', () => {
 
   it('rejects a well-formed JSON of the wrong shape', () => {
     expect(() => decodeCursor(Buffer.from('[1,"x",2]').toString('base64url'))).toThrow(/cursor/);
+  });
+});
+
+describe('nextSliceFraction', () => {
+  it.each([
+    [1000, 0.05, 1000, null],
+    [0, 0.05, 1000, null],
+    [100, 0.05, 1000, null],
+    [200, 0.05, 1000, 0.375],
+    [500, 0.05, 1000, 0.15],
+    [10, 0.05, 1000, null],
+  ])('found %i in %f of the archive, window %i: next %s', (found, fraction, window, expected) => {
+    const next = nextSliceFraction(found, fraction, window);
+    if (expected === null) expect(next).toBeNull();
+    else expect(next).toBeCloseTo(expected, 10);
   });
 });

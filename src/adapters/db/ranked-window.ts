@@ -1,0 +1,92 @@
+// The ranked window of a search: the newest N matches, ranked by ts_rank_cd,
+// one page of them after a keyset cursor. The newest N matches are looked for
+// in the newest slice of the archive first (bounded by created_at quantiles
+// from the table statistics), widened once when the slice held too few, and
+// in the whole archive otherwise. The result is the same in every case; only
+// the work differs (a phrase with 10k matches visits ~1k rows, not 10k).
+import { Prisma } from '../../generated/prisma/client.js';
+import {
+  FIRST_SLICE_FRACTION,
+  nextSliceFraction,
+  type SearchCursor,
+  type SearchFilters,
+} from '../../core/search-query.js';
+import type { Tx } from './database.js';
+import { filterSql, POST_COLUMNS, toSearchRow, type RawRow, type SearchRow } from './search-sql.js';
+
+const STATS_TTL_MS = 60_000;
+
+interface WindowResult {
+  rows: SearchRow[];
+  /** How many matches the window holds (at most its size). */
+  size: number;
+  /** The oldest row of a full window (where older matches continue), null when not full. */
+  edge: { createdAt: Date; id: number } | null;
+}
+
+type Row = RawRow & { windowSize: bigint; edgeAt: Date | null; edgeId: number | null };
+
+export function createRankedWindow(db: Tx, windowSize: number) {
+  let quantiles: { at: number; bounds: Date[] } | undefined;
+
+  /** created_at histogram bounds of posts (ascending), from ANALYZE; cached for a minute. */
+  async function bounds(): Promise<Date[]> {
+    if (quantiles && Date.now() - quantiles.at < STATS_TTL_MS) return quantiles.bounds;
+    const [row] = await db.$queryRaw<{ bounds: Date[] | null }[]>`
+      SELECT histogram_bounds::text::timestamptz[] AS bounds FROM pg_stats
+      WHERE schemaname = current_schema() AND tablename = 'posts' AND attname = 'created_at'`;
+    quantiles = { at: Date.now(), bounds: row?.bounds ?? [] };
+    return quantiles.bounds;
+  }
+
+  async function query(f: SearchFilters, tsq: Prisma.Sql, limit: number, after: SearchCursor | undefined, from?: Date) {
+    const keyset = after
+      ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
+      : Prisma.sql`TRUE`;
+    const slice = from ? Prisma.sql`p.created_at >= ${from}` : Prisma.sql`TRUE`;
+    // Rank in the same pass that finds the window; the tsquery is also inline in WHERE so the
+    // planner can estimate how many rows match. A one-row `meta` keeps the window's size and
+    // edge even when the keyset leaves no row on this page.
+    const rows = await db.$queryRaw<Row[]>`
+      WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
+      r AS MATERIALIZED (
+        SELECT p.id, p.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank FROM posts p CROSS JOIN q
+        WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)} AND ${slice}
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${windowSize}
+      ),
+      meta AS (SELECT count(*) AS n FROM r),
+      edge AS (SELECT created_at, id FROM r ORDER BY created_at, id LIMIT 1),
+      pg AS (SELECT * FROM r WHERE ${keyset} ORDER BY rank DESC, created_at DESC, id DESC LIMIT ${limit})
+      SELECT ${POST_COLUMNS}, pg.rank AS score, NULL::text AS headline, meta.n AS "windowSize",
+        edge.created_at AS "edgeAt", edge.id AS "edgeId"
+      FROM meta LEFT JOIN edge ON TRUE LEFT JOIN pg ON TRUE
+        LEFT JOIN posts p ON p.id = pg.id LEFT JOIN accounts a ON a.id = p.account_id
+      ORDER BY pg.rank DESC, pg.created_at DESC, pg.id DESC`;
+    const size = Number(rows[0]?.windowSize ?? 0);
+    const first = rows[0];
+    return {
+      rows: rows.filter((r) => r.id !== null).map(toSearchRow),
+      size,
+      edge: size >= windowSize && first?.edgeAt ? { createdAt: first.edgeAt, id: first.edgeId! } : null,
+    };
+  }
+
+  return {
+    async page(
+      f: SearchFilters,
+      tsq: Prisma.Sql,
+      limit: number,
+      after: SearchCursor | undefined,
+    ): Promise<WindowResult> {
+      const b = await bounds();
+      let fraction: number | null = b.length >= 20 ? FIRST_SLICE_FRACTION : null;
+      for (let tries = 0; fraction !== null && tries < 2; tries++) {
+        const from = b[Math.floor((1 - fraction) * (b.length - 1))]!;
+        const result = await query(f, tsq, limit, after, from);
+        if (result.size >= windowSize) return result;
+        fraction = nextSliceFraction(result.size, fraction, windowSize);
+      }
+      return query(f, tsq, limit, after);
+    },
+  };
+}
