@@ -7,7 +7,7 @@ import type { Account } from '../adapters/db/accounts-repository.js';
 import { getCursor, setCursor, storeBatch } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
-import { BadPayload, OnrecordError, SourceUnavailable } from '../core/errors.js';
+import { BadPayload, OnrecordError, SourceRateLimited, SourceUnavailable } from '../core/errors.js';
 import { compareIds } from '../core/ids.js';
 import { sleep } from '../core/lifecycle.js';
 import { normalizeXBody, type NormalizedBody } from '../core/x-normalize.js';
@@ -85,9 +85,25 @@ export async function pollTimeline(deps: TimelineDeps, account: Account, progres
     const isLast = !page.nextToken;
     await storePage(deps, account, page.capture, body, { isBackfill, isLast, cursor, newest }, progress);
     if (isLast) return;
+    stopIfWindowUsedUp(page);
     token = page.nextToken;
   }
   throw new BadPayload(`the timeline did not end after ${MAX_PAGES} pages`);
+}
+
+/**
+ * x-rate-limit-remaining 0 with pages still to read: the next request would
+ * only earn a 429, so the poll stops here as rate limited (partial) and
+ * resumes after x-rate-limit-reset.
+ */
+function stopIfWindowUsedUp(page: SourcePage) {
+  const limit = page.rateLimit;
+  if (limit && limit.remaining <= 0) {
+    throw new SourceRateLimited(
+      `the X rate limit window is used up until ${limit.resetAt.toISOString()}`,
+      limit.resetAt,
+    );
+  }
 }
 
 /** A payload that could not be read at all is kept raw with a problem, then the poll stops there. */

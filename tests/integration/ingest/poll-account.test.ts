@@ -2,12 +2,13 @@
 // (HTTPS) and a real PostgreSQL: backfill, incremental polls, pagination,
 // rate limits, the usage cap, auth, retries, bad payloads, suspensions,
 // renames, edits and deletions.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCursor } from '../../../src/adapters/db/posts-repository.js';
 import { TIMELINE_SOURCE } from '../../../src/jobs/poll-timeline.js';
 import type { PostSource } from '../../../src/ports/post-source.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
-import { addAccount, poller, sourceFor, tableCounts, useFakeX } from './poll-harness.js';
+import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
+import { addAccount, BEARER, poller, sourceFor, tableCounts, useFakeX } from './poll-harness.js';
 
 const db = useTestDatabase();
 const fake = useFakeX();
@@ -287,5 +288,25 @@ describe('pollAccount', () => {
     const rows = await db().prisma.post.findMany({ orderBy: { platformId: 'asc' } });
     expect(rows.map((r) => r.status)).toEqual(['available', 'deleted', 'available']);
     expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`deleted:x:${posts[1]!.id}`]);
+  });
+});
+
+describe('pollAccount and the rate-limit headers', () => {
+  let limited: RunningFakeX;
+  beforeAll(async () => {
+    limited = await startFakeX({ bearerToken: BEARER, rateLimits: { [TIMELINE]: { limit: 2, windowMs: 60_000 } } });
+  });
+  afterAll(() => limited.close());
+
+  it('stops before a request that would meet a 429 when x-rate-limit-remaining reaches 0', async () => {
+    await truncateAll(db());
+    limited.seedAccount({ username: 'Limited_1', posts: 350 });
+    const account = await addAccount(db(), 'Limited_1');
+    const result = await poller(db(), sourceFor(limited)).poll(account.id);
+    expect(result).toMatchObject({ outcome: 'partial', pages: 2, postsNew: 200, error: { code: 'rate_limited' } });
+    expect(limited.requestsTo(TIMELINE).map((r) => r.status)).toEqual([200, 200]);
+    const resumeAt = Date.parse(result.resumeAt!);
+    expect(resumeAt).toBeGreaterThan(Date.now());
+    expect(resumeAt).toBeLessThanOrEqual(Date.now() + 61_000);
   });
 });
