@@ -30,7 +30,12 @@ export function createHttpPoster(options: { timeoutMs: number; userAgent?: strin
           // undici 7 never follows redirects unless told to: a 3xx is a failure.
           dispatcher: agent,
         });
-        const text = (await res.body.text()).slice(0, RESPONSE_EXCERPT_CHARS);
+        // A 2xx status is the receiver's acceptance, whatever happens to the
+        // rest of its answer: a body that never ends must not cause a resend.
+        const text = await res.body.text().then(
+          (t) => t.slice(0, RESPONSE_EXCERPT_CHARS),
+          () => '(the answer was cut off)',
+        );
         if (res.statusCode >= 200 && res.statusCode < 300) {
           return { status: 'accepted', statusCode: res.statusCode, detail: text };
         }

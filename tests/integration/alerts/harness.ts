@@ -41,8 +41,8 @@ export interface ReceivedRequest {
   at: number;
 }
 
-/** What a receiver answers: a status and body, or 'hang' (never answers). */
-export type Answer = { status: number; body?: string } | 'hang';
+/** What a receiver answers: a status and body, 'hang' (never answers), or 'stall' (headers, then a body that never ends). */
+export type Answer = { status: number; body?: string } | 'hang' | 'stall';
 
 export interface Receiver {
   url: string;
@@ -70,6 +70,10 @@ export async function startReceiver(answer: (req: ReceivedRequest, n: number) =>
       waiters.splice(0).forEach((w) => w());
       const a = answer(received, requests.length);
       if (a === 'hang') return void hung.push(res);
+      if (a === 'stall') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).write('accepted, and then…');
+        return void hung.push(res);
+      }
       res.writeHead(a.status, { 'content-type': 'text/plain' }).end(a.body ?? (a.status < 300 ? 'ok' : 'no'));
     });
   });

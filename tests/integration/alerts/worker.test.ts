@@ -182,6 +182,19 @@ describe('deliverDueAlerts', () => {
     expect(body.events.map((e) => [e.id, e.kind, e.article])).toEqual([[eventId, 'cited', article]]);
   });
 
+  it('takes a 2xx whose body never ends as accepted, without waiting for the body', async () => {
+    const stall = await receiver(() => 'stall');
+    await repo().addRule(rule(stall.url));
+    await recordPostEvent(getDb(), { text: 'a statement' });
+    const started = Date.now();
+    const ctx = alertContext(getDb(), undefined, { ALERT_TIMEOUT: '800ms' });
+    expect(await deliverDueAlerts(ctx)).toEqual({ dispatched: 1, delivered: 1, failed: 0, dead: 0 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await deliveryRows()).toEqual([
+      { status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null, delivered: true, leased: false },
+    ]);
+  });
+
   it('reports an unreachable receiver as a failure to retry', async () => {
     await repo().addRule(rule('http://127.0.0.1:9/hook'));
     await recordPostEvent(getDb(), { text: 'a statement' });
