@@ -153,6 +153,9 @@ async function measure(url: string) {
     const extractOnly = await time(ITERATIONS, async (i) =>
       detectReferences(extractArticle(plainArticle(i)), { hosts: DEFAULT_STATUS_HOSTS, watched: [] }),
     );
+    const extractHtmlOnly = await time(Math.round(ITERATIONS / 2), async (i) =>
+      detectReferences(extractArticle(htmlArticle(i, ids)), { hosts: DEFAULT_STATUS_HOSTS, watched: [] }),
+    );
     const accountId = (await db.prisma.account.findFirst({ where: { handle: HANDLE } }))!.id;
     const noWindow = await time(
       Math.max(5, Math.round(ITERATIONS / 10)),
@@ -164,6 +167,7 @@ async function measure(url: string) {
       { case: 'addArticle, plain text, 3 signature embeds', ...plain, goal_met: plain.p95_ms < GOAL_P95_MS },
       { case: 'addArticle, HTML, 3 oEmbed blockquotes with IDs', ...html, goal_met: html.p95_ms < GOAL_P95_MS },
       { case: 'baseline: extraction + detection only (plain text)', ...extractOnly, goal_met: null },
+      { case: 'baseline: extraction + detection only (HTML, jsdom + Readability)', ...extractHtmlOnly, goal_met: null },
       { case: 'baseline: one text candidate query without date window', ...noWindow, goal_met: null },
     ];
     console.table(table);

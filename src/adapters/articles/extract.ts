@@ -95,23 +95,21 @@ function metaContent(doc: Document, selector: string): string | undefined {
   return value?.trim() || undefined;
 }
 
-function readBody(doc: Document): {
-  text: string;
-  title?: string;
-  byline?: string;
-  siteName?: string;
-  publishedTime?: string;
-} {
-  const clone = doc.cloneNode(true) as Document;
+/**
+ * Readability over the page itself (it rewrites the DOM, so everything else is
+ * read first): cloning a large page costs more than parsing it again in the
+ * rare case Readability finds no article.
+ */
+function readBody(doc: Document, html: string) {
   let parsed: ReturnType<Readability<string>['parse']> = null;
   try {
-    parsed = new Readability(clone, { keepClasses: false }).parse();
+    parsed = new Readability(doc, { keepClasses: false }).parse();
   } catch {
     parsed = null;
   }
   const text = parsed?.content ? blockText(JSDOM.fragment(parsed.content)) : '';
   return {
-    text: text || blockText(doc.body ?? doc),
+    text: text || blockText(JSDOM.fragment(html)),
     title: parsed?.title ?? undefined,
     byline: parsed?.byline ?? undefined,
     siteName: parsed?.siteName ?? undefined,
@@ -129,10 +127,12 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const ld = jsonLdArticle(doc);
     const canonicalUrl =
       metaContent(doc, 'link[rel~="canonical"]') ?? metaContent(doc, 'meta[property="og:url"]') ?? ld.url;
-    const body = readBody(doc);
-    const title =
-      metaContent(doc, 'meta[property="og:title"]') ?? ld.headline ?? body.title ?? (doc.title.trim() || undefined);
-    const publishedAt = metaPublishedAt(doc) ?? ld.datePublished ?? parseTime(body.publishedTime);
+    const metaTitle = metaContent(doc, 'meta[property="og:title"]') ?? ld.headline;
+    const documentTitle = doc.title.trim() || undefined;
+    const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
+    const body = readBody(doc, html);
+    const title = metaTitle ?? body.title ?? documentTitle;
+    const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {
       text: body.text,
       embeds,
