@@ -200,3 +200,25 @@ describe('kill -9 mid-poll', () => {
     expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(added.at(-1)!.id);
   }, 120_000);
 });
+
+describe('onrecord start', () => {
+  it('polls every watched account at start, then stops cleanly on SIGTERM', async () => {
+    fake.seedAccount({ username: 'E2E_Service', posts: 30 });
+    await createAccountsRepository(db().prisma).add(
+      { platform: 'x', handle: 'E2E_Service', pollIntervalMs: 300_000 },
+      new Date(),
+    );
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      env: childEnv({ PORT: '0', ONRECORD_INSTANCE_ID: 'e2e-service' }),
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => db().prisma.post.count(), { timeout: 30_000, interval: 200 }).toBe(30);
+    await expect
+      .poll(async () => (await db().prisma.pollRun.findFirst())?.outcome, { timeout: 10_000 })
+      .toBe('complete');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await db().prisma.lease.count()).toBe(0);
+  }, 60_000);
+});
