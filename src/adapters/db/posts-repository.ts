@@ -1,8 +1,9 @@
 // Posts, their versions and the captures that showed them. Every write is
 // idempotent on natural keys: captures on sha256, posts on (platform,
 // platform_id = first ID of the edit chain), versions on (platform, version_id),
-// so storing the same page twice writes nothing new. Rows go in by batch
-// (one INSERT … SELECT over a JSON array per table), not row by row.
+// so storing the same page twice writes nothing new. A page goes in as one
+// batch statement (page-insert.ts), never row by row; edits, events, problems
+// and status changes follow in the same transaction.
 import type { RawCapture } from '../../ports/post-source.js';
 import type { NormalizedPost, NormalizeProblem } from '../../core/x-normalize.js';
 import { compareIds } from '../../core/ids.js';
