@@ -8,7 +8,7 @@ import { createAccountsRepository, type Account } from '../adapters/db/accounts-
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
 import { getCursor, setCursor } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
-import { errorCode, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
+import { errorCode, OnrecordError, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
 import { formatAccountRef } from '../core/ids.js';
 import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
@@ -80,7 +80,8 @@ export async function pollAccount(deps: PollDeps, accountId: number, options: Po
   const gate = deps.gate.check(account.id);
   if (!gate.open || account.status === 'paused') {
     const error = gate.open ? { code: 'paused', message: 'the account is paused' } : gate;
-    return { ...summary, outcome: 'skipped', error: { code: errorCodeOf(error), message: error.message } };
+    const resumeAt = gate.open ? null : gate.until.toISOString();
+    return { ...summary, outcome: 'skipped', error: { code: errorCodeOf(error), message: error.message }, resumeAt };
   }
   const log = deps.logger.child({ component: 'poller', account: summary.account });
   const runs = createPollRunsRepository(deps.db);
@@ -136,7 +137,12 @@ async function runPoll(deps: PollDeps, account: Account, options: PollOptions, p
   const resolved = await ensureUser(deps, account, options, progress, timelineDeps);
   await pollTimeline(timelineDeps, resolved, progress);
   deps.gate.recordSuccess(account.id);
-  return recheckIfDue(deps, resolved, options, progress);
+  // The timeline is stored and the cursor moved: a failed re-check only waits for the next poll.
+  return recheckIfDue(deps, resolved, options, progress).catch((err: unknown) => {
+    if (!(err instanceof OnrecordError)) throw err;
+    deps.logger.warn({ component: 'poller', accountId: account.id, err }, 're-check of recent posts failed');
+    return 0;
+  });
 }
 
 async function ensureUser(
