@@ -103,13 +103,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acquired' }>): Promise<Database> {
-  const [{ PGlite }, { pg_trgm }, { unaccent }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { btree_gin }, { PrismaPGlite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('@electric-sql/pglite/contrib/unaccent'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
     import('pglite-prisma-adapter'),
   ]);
-  const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent } });
+  const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     kind: 'pglite',

@@ -15,7 +15,7 @@ import type { Tx } from './database.js';
 import { markedWords, markWords } from '../../core/highlight.js';
 import { encodeCursor, type SearchCursor, type SearchFilters, type SearchRequest } from '../../core/search-query.js';
 
-export const RANKED_WINDOW = 1000;
+export const RANKED_WINDOW = 500;
 /** How many of the newest (filtered) posts the similarity fallback looks at. */
 export const SIMILAR_WINDOW = 20_000;
 // A one-letter swap in an 8-letter word scores about 0.38.

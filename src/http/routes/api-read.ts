@@ -52,6 +52,11 @@ export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
             properties: {
               posts: { type: 'array', items: { $ref: 'Post#' } },
               next: { type: ['string', 'null'], description: 'cursor of the next page, null on the last' },
+              mode: {
+                type: 'string',
+                enum: ['fulltext', 'recent', 'similar'],
+                description: 'similar: nothing contains the words, these are near-misses (trigrams)',
+              },
             },
             required: ['posts', 'next'],
           },
@@ -61,7 +66,7 @@ export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const page = await search.search(parseSearchInput(request.query));
-      return { posts: page.rows.map(toSearchHit), next: page.next };
+      return { posts: page.rows.map(toSearchHit), next: page.next, mode: page.mode };
     },
   );
 
