@@ -45,7 +45,7 @@ export interface DeliverySummary {
   dead: number;
 }
 
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 16;
 
 function createRunner(ctx: Context, options: AlertWorkerOptions) {
   const ownSinks = !options.sinks;
