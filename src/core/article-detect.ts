@@ -129,10 +129,14 @@ function fromMarkup(embed: EmbedMarkup, hosts: StatusHosts): CandidateReference 
   };
 }
 
+/** How far above a signature the post's text may start (embeds show at most a few thousand characters). */
+const MAX_EMBED_CHARS = 6000;
+/** Signatures read per article: more is not an article, and each costs a look back. */
+const MAX_SIGNATURES = 200;
+
 /** The post text printed before a signature: the same line, else the block above it. */
-function textBefore(body: string, lineStart: number, sameLine: string): string {
-  const paragraphs = /\n[ \t]*\n/.test(body);
-  const above = body.slice(0, lineStart);
+function textBefore(body: string, lineStart: number, sameLine: string, paragraphs: boolean): string {
+  const above = body.slice(Math.max(0, lineStart - MAX_EMBED_CHARS), lineStart);
   const startsBlock = above.trim() === '' || /\n[ \t]*\n[ \t]*$/.test(above);
   const trimmed = above.replace(/\s+$/, '');
   const lastUnit = (paragraphs ? trimmed.split(/\n[ \t]*\n/) : trimmed.split('\n')).at(-1) ?? '';
@@ -144,7 +148,9 @@ function textBefore(body: string, lineStart: number, sameLine: string): string {
 /** Plain-text embeds: a post's text followed by its signature line. */
 export function findTextEmbeds(body: string): CandidateReference[] {
   const found: CandidateReference[] = [];
+  const paragraphs = /\n[ \t]*\n/.test(body);
   for (const m of body.matchAll(SIGNATURE)) {
+    if (found.length >= MAX_SIGNATURES) break;
     const lineStart = body.lastIndexOf('\n', m.index) + 1;
     const linePrefix = body.slice(lineStart, m.index);
     const seps = [...linePrefix.matchAll(SEPARATOR)];
@@ -154,7 +160,7 @@ export function findTextEmbeds(body: string): CandidateReference[] {
     const name = (last ? linePrefix.slice(last.index + last[0].length) : linePrefix).trim();
     const date = parsePrintedDate(m[2]!);
     if (!date || name.length > 80) continue;
-    const text = textBefore(body, lineStart, last ? linePrefix.slice(0, last.index) : '');
+    const text = textBefore(body, lineStart, last ? linePrefix.slice(0, last.index) : '', paragraphs);
     if (wordCount(text) === 0) continue;
     found.push({
       kind: 'embed',
@@ -194,12 +200,15 @@ function isSameEmbed(a: CandidateReference, b: CandidateReference): boolean {
   return textSimilarity(a.text, b.text) > 0.9;
 }
 
+/** Candidates kept per article (the duplicate check is quadratic; real articles cite a few dozen at most). */
+const MAX_CANDIDATES = 500;
+
 /** Every candidate reference of an article, strongest forms first, without duplicates. */
 export function detectReferences(content: ArticleContent, options: DetectOptions): CandidateReference[] {
   const out: CandidateReference[] = [];
   const add = (c: CandidateReference | undefined) => {
-    if (c && !out.some((o) => o.fingerprint === c.fingerprint || (c.kind === 'embed' && isSameEmbed(o, c))))
-      out.push(c);
+    if (!c || out.length >= MAX_CANDIDATES) return;
+    if (!out.some((o) => o.fingerprint === c.fingerprint || (c.kind === 'embed' && isSameEmbed(o, c)))) out.push(c);
   };
   content.embeds.forEach((e) => add(fromMarkup(e, options.hosts)));
   findTextEmbeds(content.text).forEach(add);

@@ -52,7 +52,9 @@ export function parseStatusUrl(raw: string, hosts: StatusHosts = DEFAULT_STATUS_
 }
 
 // Candidate URLs in running text: with a scheme, or a bare host followed by a path.
-const URL_IN_TEXT = /(?:https?:\/\/|\b)(?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s<>"'()\u201c\u201d\u2018\u2019]+/gi;
+// Bounded repetitions keep the scan linear on hostile text ("a.a.a.a…").
+const URL_IN_TEXT =
+  /(?:https?:\/\/|\b)(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24}\/[^\s<>"'()\u201c\u201d\u2018\u2019]{1,2000}/gi;
 
 /** Finds every status URL in a text, in order, with its offset. */
 export function findStatusUrls(

@@ -42,7 +42,8 @@ const ABBREVIATIONS: [RegExp, string][] = [
 const LINKS = [
   /\bhttps?:\/\/\S+/g, // t.co links and any other URL: the two sides show different forms
   /\b(?:pic\.(?:x|twitter)\.com|t\.co)\/\S+/g,
-  /\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|mil|int|edu|io|co|uk|af|ly)\/\S*/g,
+  // Bounded repetitions keep this linear on hostile text ("a.a.a.a…").
+  /\b(?:www\.)?[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,6}\.(?:com|org|net|gov|mil|int|edu|io|co|uk|af|ly)\/\S*/g,
 ];
 
 /** True when the text ends in a truncation mark (… or ...). */

@@ -203,3 +203,16 @@ describe('detectReferences', () => {
     expect(detect(text)).toEqual([]);
   });
 });
+
+describe('hostile text', () => {
+  // Each ran for a minute or more with unbounded patterns; the test timeout catches a regression.
+  it.each([
+    ['dotted run', 'a.'.repeat(100_000) + 'com'],
+    ['thousands of signatures', 'text here\n\u2014 N (@USFOR_A) March 4, 2020\n'.repeat(5000)],
+    ['a dash storm', '\u2014 '.repeat(100_000) + '(@x) March 4, 2020'],
+    ['unclosed quotes', '\u201c'.repeat(50_000) + ' said USFOR-A'],
+  ])('%s is scanned in linear time', { timeout: 10_000 }, (_name, text) => {
+    const found = detect(text);
+    expect(found.length).toBeLessThanOrEqual(1);
+  });
+});
