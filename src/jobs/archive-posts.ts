@@ -64,7 +64,7 @@ async function storeLookupPage(
   const now = deps.clock.now();
   const normalized = normalizeXBody(body);
   const owners = await accountsByAuthor(deps.db, normalized.posts);
-  const missing = normalized.errors.filter((e) => e.resourceType !== 'user' && e.resourceId);
+  const missing = postErrors(normalized.errors);
   await deps.db.$transaction(async (tx) => {
     const groups = groupBy(normalized.posts, (p) => owners.get(p.authorId ?? '') ?? null);
     let first = true;
@@ -90,7 +90,13 @@ async function storeLookupPage(
   result.missing.push(...missing);
 }
 
-function statusChangeOf(e: PartialError): StatusChange {
+/** Partial errors about posts (not users) that name the post. */
+export function postErrors(errors: PartialError[]): PartialError[] {
+  return errors.filter((e) => e.resourceType !== 'user' && e.resourceId);
+}
+
+/** What a partial error about a post (HTTP 200 `errors[]`) means for the archived post. */
+export function statusChangeOf(e: PartialError): StatusChange {
   const status = e.kind === 'not_found' ? 'deleted' : e.kind === 'suspended' ? 'suspended' : 'unavailable';
   return { id: e.resourceId!, status, detail: e.detail };
 }

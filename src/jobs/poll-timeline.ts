@@ -12,6 +12,8 @@ import { compareIds } from '../core/ids.js';
 import { sleep } from '../core/lifecycle.js';
 import { normalizeXBody, type NormalizedBody } from '../core/x-normalize.js';
 import type { PostSource, RawCapture, SourcePage } from '../ports/post-source.js';
+import { markUnavailable } from '../adapters/db/post-edits.js';
+import { postErrors, statusChangeOf } from './archive-posts.js';
 
 export const TIMELINE_SOURCE = 'x:timeline';
 /** 3,200 posts reachable at 100 a page, with room for short pages. */
@@ -172,6 +174,8 @@ async function storePage(
       progress.postsNew += stored.postsNew;
       progress.versionsNew += stored.versionsNew;
       progress.problems += stored.problems;
+      // A deleted or hidden post named in the page's errors (e.g. a quoted post) becomes its status.
+      await markUnavailable(tx, 'x', postErrors(body.errors).map(statusChangeOf), now);
     }
     if (moves) await setCursor(tx, account.id, TIMELINE_SOURCE, page.newest!);
     if (backfills)

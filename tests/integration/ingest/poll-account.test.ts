@@ -276,6 +276,38 @@ describe('pollAccount', () => {
     expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`edited:x:${edited.id}`]);
   });
 
+  it('a partial error under HTTP 200 naming an archived post becomes its status', async () => {
+    const h = handle();
+    const { user, posts } = fake().seedAccount({ username: h, posts: 2 });
+    const account = await addAccount(db(), h);
+    const p = poller(db(), sourceFor(fake()));
+    await p.poll(account.id);
+    fake().addPost({ author: user, text: 'Quoting an old statement', quote: posts[0]! });
+    const gone = posts[0]!.id;
+    fake().injectFault({
+      kind: 'partial-error',
+      endpoint: TIMELINE,
+      error: {
+        value: gone,
+        detail: `Could not find tweet with referenced_tweets.id: [${gone}].`,
+        title: 'Not Found Error',
+        resource_type: 'tweet',
+        parameter: 'referenced_tweets.id',
+        resource_id: gone,
+        section: 'includes',
+        type: 'https://api.twitter.com/2/problems/resource-not-found',
+      },
+    });
+    expect(await p.poll(account.id)).toMatchObject({ outcome: 'complete', postsNew: 1 });
+    expect(await db().prisma.post.findFirstOrThrow({ where: { platformId: gone } })).toMatchObject({
+      status: 'deleted',
+      statusDetail: `Could not find tweet with referenced_tweets.id: [${gone}].`,
+    });
+    expect((await db().prisma.event.findMany({ where: { kind: 'deleted' } })).map((e) => e.dedupeKey)).toEqual([
+      `deleted:x:${gone}`,
+    ]);
+  });
+
   it('a deleted post is noticed by the re-check of recent posts', async () => {
     const h = handle();
     const { posts } = fake().seedAccount({ username: h, posts: 3, start: new Date(Date.now() - 3600_000) });
