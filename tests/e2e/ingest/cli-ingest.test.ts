@@ -147,7 +147,7 @@ describe('kill -9 mid-poll', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
-    await expect.poll(() => fake.requestsTo(TIMELINE).length - before, { timeout: 15_000 }).toBe(n);
+    await expect.poll(() => fake.requestsTo(TIMELINE).length - before, { timeout: 45_000 }).toBe(n);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     fake.clearFaults();
