@@ -1,5 +1,5 @@
-// Triggers polls; it never polls itself. A node-cron task ticks (every second
-// by default); each tick polls the accounts that are due by their own
+// Triggers polls; it never polls itself. A node-cron task ticks (every 5
+// seconds by default); each tick polls the accounts that are due by their own
 // interval, every account at once on start. A poll runs under a lease in
 // PostgreSQL so that two instances never poll one account at the same time,
 // and never overlaps itself within one instance. One account's failure is
@@ -11,11 +11,13 @@ import { withAccountLease } from './account-lease.js';
 import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
 
 export const STOP_GRACE_MS = 10_000;
+/** Every 5 seconds: how late a due poll may start (intervals are minutes). */
+export const DEFAULT_TICK = '*/5 * * * * *';
 
 export interface SchedulerOptions extends PollDeps {
   /** This instance's name in leases. */
   owner: string;
-  /** node-cron pattern of the tick (default every second). */
+  /** node-cron pattern of the tick (default every 5 seconds). */
   tickPattern?: string;
   /** Lease length (renewed while a poll runs). */
   leaseTtlMs?: number;
@@ -83,7 +85,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     await Promise.all(started);
   }
 
-  const task: ScheduledTask = cron.schedule(options.tickPattern ?? '* * * * * *', () => void tick(), {
+  const task: ScheduledTask = cron.schedule(options.tickPattern ?? DEFAULT_TICK, () => void tick(), {
     name: 'onrecord-poller',
     noOverlap: true,
   });
