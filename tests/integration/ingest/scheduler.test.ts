@@ -70,6 +70,26 @@ describe('scheduler', () => {
     expect(await db().prisma.lease.count()).toBe(0);
   });
 
+  it('node-cron ticks poll an account again once its own interval has passed', async () => {
+    const [id] = await seedAccounts(1);
+    await db().prisma.account.update({ where: { id }, data: { pollIntervalMs: 1000 } });
+    const seen: PollSummary[] = [];
+    await new Promise<void>((resolve) => {
+      scheduler('cron', {
+        tickPattern: '* * * * * *',
+        onPoll: (s) => {
+          seen.push(s);
+          if (seen.length === 2) resolve();
+        },
+      });
+    });
+    expect(seen.map((s) => [s.accountId, s.outcome, s.postsNew, s.requests])).toEqual([
+      [id, 'complete', 2, 2],
+      [id, 'complete', 0, 1],
+    ]);
+    await expectNoOverlap();
+  });
+
   it('two instances never poll one account at the same time (lease in PostgreSQL)', async () => {
     const ids = await seedAccounts(3);
     fake().injectFault({ kind: 'delay', ms: 300, endpoint: TIMELINE, times: 'always' });
