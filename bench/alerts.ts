@@ -1,8 +1,9 @@
 // Alerts through the outbox: events committed with recordEvents (each with its
 // post, in one transaction, as ingest does) → dispatch → signed webhook
 // delivery to a local HTTP receiver, by the service's worker (LISTEN/NOTIFY).
-// Measures events per second end to end under a burst, and the latency from
-// commit to receipt (p50, p95) both under the burst and at a steady pace.
+// Measures the worker's capacity (a backlog drained, events per second), events
+// per second end to end under a burst of commits, and the latency from commit
+// to receipt (p50, p95) under the burst and at a steady pace.
 // Baseline in the same run: the same number of plain signed HTTP POSTs to the
 // same receiver, without the outbox.
 import { once } from 'node:events';
@@ -25,6 +26,7 @@ const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.
 const BURST = Number(process.env.BENCH_ALERT_EVENTS ?? 2000);
 const PACED = Number(process.env.BENCH_ALERT_PACED ?? 200);
 const PACE_PER_S = Number(process.env.BENCH_ALERT_RATE ?? 20);
+const BACKLOG = Number(process.env.BENCH_ALERT_BACKLOG ?? 1000);
 const PRODUCERS = 4;
 const DB_NAME = 'onrecord_bench_alerts';
 
@@ -142,7 +144,7 @@ async function baseline(url: string, n: number, body: string) {
 
 export default {
   name: 'alerts',
-  description: `${BURST} events through the outbox to a local webhook (burst), ${PACED} at ${PACE_PER_S}/s (latency); baseline: plain POSTs`,
+  description: `${BACKLOG} queued events drained, ${BURST} committed in a burst, ${PACED} at ${PACE_PER_S}/s, through the outbox to a local webhook; baseline: plain POSTs`,
   async run(): Promise<Record<string, unknown>> {
     const db = await freshDatabase();
     const receiver = await startReceiver();
@@ -165,14 +167,20 @@ export default {
       db,
       clock: { now: () => new Date() },
     };
+    // Backlog: events committed while no worker runs, then drained; this is
+    // the worker's own capacity, not bounded by how fast events are committed.
+    await burst(db, account.id, BACKLOG, new Map());
+    const drainStarted = performance.now();
     const worker = await startAlertWorker(ctx);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // LISTEN connected
     try {
+      await receiver.until(BACKLOG);
+      const drainSeconds = (performance.now() - drainStarted) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 300)); // LISTEN connected long since
       const commits = new Map<string, number>();
       const started = performance.now();
       await burst(db, account.id, BURST, commits);
       const committedMs = performance.now() - started;
-      await receiver.until(BURST);
+      await receiver.until(BACKLOG + BURST);
       const burstSeconds = (Math.max(...receiver.arrivals.values()) - started) / 1000;
       const burstLatency = [...commits].map(([id, at]) => receiver.arrivals.get(id)! - at);
 
@@ -182,15 +190,16 @@ export default {
         paced.set(id, at);
         await new Promise((resolve) => setTimeout(resolve, 1000 / PACE_PER_S));
       }
-      await receiver.until(BURST + PACED);
+      await receiver.until(BACKLOG + BURST + PACED);
       const pacedLatency = [...paced].map(([id, at]) => receiver.arrivals.get(id)! - at);
       await new Promise((resolve) => setTimeout(resolve, 500)); // would a duplicate arrive late?
-      const duplicates = receiver.counter.requests - (BURST + PACED);
+      const duplicates = receiver.counter.requests - (BACKLOG + BURST + PACED);
 
       const sample = JSON.stringify({ delivery: 'x', events: [{ post: { id: 'baseline' }, text: 'x'.repeat(600) }] });
       const plain = await baseline(receiver.url, BURST, sample);
       const delivered = await db.prisma.delivery.groupBy({ by: ['status'], _count: true });
       return {
+        backlogDrain: { events: BACKLOG, eventsPerSecond: Math.round(BACKLOG / drainSeconds) },
         outbox: {
           events: BURST,
           eventsPerSecond: Math.round(BURST / burstSeconds),
