@@ -88,7 +88,8 @@ function escapeRegex(text: string): string {
  * Checks a rule's regex when the rule is created. Refused: invalid syntax,
  * patterns longer than MAX_REGEX_LENGTH, and patterns that safe-regex2 flags as
  * possibly catastrophic (nested quantifiers such as `(a+)+`, or too many
- * quantifiers). JavaScript's engine backtracks and cannot be interrupted, so
+ * quantifiers) or cannot parse (lookbehind): refusing what cannot be checked
+ * is the safe side. JavaScript's engine backtracks and cannot be interrupted, so
  * the check happens before a pattern can ever run on a post.
  */
 export function validateRuleRegex(source: string): string {
@@ -103,7 +104,7 @@ export function validateRuleRegex(source: string): string {
   }
   if (!safeRegex(source, { limit: MAX_REGEX_REPETITIONS })) {
     throw new InvalidInput(
-      `regex ${JSON.stringify(source)} may take exponential time (nested quantifiers like (a+)+, or more than ${MAX_REGEX_REPETITIONS} quantifiers); simplify it`,
+      `regex ${JSON.stringify(source)} is refused: it may take exponential time (nested quantifiers like (a+)+, more than ${MAX_REGEX_REPETITIONS} quantifiers) or uses syntax the safety check cannot read (lookbehind); simplify it`,
     );
   }
   return source;

@@ -59,7 +59,7 @@ describe('onrecord alerts', () => {
     ],
     [
       ['--webhook', 'https://a.example/h', '--regex', '(a+)+$'],
-      'onrecord: regex "(a+)+$" may take exponential time (nested quantifiers like (a+)+, or more than 10 quantifiers); simplify it [invalid_input]\n',
+      'onrecord: regex "(a+)+$" is refused: it may take exponential time (nested quantifiers like (a+)+, more than 10 quantifiers) or uses syntax the safety check cannot read (lookbehind); simplify it [invalid_input]\n',
     ],
     [
       ['--webhook', 'https://a.example/h', '--on', 'new,liked'],

@@ -97,6 +97,7 @@ describe('validateRuleRegex', () => {
     ['(x*)*y', /exponential/],
     ['a'.repeat(201), /longer than 200/],
     [Array.from({ length: 11 }, () => 'a+').join(''), /exponential/],
+    ['(?<=a)b', /cannot read/],
   ])('refuses %s', (re, message) => {
     expect(() => validateRuleRegex(re)).toThrow(InvalidInput);
     expect(() => validateRuleRegex(re)).toThrow(message);
