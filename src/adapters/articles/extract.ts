@@ -7,6 +7,12 @@ import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import type { ArticleContent, EmbedMarkup } from '../../core/article-detect.js';
 import { jsonLdArticle, metaPublishedAt, parseTime } from './page-metadata.js';
+import { hrefsOf, htmlToText, markupDepth } from './html-fallback.js';
+
+/** Deeper pages skip Readability (its cost grows steeply with depth). */
+const MAX_READABILITY_DEPTH = 120;
+/** Deeper pages are not given to the DOM parser at all: read as text, links kept. */
+const MAX_DOM_DEPTH = 600;
 
 export interface ExtractedArticle extends ArticleContent {
   title?: string;
@@ -29,25 +35,37 @@ export function looksLikeHtml(body: string): boolean {
   return /<(?:!doctype\s+html|html|head|body|article|p|div|blockquote|main)[\s>]/i.test(body.slice(0, 4096));
 }
 
-/** Text of a subtree with a blank line between blocks and a newline for <br>. */
+/** Text of a subtree with a blank line between blocks and a newline for <br> (iterative: no depth limit). */
 export function blockText(root: Node): string {
   const parts: string[] = [];
-  const walk = (node: Node, pre: boolean) => {
+  const stack: (Node | string)[] = [root];
+  const inPre = new Set<Node>();
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (typeof node === 'string') {
+      parts.push(node);
+      continue;
+    }
+    const pre = inPre.has(node);
     if (node.nodeType === 3) {
       const value = node.nodeValue ?? '';
       parts.push(pre ? value : value.replace(/\s+/g, ' '));
-      return;
+      continue;
     }
-    if (node.nodeType !== 1 && node.nodeType !== 11 && node.nodeType !== 9) return;
+    if (node.nodeType !== 1 && node.nodeType !== 11 && node.nodeType !== 9) continue;
     const tag = (node as Element).tagName?.toUpperCase() ?? '';
-    if (SKIPPED_TAGS.has(tag)) return;
-    if (tag === 'BR') return void parts.push('\n');
+    if (SKIPPED_TAGS.has(tag)) continue;
+    if (tag === 'BR') {
+      parts.push('\n');
+      continue;
+    }
     const isBlock = BLOCK_TAGS.has(tag);
     if (isBlock) parts.push('\n\n');
-    node.childNodes.forEach((child) => walk(child, pre || tag === 'PRE'));
-    if (isBlock) parts.push('\n\n');
-  };
-  walk(root, false);
+    if (isBlock) stack.push('\n\n');
+    const children = [...node.childNodes];
+    if (pre || tag === 'PRE') children.forEach((c) => inPre.add(c));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   return tidy(parts.join(''));
 }
 
@@ -100,7 +118,15 @@ function metaContent(doc: Document, selector: string): string | undefined {
  * read first): cloning a large page costs more than parsing it again in the
  * rare case Readability finds no article.
  */
-function readBody(doc: Document, html: string) {
+interface ReadBody {
+  text: string;
+  title?: string;
+  byline?: string;
+  siteName?: string;
+  publishedTime?: string;
+}
+
+function readBody(doc: Document, html: string): ReadBody {
   let parsed: ReturnType<Readability<string>['parse']> = null;
   try {
     parsed = new Readability(doc, { keepClasses: false }).parse();
@@ -119,6 +145,8 @@ function readBody(doc: Document, html: string) {
 
 /** Extracts an HTML page; `url` is where it came from (resolves relative links). */
 export function extractHtml(html: string, url?: string): ExtractedArticle {
+  const depth = markupDepth(html);
+  if (depth > MAX_DOM_DEPTH) return { ...extractText(htmlToText(html)), links: hrefsOf(html) };
   const dom = new JSDOM(html, { url: url ?? 'https://article.invalid/', virtualConsole: new VirtualConsole() });
   const doc = dom.window.document;
   try {
@@ -130,7 +158,7 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const metaTitle = metaContent(doc, 'meta[property="og:title"]') ?? ld.headline;
     const documentTitle = doc.title.trim() || undefined;
     const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
-    const body = readBody(doc, html);
+    const body: ReadBody = depth > MAX_READABILITY_DEPTH ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
     const title = metaTitle ?? body.title ?? documentTitle;
     const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {

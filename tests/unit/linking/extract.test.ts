@@ -99,6 +99,16 @@ describe('page metadata and body', () => {
     expect(() => detectReferences(extractHtml(html), { hosts: DEFAULT_STATUS_HOSTS, watched: [] })).not.toThrow();
   });
 
+  it.each([200, 5_000, 100_000])('reads a page nested %i deep quickly, links kept', { timeout: 10_000 }, (depth) => {
+    const link = `<a href="https://x.com/USFOR_A/status/${ID}">post</a>`;
+    const html = `<html><body>${'<div>'.repeat(depth)}<p>Deep text ${link}</p>${'</div>'.repeat(depth)}</body></html>`;
+    const a = extractHtml(html);
+    expect(a.text).toContain('Deep text post');
+    expect(detectReferences(a, { hosts: DEFAULT_STATUS_HOSTS, watched: [] }).map((r) => [r.kind, r.citedId])).toEqual([
+      ['link', ID],
+    ]);
+  });
+
   it('tells HTML from text', () => {
     expect([
       looksLikeHtml('<!DOCTYPE html><p>x'),
