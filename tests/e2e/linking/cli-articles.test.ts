@@ -2,13 +2,15 @@
 // adds the plain-text report and shows exactly the two embedded posts, from
 // the article's side and from each post's side (posts show lists its articles).
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../helpers/database.js';
-import { MODEL_ARTICLE } from '../../fixtures/linking/model-case.js';
+import { EMBEDDED, MODEL_ARTICLE } from '../../fixtures/linking/model-case.js';
 import { seedModelCase } from '../../fixtures/linking/seed.js';
 
 const run = promisify(execFile);
@@ -124,6 +126,38 @@ describe('onrecord articles', () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr.trim()).toBe('onrecord: 127.0.0.1 is not a public address [fetch_refused]');
+  });
+
+  it('fetches a page from a URL when private addresses are allowed, keyed by its canonical URL', async () => {
+    const page = `<!doctype html><html><head><title>Helmand - Example News</title>
+      <link rel="canonical" href="https://news.example/2020/03/04/helmand">
+      <meta property="article:published_time" content="2020-03-04T19:00:00Z"></head>
+      <body><article><h1>U.S. strikes in Helmand</h1><p>Report text of the day, long enough for a reader view to keep it.</p>
+      <blockquote class="twitter-tweet"><p lang="en">${EMBEDDED.strike.text.replace(/https:\/\/t\.co\/\S+/, 'pic.twitter.com/Qk2mD7xPz1')}</p>&mdash; USFOR-A (@USFOR_A)
+      <a href="https://twitter.com/USFOR_A/status/${seeded.strike.platformId}?ref_src=twsrc%5Etfw">March 4, 2020</a></blockquote>
+      <p>More report text of the day, long enough for a reader view to keep it as well.</p></article></body></html>`;
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/helmand`;
+      const added = await run(process.execPath, [BIN, 'articles', 'add', url, '--json'], {
+        env: { ...env(), ONRECORD_ALLOW_PRIVATE_FETCH: 'true' },
+      });
+      const fetched = JSON.parse(added.stdout) as ArticleJson & { key: string; url: string; publishedAt: string };
+      expect([fetched.key, fetched.url, fetched.publishedAt]).toEqual([
+        'https://news.example/2020/03/04/helmand',
+        url,
+        '2020-03-04T19:00:00.000Z',
+      ]);
+      expect(fetched.references.map((r) => [r.post.id, r.kind, r.confidence, r.evidence.form])).toEqual([
+        [seeded.strike.platformId, 'embed', 1, 'embed-markup'],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('says so when an article does not exist', async () => {
