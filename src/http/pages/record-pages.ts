@@ -5,7 +5,7 @@ import { diffWords } from 'diff';
 import type { PostView } from '../../core/post-view.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { formatTime, page } from './layout.js';
-import { accountPath, badges, postCard, postPath } from './post-card.js';
+import { badges, postCard, postPath } from './post-card.js';
 
 interface Version {
   versionId: string;
@@ -160,5 +160,3 @@ export function renderArticlePage(article: {
     </ul>`;
   return page(article.title ?? `Article ${article.id}`, body);
 }
-
-export { accountPath };

@@ -4,7 +4,7 @@ import { HIGHLIGHT_START, HIGHLIGHT_STOP, type SearchPage } from '../../adapters
 import type { SearchInput } from '../../core/search-query.js';
 import { toPostView } from '../../core/post-view.js';
 import { html, markedText, type SafeHtml } from './html.js';
-import { formatTime, page } from './layout.js';
+import { page } from './layout.js';
 import { postCard } from './post-card.js';
 
 function queryString(input: SearchInput, extra: Record<string, string> = {}): string {
@@ -103,5 +103,3 @@ function results(input: SearchInput, result: SearchPage): SafeHtml {
     </ol>
     ${next}`;
 }
-
-export { formatTime };

@@ -8,17 +8,9 @@ import { formatAccountRef, parsePostRef } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { parseSearchInput, toSearchHit, type SearchInput } from '../../core/search-query.js';
 import type { AppDeps } from '../app.js';
-import {
-  accountSchema,
-  articleSchema,
-  citationSchema,
-  errorSchema,
-  searchQuerySchema,
-  versionSchema,
-} from '../schemas.js';
+import { accountSchema, articleSchema, citationSchema, searchQuerySchema, versionSchema } from '../schemas.js';
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
-void errorSchema;
 
 export function accountView(a: AccountSummary, now: Date) {
   return {
@@ -93,18 +85,27 @@ export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
     async (request) => postDetail(read, request.params.platform, request.params.id),
   );
 
-  app.get(
+  app.get<{ Querystring: { q?: string } }>(
     '/api/accounts',
     {
       schema: {
-        summary: 'Watched accounts with their activity and freshness',
+        summary: 'Watched accounts with their activity and freshness (q: handles like it, by trigrams)',
         tags: ['accounts'],
+        querystring: { type: 'object', properties: { q: { type: 'string' } } },
         response: {
           200: { type: 'object', properties: { accounts: { type: 'array', items: accountSchema } } },
         },
       },
     },
-    async () => ({ accounts: (await read.listAccounts()).map((a) => accountView(a, deps.clock.now())) }),
+    async (request) => {
+      const accounts = await read.listAccounts();
+      const q = request.query.q?.trim();
+      const now = deps.clock.now();
+      if (!q) return { accounts: accounts.map((a) => accountView(a, now)) };
+      const similar = await search.similarAccounts(q, 50);
+      const byId = new Map(accounts.map((a) => [a.id, a]));
+      return { accounts: similar.flatMap((s) => (byId.has(s.id) ? [accountView(byId.get(s.id)!, now)] : [])) };
+    },
   );
 
   app.get<{ Params: { id: number } }>(

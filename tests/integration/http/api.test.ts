@@ -149,6 +149,12 @@ describe('one post, accounts, articles', () => {
     ]);
   });
 
+  it('finds accounts by handles like the query', async () => {
+    const found = (await app.inject('/api/accounts?q=usfor')).json();
+    expect(found.accounts.map((a: { account: string }) => a.account)).toEqual(['x:USFOR_A']);
+    expect((await app.inject('/api/accounts?q=zzzzzz')).json()).toEqual({ accounts: [] });
+  });
+
   it('shows an article with its references', async () => {
     const [article] = await getDb().prisma.article.findMany();
     const body = (await app.inject(`/api/articles/${article!.id}`)).json();
