@@ -1,0 +1,58 @@
+// The model case on the embedded PostgreSQL (PGlite): pg_trgm, the batched
+// candidate query and the one-statement upserts behave as on the server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../../src/adapters/db/database.js';
+import { migrate } from '../../../src/adapters/db/migrate.js';
+import { addArticle } from '../../../src/jobs/link-article.js';
+import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { systemClock } from '../../../src/core/clock.js';
+import { FetchRefused } from '../../../src/core/errors.js';
+import { createLogger } from '../../../src/logger.js';
+import { MODEL_ARTICLE } from '../../fixtures/linking/model-case.js';
+import { seedModelCase } from '../../fixtures/linking/seed.js';
+
+let dir: string;
+let db: Database;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'onrecord-pglite-linking-'));
+  db = await openDatabase({ dataDir: dir });
+  await migrate(db);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('linking on PGlite', () => {
+  it('links exactly the two embedded posts of the model case, and re-adding changes nothing', async () => {
+    const seeded = await seedModelCase(db);
+    const deps = {
+      prisma: db.prisma,
+      hosts: DEFAULT_STATUS_HOSTS,
+      logger: createLogger({ level: 'silent', pretty: false }),
+      clock: systemClock,
+      fetchPage: async () => {
+        throw new FetchRefused('no network');
+      },
+    };
+    const first = await addArticle(deps, { source: MODEL_ARTICLE, publishedAt: '2020-03-04T18:00:00Z' });
+    const again = await addArticle(deps, { source: MODEL_ARTICLE, publishedAt: '2020-03-04T18:00:00Z' });
+    const linked = (r: typeof first) => r.references.map((x) => [x.post.id, x.kind, x.status]);
+    expect(linked(first)).toEqual([
+      [seeded.strike.platformId, 'embed', 'resolved'],
+      [seeded.commitment.platformId, 'embed', 'resolved'],
+    ]);
+    expect([again.created, again.contentChanged, again.article.id, linked(again)]).toEqual([
+      false,
+      false,
+      first.article.id,
+      linked(first),
+    ]);
+    expect(await db.prisma.event.count({ where: { kind: 'cited' } })).toBe(2);
+  });
+});
