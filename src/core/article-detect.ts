@@ -67,7 +67,7 @@ export interface CandidateReference {
   evidence: Evidence;
 }
 
-const SIGNATURE = new RegExp(String.raw`\(@([A-Za-z0-9_]{1,15})\)[ \t]*(${PRINTED_DATE_SOURCE})`, 'g');
+const SIGNATURE = new RegExp(String.raw`\(@([A-Za-z0-9_]{1,15})\)[ \t]*(${PRINTED_DATE_SOURCE})`, 'gu');
 // The separator before the name: an em dash anywhere, other dashes at the line's start or between spaces.
 const SEPARATOR = /\u2014|&mdash;|^\s*(?:--|\u2013|-)|\s(?:--|\u2013|-)(?=\s)/g;
 

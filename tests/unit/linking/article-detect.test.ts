@@ -34,6 +34,15 @@ describe('parsePrintedDate', () => {
     ['Mar. 4, 2020', '2020-03-04'],
     ['4 March 2020', '2020-03-04'],
     ['Sept 30, 2021', '2021-09-30'],
+    ['4 mars 2020', '2020-03-04'],
+    ['1er mars 2020', '2020-03-01'],
+    ['4 de marzo de 2020', '2020-03-04'],
+    ['4. M\u00e4rz 2020', '2020-03-04'],
+    ['4 de mar\u00e7o de 2020', '2020-03-04'],
+    ['4 marzo 2020', '2020-03-04'],
+    ['12 d\u00e9c. 2021', '2021-12-12'],
+    ['4 juil. 2020', '2020-07-04'],
+    ['4 jui 2020', undefined],
     ['February 30, 2020', undefined],
     ['Marchy 4, 2020', undefined],
     ['yesterday', undefined],
@@ -48,6 +57,8 @@ describe('parseSignature', () => {
     ['&mdash; Display Name (@handle) May 5, 2014', { name: 'Display Name', handle: 'handle', date: '2014-05-05' }],
     ['-- Display Name (@handle) May 5, 2014', { name: 'Display Name', handle: 'handle', date: '2014-05-05' }],
     ['\u2013Display Name(@handle)  May 5, 2014', { name: 'Display Name', handle: 'handle', date: '2014-05-05' }],
+    ['\u2014 Minist\u00e8re (@handle) 4 mars 2020', { name: 'Minist\u00e8re', handle: 'handle', date: '2020-03-04' }],
+    ['\u2014 Ministerio (@handle) 4 de marzo de 2020', { name: 'Ministerio', handle: 'handle', date: '2020-03-04' }],
   ])('%s', (line, expected) => {
     expect(parseSignature(line)).toMatchObject(expected);
   });
