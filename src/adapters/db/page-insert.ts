@@ -25,6 +25,8 @@ export interface PageInserted {
   /** platform_id → row id of the posts this page created. */
   inserted: Map<string, number>;
   newVersions: { post_id: number; version_id: string }[];
+  /** Whether any article reference waits for a post (only then is reference resolution worth a query). */
+  hasOpenReferences: boolean;
 }
 
 interface Row {
@@ -32,6 +34,7 @@ interface Row {
   capture_new: number;
   inserted: { id: number; platform_id: string }[] | null;
   versions: { post_id: number; version_id: string }[] | null;
+  open_refs: boolean;
 }
 
 export function sha256Hex(text: string): string {
@@ -87,11 +90,13 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       (SELECT count(*)::int FROM cap) AS capture_new,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
-      (SELECT v FROM cfg) AS cfg`;
+      (SELECT v FROM cfg) AS cfg,
+      EXISTS (SELECT 1 FROM article_references WHERE status = 'unresolved' AND post_id IS NULL) AS open_refs`;
   return {
     captureId: row!.capture_id,
     captureExisted: c !== null && row!.capture_new === 0,
     inserted: new Map((row!.inserted ?? []).map((r) => [r.platform_id, r.id])),
     newVersions: row!.versions ?? [],
+    hasOpenReferences: row!.open_refs,
   };
 }

@@ -84,7 +84,7 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
   result.events = await raiseEvents(tx, input, inserted, edits);
   // Articles that cited a post before it was archived are linked to it in
   // this same transaction (the one place every stored post passes through).
-  await resolveReferencesForPosts(tx, result.touched);
+  if (page.hasOpenReferences) await resolveReferencesForPosts(tx, result.touched);
   return result;
 }
 
