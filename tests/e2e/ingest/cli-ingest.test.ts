@@ -50,14 +50,20 @@ async function onrecord(args: string[], env: Record<string, string | undefined> 
   );
 }
 
-/** The post IDs the fake's timeline holds for a user (newest first), as X would serve them. */
-function fakeTimelineIds(userId: string): string[] {
-  return fake.state.timeline(userId).map((p) => p.id);
+/** The posts the fake's timeline holds for a user, as `id text createdAt` lines, sorted. */
+function fakeTimeline(userId: string): string[] {
+  return fake.state
+    .timeline(userId)
+    .map((p) => `${p.id} ${p.note_tweet?.text ?? p.text} ${p.created_at}`)
+    .sort();
 }
 
-async function archivedIds(): Promise<string[]> {
-  const rows = await db().prisma.post.findMany({ select: { platformId: true, editIds: true } });
-  return rows.map((r) => r.editIds.at(-1) ?? r.platformId);
+/** The archive's posts in the same form (latest version ID, text, creation time). */
+async function archived(): Promise<string[]> {
+  const rows = await db().prisma.post.findMany({
+    select: { platformId: true, editIds: true, text: true, createdAt: true },
+  });
+  return rows.map((r) => `${r.editIds.at(-1) ?? r.platformId} ${r.text} ${r.createdAt.toISOString()}`).sort();
 }
 
 describe('onrecord accounts / poll / stats / posts', () => {
@@ -181,7 +187,7 @@ describe('kill -9 mid-poll', () => {
     expect((await db().prisma.account.findFirstOrThrow()).backfilledAt).toBeNull();
 
     await pollCompletes();
-    expect((await archivedIds()).sort()).toEqual(fakeTimelineIds(user.id).sort());
+    expect(await archived()).toEqual(fakeTimeline(user.id));
     expect(await db().prisma.postVersion.count()).toBe(350);
     expect(await db().prisma.event.count()).toBe(0);
 
@@ -192,7 +198,7 @@ describe('kill -9 mid-poll', () => {
     expect(await db().prisma.post.count()).toBe(550);
     await pollCompletes();
 
-    expect((await archivedIds()).sort()).toEqual(fakeTimelineIds(user.id).sort());
+    expect(await archived()).toEqual(fakeTimeline(user.id));
     expect(await db().prisma.post.count()).toBe(600);
     expect(await db().prisma.postVersion.count()).toBe(600);
     const events = await db().prisma.event.findMany({ select: { kind: true, dedupeKey: true } });
