@@ -92,7 +92,7 @@ describe('scheduler', () => {
 
   it('two instances never poll one account at the same time (lease in PostgreSQL)', async () => {
     const ids = await seedAccounts(3);
-    fake().injectFault({ kind: 'delay', ms: 300, endpoint: TIMELINE, times: 'always' });
+    fake().injectFault({ kind: 'delay', ms: 1000, endpoint: TIMELINE, times: 'always' });
     const [a, b] = [scheduler('instance-a'), scheduler('instance-b')];
     await Promise.all([a.tick(), b.tick()]);
     const runs = await expectNoOverlap();
@@ -102,7 +102,7 @@ describe('scheduler', () => {
 
   it('never overlaps polls of one account within an instance; a due account waits for its interval', async () => {
     const ids = await seedAccounts(2);
-    fake().injectFault({ kind: 'delay', ms: 200, endpoint: TIMELINE, times: 'always' });
+    fake().injectFault({ kind: 'delay', ms: 500, endpoint: TIMELINE, times: 'always' });
     const s = scheduler('solo');
     const first = s.tick();
     const second = s.tick();
