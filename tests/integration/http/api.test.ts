@@ -342,6 +342,10 @@ describe('OpenAPI, docs, health, metrics', () => {
         { accountId: account!.id, outcome: 'partial', requests: 1, errorCode: 'rate_limited' },
       ],
     });
+    const rule = await db.prisma.alertRule.create({ data: { channel: 'webhook', target: 'https://hooks.example/m' } });
+    const event = await db.prisma.event.create({ data: { kind: 'new', dedupeKey: 'new:x:metrics', payload: {} } });
+    await db.prisma.delivery.create({ data: { ruleId: rule.id, eventId: event.id, status: 'delivered' } });
+    await db.prisma.delivery.create({ data: { ruleId: rule.id, digestKey: 'hourly:x', status: 'dead' } });
     const text = (await app.inject('/metrics')).body;
     for (const line of [
       'onrecord_polls_total{outcome="complete"} 1',
@@ -351,6 +355,9 @@ describe('OpenAPI, docs, health, metrics', () => {
       'onrecord_source_requests_total 3',
       'onrecord_posts{status="available"} 2',
       'onrecord_accounts{status="active"} 1',
+      'onrecord_alert_deliveries{status="delivered"} 1',
+      'onrecord_alert_deliveries{status="dead"} 1',
+      `onrecord_events_undispatched ${await db.prisma.event.count({ where: { dispatchedAt: null } })}`,
     ]) {
       expect(text).toContain(line);
     }
