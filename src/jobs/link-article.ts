@@ -122,7 +122,9 @@ export async function addArticle(
         fetchedFrom: loaded.fetchedFrom,
       },
     });
-    const assignments = await matchCandidates(tx, candidates, publishedAt);
+    // Quotations are looked for in the month before publication; an undated
+    // article is taken as published now, so the search always has bounds.
+    const assignments = await matchCandidates(tx, candidates, publishedAt ?? deps.clock.now());
     await saveAssignments(tx, id, assignments);
     return { id, created, contentChanged };
   });
