@@ -78,6 +78,24 @@ function formInput(query: Record<string, string | string[] | undefined>): Search
 }
 
 export function registerPages(app: FastifyInstance, deps: AppDeps): void {
+  // Unknown paths: a page for people, JSON for the API and feeds.
+  app.setNotFoundHandler(async (request, reply) => {
+    if (/^\/(api|feeds|metrics|healthz)\b/.test(request.url)) {
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    }
+    return sendPage(
+      reply,
+      page(
+        'Not found',
+        html`<h1>Not found</h1>
+          <p>There is no page at this address.</p>`,
+      ),
+      404,
+    );
+  });
+
   const search = createSearchRepository(deps.db.prisma);
   const read = createArchiveReadRepository(deps.db.prisma);
   const alerts = createAlertsRepository(deps.db.prisma);

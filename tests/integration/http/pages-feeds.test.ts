@@ -142,6 +142,13 @@ describe('pages', () => {
     expect(dom(res.body).querySelector('tbody code')!.textContent).toBe('https://hooks.slack.example/…');
   });
 
+  it('answers unknown paths with a page, and with JSON under /api', async () => {
+    const pageRes = await app.inject('/no/such/page?x=<script>');
+    expect([pageRes.statusCode, dom(pageRes.body).querySelector('h1')!.textContent]).toEqual([404, 'Not found']);
+    const api = await app.inject('/api/nothing');
+    expect([api.statusCode, api.json()]).toEqual([404, { error: 'not_found', message: 'no route GET /api/nothing' }]);
+  });
+
   it('serves its assets, uPlot from node_modules included', async () => {
     for (const [path, type] of [
       ['/assets/style.css', 'text/css'],
