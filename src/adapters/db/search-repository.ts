@@ -5,9 +5,9 @@
 // Ordering. With words, the newest RANKED_WINDOW matches are ranked by
 // ts_rank_cd (recency breaks ties) and come first; matches older than that
 // window follow, newest first. Ranking every match of a common word (half the
-// archive) on each request cannot answer fast, while the newest few thousand
+// archive) on each request cannot answer fast, while the newest few hundred
 // can be ranked in milliseconds; paging on never loses a match. Without
-// words: every post, newest first.
+// words: every post, newest first. See ranked-window.ts for how the window is found.
 import { Prisma } from '../../generated/prisma/client.js';
 import { filterSql, POST_COLUMNS, toSearchRow, tsquerySql, type RawRow, type SearchRow } from './search-sql.js';
 import { createRankedWindow } from './ranked-window.js';
