@@ -43,8 +43,12 @@ export function createAccountsRepository(db: Tx) {
       return db.account.update({ where: { id }, data: { pollIntervalMs } });
     },
 
-    list(): Promise<Account[]> {
-      return db.account.findMany({ orderBy: [{ platform: 'asc' }, { handle: 'asc' }] });
+    /** Every account with the handles it has been seen under (oldest first). */
+    list() {
+      return db.account.findMany({
+        orderBy: [{ platform: 'asc' }, { handle: 'asc' }],
+        include: { handles: { orderBy: { firstSeenAt: 'asc' }, select: { handle: true } } },
+      });
     },
 
     findById(id: number) {

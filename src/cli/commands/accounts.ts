@@ -8,7 +8,7 @@ import type { CliRuntime } from '../runtime.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 /** The JSON shape of an account in `accounts list --json` and `accounts add --json`. */
-export function accountJson(a: Account) {
+export function accountJson(a: Account & { handles?: { handle: string }[] }) {
   return {
     id: a.id,
     account: formatAccountRef(a.platform, a.handle),
@@ -24,6 +24,8 @@ export function accountJson(a: Account) {
     lastPolledAt: a.lastPolledAt?.toISOString() ?? null,
     lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
     lastPostAt: a.lastPostAt?.toISOString() ?? null,
+    /** Handles the account has been seen under, renames included (oldest first). */
+    handles: a.handles?.map((h) => h.handle) ?? [a.handle],
     lastError: a.lastErrorCode
       ? { code: a.lastErrorCode, message: a.lastError, at: a.lastErrorAt?.toISOString() }
       : null,

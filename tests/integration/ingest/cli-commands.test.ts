@@ -10,6 +10,7 @@ import { registerPosts } from '../../../src/cli/commands/posts.js';
 import { registerProblems } from '../../../src/cli/commands/problems.js';
 import { registerStats } from '../../../src/cli/commands/stats.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
+import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { batchOf, idAt, page, tweet } from './pages.js';
@@ -45,9 +46,16 @@ describe('ingest commands', () => {
         ['x:USFOR_A', '1h', 'active'],
       ],
     );
+    const usfor = await db().prisma.account.findFirstOrThrow({ where: { handle: 'USFOR_A' } });
+    await createAccountsRepository(db().prisma).recordHandle(usfor.id, 'USFOR_B', new Date(Date.now() + 1000));
+    expect(JSON.parse(await cli('accounts', 'list', '--json'))[1]).toMatchObject({
+      account: 'x:USFOR_B',
+      handles: ['USFOR_A', 'USFOR_B'],
+    });
     expect(await cli('accounts', 'remove', 'x:centcom')).toBe('no longer watching x:CENTCOM\n');
     expect(JSON.parse(await cli('accounts', 'list', '--json'))).toHaveLength(1);
     await expect(cli('accounts', 'add', 'x:USFOR_A', '--every', '10s')).rejects.toThrow('--every must be a duration');
+    expect(await cli('accounts', 'add', 'x:usfor_a')).toBe('already watching x:USFOR_B every 1h\n');
     await expect(cli('accounts', 'remove', 'x:Nobody')).rejects.toThrow('no account x:Nobody');
     await expect(cli('poll')).rejects.toThrow('use poll --once');
   });
