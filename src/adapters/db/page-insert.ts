@@ -45,12 +45,16 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
   const c = page.capture;
   const rows = JSON.stringify(page.versions.map((v) => ({ ...v, latest: page.latest.has(v.versionId) })));
   const capturedAt = c?.capturedAt ?? page.now;
-  // synchronous_commit off (for this transaction only): a page commits without
-  // waiting for the WAL flush. A server crash can only drop the latest
-  // transactions whole; the cursor moves in the same transaction as the posts,
-  // so the next poll reads them again. Nothing is lost, nothing doubled.
+  // During a backfill (history, which raises no alerts) a page commits without
+  // waiting for the WAL flush (synchronous_commit off, this transaction only).
+  // A server crash can only drop the latest transactions whole; the cursor
+  // moves in the same transaction as the posts, so the next poll reads them
+  // again. Later polls record alert events, which a delivery worker may send
+  // as soon as they are visible: those commits stay fully durable, so that a
+  // sent alert can never be forgotten and raised again.
+  const synchronousCommit = page.firstSeenBy === 'backfill' ? 'off' : 'on';
   const [row] = await tx.$queryRaw<Row[]>`
-    WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+    WITH cfg AS (SELECT set_config('synchronous_commit', ${synchronousCommit}, true) AS v),
     cap AS (
       INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, sha256, captured_at)
       SELECT split_part(${c?.source ?? ''}, ':', 1), ${c?.source ?? ''}, ${page.accountId}::int, ${c?.requestUrl ?? null},
