@@ -135,6 +135,8 @@ const errorSchema = z.object({
 interface Includes {
   media: Map<string, NormalizedMedia>;
   users: Map<string, string>;
+  /** Included posts by ID, unparsed (only earlier versions of edited posts are read from them). */
+  tweets: Map<string, unknown>;
 }
 
 export function normalizeXBody(body: unknown): NormalizedBody {
@@ -154,7 +156,27 @@ export function normalizeXBody(body: unknown): NormalizedBody {
     if (parsed.success) out.posts.push(normalizeTweet(parsed.data, includes));
     else out.problems.push(problemFor(item, parsed.error));
   }
+  out.posts.push(...earlierVersions(out.posts, includes, out.problems));
   return out;
+}
+
+/**
+ * Earlier versions of edited posts, which X sends in includes.tweets when the
+ * edit_history_tweet_ids expansion is asked for: a post first seen after it was
+ * edited still gets every version's text.
+ */
+function earlierVersions(posts: NormalizedPost[], includes: Includes, problems: NormalizeProblem[]): NormalizedPost[] {
+  const seen = new Set(posts.map((p) => p.versionId));
+  const found: NormalizedPost[] = [];
+  for (const id of posts.flatMap((p) => p.editIds)) {
+    const raw = includes.tweets.get(id);
+    if (raw === undefined || seen.has(id)) continue;
+    seen.add(id);
+    const parsed = tweetSchema.safeParse(raw);
+    if (parsed.success) found.push(normalizeTweet(parsed.data, includes));
+    else problems.push(problemFor(raw, parsed.error));
+  }
+  return found;
 }
 
 function problemFor(item: unknown, error: z.ZodError): NormalizeProblem {
@@ -173,9 +195,13 @@ function describe(value: unknown): string {
 }
 
 function readIncludes(value: unknown, problems: NormalizeProblem[]): Includes {
-  const includes: Includes = { media: new Map(), users: new Map() };
+  const includes: Includes = { media: new Map(), users: new Map(), tweets: new Map() };
   if (typeof value !== 'object' || value === null) return includes;
-  const { media, users } = value as { media?: unknown; users?: unknown };
+  const { media, users, tweets } = value as { media?: unknown; users?: unknown; tweets?: unknown };
+  for (const item of Array.isArray(tweets) ? tweets : []) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') includes.tweets.set(id, item);
+  }
   for (const item of Array.isArray(media) ? media : []) {
     const m = mediaSchema.safeParse(item);
     if (m.success) includes.media.set(m.data.media_key, toMedia(m.data));

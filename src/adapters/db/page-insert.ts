@@ -77,7 +77,8 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         first_seen_by, first_seen_at, last_seen_at, version_count)
       SELECT platform, "platformId", ${page.accountId}::int, "authorId", "editIds", text, lang, "createdAt",
         "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags, media,
-        ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz, 1
+        ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
+        (SELECT count(*)::int FROM r AS same WHERE same."platformId" = r."platformId")
       FROM r WHERE latest
       ON CONFLICT (platform, platform_id) DO NOTHING
       RETURNING id, platform_id),

@@ -276,6 +276,28 @@ describe('pollAccount', () => {
     expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`edited:x:${edited.id}`]);
   });
 
+  it('a post first seen after it was edited keeps every version, from includes.tweets', async () => {
+    const h = handle();
+    const { user, posts } = fake().seedAccount({ username: h, posts: 1 });
+    const account = await addAccount(db(), h);
+    const p = poller(db(), sourceFor(fake()));
+    await p.poll(account.id);
+    const fresh = fake().addPost({ author: user, text: 'Statment 2' });
+    const edited = fake().editPost(fresh.id, { text: 'Statement 2' });
+    expect(await p.poll(account.id)).toMatchObject({ outcome: 'complete', postsNew: 1, versionsNew: 2 });
+    const post = await db().prisma.post.findFirstOrThrow({
+      where: { platformId: fresh.id },
+      include: { versions: { orderBy: { createdAt: 'asc' } } },
+    });
+    expect(post).toMatchObject({ text: 'Statement 2', editIds: [fresh.id, edited.id], versionCount: 2 });
+    expect(post.versions.map((v) => [v.versionId, v.text])).toEqual([
+      [fresh.id, 'Statment 2'],
+      [edited.id, 'Statement 2'],
+    ]);
+    expect(posts).toHaveLength(1);
+    expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`new:x:${fresh.id}`]);
+  });
+
   it('a partial error under HTTP 200 naming an archived post becomes its status', async () => {
     const h = handle();
     const { user, posts } = fake().seedAccount({ username: h, posts: 2 });

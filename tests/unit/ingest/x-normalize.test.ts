@@ -187,6 +187,38 @@ describe('normalizeXBody edge cases', () => {
       },
     },
     {
+      name: 'earlier versions of an edited post come from includes.tweets; quoted posts there are not versions',
+      body: {
+        data: [
+          {
+            id: '1346889436626260000',
+            text: 'fixed typo',
+            created_at: '2021-01-06T18:45:00.000Z',
+            edit_history_tweet_ids: ['1346889436626259968', '1346889436626260000'],
+            referenced_tweets: [{ type: 'quoted', id: '463440424141459456' }],
+          },
+        ],
+        includes: {
+          tweets: [
+            {
+              id: '1346889436626259968',
+              text: 'fixed tpyo',
+              created_at: '2021-01-06T18:40:40.000Z',
+              edit_history_tweet_ids: ['1346889436626259968'],
+            },
+            { id: '463440424141459456', text: 'someone else', edit_history_tweet_ids: ['463440424141459456'] },
+          ],
+        },
+      },
+      expect: (r) => {
+        expect(r.problems).toEqual([]);
+        expect(r.posts.map((p) => [p.platformId, p.versionId, p.text, p.versionCreatedAt.toISOString()])).toEqual([
+          ['1346889436626259968', '1346889436626260000', 'fixed typo', '2021-01-06T18:45:00.000Z'],
+          ['1346889436626259968', '1346889436626259968', 'fixed tpyo', '2021-01-06T18:40:40.000Z'],
+        ]);
+      },
+    },
+    {
       name: 'the 2026 post-names (note_post, edit_history_post_ids, referenced_posts) are read too',
       body: {
         data: [
