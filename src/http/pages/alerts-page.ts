@@ -1,20 +1,7 @@
 // The alert rules: who is told about what, and how to add a rule.
 import { html } from './html.js';
 import { formatTime, page } from './layout.js';
-
-interface RuleView {
-  id: number;
-  channel: string;
-  target: string;
-  hasSecret: boolean;
-  accounts: string[];
-  keywords: string[];
-  regex: string | null;
-  events: string[];
-  digest: string;
-  enabled: boolean;
-  createdAt: string;
-}
+import type { AlertRuleView as RuleView } from '../routes/alert-rule-input.js';
 
 export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
   const body = html`<h1>Alert rules</h1>

@@ -5,7 +5,7 @@ import { ALERT_EVENTS, parseAlertEvents, validateRuleRegex } from '../../core/al
 import { DIGEST_MODES, type DigestMode } from '../../core/delivery-schedule.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import { ALERT_CHANNELS, type AlertChannel } from '../../ports/alert-sink.js';
-import type { NewAlertRule } from '../../adapters/db/alerts-repository.js';
+import type { AlertRuleRecord, NewAlertRule } from '../../adapters/db/alerts-repository.js';
 
 export interface AlertRuleBody {
   channel: string;
@@ -87,19 +87,10 @@ export function maskTarget(target: string): string {
   }
 }
 
-export interface RuleLike {
-  id: number;
-  channel: string;
-  target: string;
-  secret: string | null;
-  accounts: string[];
-  keywords: string[];
-  regex: string | null;
-  events: string[];
-  digest: string;
-  enabled: boolean;
-  createdAt: Date;
-}
+/** A stored rule; the channel is any string so that rows read by other queries fit too. */
+export type RuleLike = Omit<AlertRuleRecord, 'channel'> & { channel: string };
+
+export type AlertRuleView = ReturnType<typeof alertRuleView>;
 
 export function alertRuleView(rule: RuleLike, options: { unmasked?: boolean } = {}) {
   const { secret, target, createdAt, ...rest } = rule;
