@@ -10,7 +10,7 @@ import { compareIds } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
-import { resolveReferencesForPosts } from '../../jobs/resolve-references.js';
+import { resolveReferencesForPosts, type ArrivedPost } from '../../jobs/resolve-references.js';
 import { insertPage, sha256Hex } from './page-insert.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 
@@ -34,15 +34,7 @@ export interface StoreBatchInput {
 }
 
 /** A post that is new or has a new latest version (what reference resolution needs). */
-export interface TouchedPost {
-  id: number;
-  platform: string;
-  platformId: string;
-  editIds: string[];
-  text: string;
-  accountId: number | null;
-  createdAt: Date;
-}
+export type TouchedPost = ArrivedPost;
 
 export interface StoreBatchResult {
   captureId: number | null;
