@@ -15,17 +15,33 @@
     var week = t - (t % (7 * 86400));
     weeks.set(week, (weeks.get(week) || 0) + d.posts);
   });
-  var xs = Array.from(weeks.keys()).sort(function (a, b) {
-    return a - b;
-  });
-  var ys = xs.map(function (x) {
-    return weeks.get(x);
-  });
+  // Every week from the first to the last, quiet ones as zero: a line drawn
+  // only through weeks with posts would invent a trend across the gaps.
+  var WEEK = 7 * 86400;
+  var keys = Array.from(weeks.keys());
+  var first = Math.min.apply(null, keys);
+  var last = Math.max.apply(null, keys);
+  var xs = [];
+  var ys = [];
+  for (var w = first; w <= last; w += WEEK) {
+    xs.push(w);
+    ys.push(weeks.get(w) || 0);
+  }
   holder.classList.add('ready');
   var opts = {
     width: Math.max(300, holder.clientWidth || 800),
     height: 220,
-    series: [{}, { label: 'Posts per week', stroke: '#0b5cad', fill: 'rgba(11,92,173,0.12)', width: 1.5 }],
+    series: [
+      {},
+      {
+        label: 'Posts per week',
+        stroke: '#0b5cad',
+        fill: 'rgba(11,92,173,0.12)',
+        width: 1.5,
+        paths: uPlot.paths.stepped({ align: 1 }),
+        points: { show: false },
+      },
+    ],
     axes: [{}, { label: 'posts' }],
     scales: { x: { time: true } },
   };
