@@ -1,6 +1,8 @@
 // What the poller knows about a source's limits, shared by every account of
 // one process: a usage cap stops all polling of the platform; a rate limit
 // holds back only the account that met it, until the reset time.
+import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
+import type { Tx } from '../adapters/db/database.js';
 import type { Clock } from '../core/clock.js';
 
 /** How long polling pauses after a usage cap before one probe tries again. */
@@ -19,8 +21,16 @@ export interface SourceGate {
   usageCap(): { since: Date; until: Date; message: string } | null;
 }
 
-export function createSourceGate(clock: Clock, pauseMs = USAGE_CAP_PAUSE_MS): SourceGate {
-  let capped: { since: Date; until: Date; message: string } | null = null;
+export interface RecordedUsageCap {
+  since: Date;
+  message: string;
+}
+
+export function createSourceGate(clock: Clock, pauseMs = USAGE_CAP_PAUSE_MS, restored?: RecordedUsageCap): SourceGate {
+  let capped: { since: Date; until: Date; message: string } | null = restored
+    ? { ...restored, until: new Date(restored.since.getTime() + pauseMs) }
+    : null;
+  if (capped && capped.until <= clock.now()) capped = null;
   const limited = new Map<number, { until: Date; message: string }>();
   return {
     check(accountId) {
@@ -47,4 +57,23 @@ export function createSourceGate(clock: Clock, pauseMs = USAGE_CAP_PAUSE_MS): So
     },
     usageCap: () => capped,
   };
+}
+
+/**
+ * A gate that remembers a usage cap met by an earlier process (the service
+ * before a restart, another `poll --once`): the cap is recorded on the
+ * account that met it, so a restart does not spend requests on a capped API.
+ */
+export async function restoreSourceGate(
+  db: Tx,
+  platform: string,
+  clock: Clock,
+  pauseMs = USAGE_CAP_PAUSE_MS,
+): Promise<SourceGate> {
+  const capped = await createAccountsRepository(db).usageCapped(platform);
+  const latest = capped
+    .filter((a) => a.lastErrorAt !== null)
+    .sort((a, b) => b.lastErrorAt!.getTime() - a.lastErrorAt!.getTime())[0];
+  const restored = latest ? { since: latest.lastErrorAt!, message: latest.lastError ?? 'usage cap' } : undefined;
+  return createSourceGate(clock, pauseMs, restored);
 }

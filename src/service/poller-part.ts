@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { ConfigError } from '../core/errors.js';
 import { once, type Handle } from '../core/lifecycle.js';
 import type { PollDeps } from '../jobs/poll-account.js';
-import { createSourceGate } from '../jobs/source-gate.js';
+import { restoreSourceGate } from '../jobs/source-gate.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { ServicePart } from './service.js';
@@ -24,14 +24,14 @@ export function xSourceFromConfig(config: Config, logger: Logger): XSource {
   });
 }
 
-/** What a poll needs, built from an open context. */
-export function pollDepsFromContext(ctx: Context, source: XSource): PollDeps {
+/** What a poll needs, built from an open context (a usage cap met earlier is remembered). */
+export async function pollDepsFromContext(ctx: Context, source: XSource): Promise<PollDeps> {
   return {
     db: ctx.db.prisma,
     source,
     clock: ctx.clock,
     logger: ctx.logger,
-    gate: createSourceGate(ctx.clock),
+    gate: await restoreSourceGate(ctx.db.prisma, source.platform, ctx.clock),
   };
 }
 
@@ -48,7 +48,7 @@ export const pollerPart: ServicePart = {
       return { stop: async () => {}, done: new Promise(() => {}) };
     }
     const scheduler = startScheduler({
-      ...pollDepsFromContext(ctx, source),
+      ...(await pollDepsFromContext(ctx, source)),
       owner: ctx.config.instanceId,
       leaseTtlMs: ctx.config.ONRECORD_LEASE_TTL,
     });

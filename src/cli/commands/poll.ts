@@ -88,7 +88,7 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
         const source = xSourceFromConfig(ctx.config, ctx.logger);
         const polls: PollSummary[] = [];
         try {
-          const deps = pollDepsFromContext(ctx, source);
+          const deps = await pollDepsFromContext(ctx, source);
           for (const account of await selectAccounts(ctx, opts.account)) {
             polls.push(await pollLeased(ctx, deps, account, opts));
           }

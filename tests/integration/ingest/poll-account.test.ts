@@ -2,6 +2,7 @@
 // (HTTPS) and a real PostgreSQL: backfill, incremental polls, pagination,
 // rate limits, the usage cap, auth, retries, bad payloads, suspensions,
 // renames, edits and deletions.
+import { restoreSourceGate, USAGE_CAP_PAUSE_MS } from '../../../src/jobs/source-gate.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCursor } from '../../../src/adapters/db/posts-repository.js';
 import { TIMELINE_SOURCE } from '../../../src/jobs/poll-timeline.js';
@@ -157,6 +158,12 @@ describe('pollAccount', () => {
     expect(await db().prisma.account.findUniqueOrThrow({ where: { id: a1.id } })).toMatchObject({
       lastErrorCode: 'usage_capped',
     });
+
+    // A new process (a restarted service, another poll --once) remembers the cap for the pause.
+    const restarted = await restoreSourceGate(db().prisma, 'x', p.deps.clock);
+    expect(restarted.check(a2.id)).toMatchObject({ open: false, reason: 'usage_capped' });
+    const later = { now: () => new Date(p.deps.clock.now().getTime() + USAGE_CAP_PAUSE_MS + 1) };
+    expect((await restoreSourceGate(db().prisma, 'x', later)).check(a2.id)).toEqual({ open: true });
   });
 
   it('a bad token fails the poll with an auth error on the account', async () => {
