@@ -40,14 +40,3 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));
 }
-
-/** Replaces the password of a URL, for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = 'redacted';
-    return parsed.toString();
-  } catch {
-    return '[unparseable url]';
-  }
-}
