@@ -14,5 +14,5 @@ COPY tsconfig.json ./
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>r.json()).then(b=>process.exit(b.database&&b.database.ok?0:1),()=>process.exit(1))"
 CMD ["node", "bin/onrecord", "start"]

@@ -38,6 +38,9 @@ type Verdict = { ok: true } | { ok: false; status: 401 | 403; error: string; mes
 export function checkAccess(policy: AccessPolicy, request: FastifyRequest): Verdict {
   const isRead = READ_METHODS.has(request.method);
   if (isRead && policy.readAccess === 'open') return { ok: true };
+  // A health probe from this machine (a container's healthcheck, a local
+  // supervisor) needs no token whatever the read policy.
+  if (isRead && request.routeOptions.url === '/healthz' && isLoopback(request.ip)) return { ok: true };
   if (isRead && policy.readAccess === 'local') {
     if (isLoopback(request.ip)) return { ok: true };
     return {

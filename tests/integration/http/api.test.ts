@@ -277,6 +277,10 @@ describe('access', () => {
     const token = await buildTestApp(getDb(), { ONRECORD_READ_ACCESS: 'token' });
     expect((await token.inject({ url: '/', ...remote })).statusCode).toBe(401);
     expect((await token.inject({ url: '/', ...remote, headers: auth })).statusCode).toBe(200);
+    // Health probes from this machine need no token; from elsewhere they do.
+    expect((await token.inject({ url: '/healthz', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+    expect((await token.inject({ url: '/healthz', ...remote })).statusCode).toBe(401);
+    expect((await token.inject({ url: '/api/accounts', remoteAddress: '127.0.0.1' })).statusCode).toBe(401);
     await token.close();
   });
 });
