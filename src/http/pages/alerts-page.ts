@@ -1,7 +1,7 @@
 // The alert rules: who is told about what, and how to add a rule.
 import { html } from './html.js';
 import { formatTime, page } from './layout.js';
-import type { AlertRuleView as RuleView } from '../routes/alert-rule-input.js';
+import type { AlertRuleListView as RuleView } from '../routes/alert-rule-input.js';
 
 export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
   const body = html`<h1>Alert rules</h1>
@@ -17,6 +17,7 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
                 <th>Keywords / regex</th>
                 <th>Events</th>
                 <th>Digest</th>
+                <th>Deliveries</th>
                 <th>Since</th>
               </tr>
             </thead>
@@ -33,6 +34,7 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
                     <td>${r.keywords.join(', ')}${r.regex ? html` <code>/${r.regex}/</code>` : ''}</td>
                     <td>${r.events.join(', ')}</td>
                     <td>${r.digest}</td>
+                    <td>${deliveryCell(r.deliveries)}</td>
                     <td>${formatTime(r.createdAt)}</td>
                   </tr>`,
               )}
@@ -48,4 +50,16 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
       Every search and every account also has a feed (Atom, RSS, JSON Feed): a feed reader is an alert channel too.
     </p>`;
   return page('Alert rules', body, { current: '/alerts' });
+}
+
+function deliveryCell(d: RuleView['deliveries']) {
+  const counts = [
+    `${d.delivered} delivered`,
+    d.pending ? `${d.pending} pending` : '',
+    d.retrying ? `${d.retrying} retrying` : '',
+    d.digested ? `${d.digested} in digests` : '',
+  ].filter(Boolean);
+  return html`${counts.join(', ')}${d.dead ? html` <span class="badge badge-failing">${d.dead} dead</span>` : ''}${
+    d.lastError ? html`<div class="muted">last error: ${d.lastError}</div>` : ''
+  }`;
 }

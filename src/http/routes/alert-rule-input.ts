@@ -5,7 +5,12 @@ import { ALERT_EVENTS, parseAlertEvents, validateRuleRegex } from '../../core/al
 import { DIGEST_MODES, type DigestMode } from '../../core/delivery-schedule.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import { ALERT_CHANNELS, type AlertChannel } from '../../ports/alert-sink.js';
-import type { AlertRuleRecord, NewAlertRule } from '../../adapters/db/alerts-repository.js';
+import type {
+  AlertRuleRecord,
+  AlertsRepository,
+  NewAlertRule,
+  RuleDeliveryStats,
+} from '../../adapters/db/alerts-repository.js';
 
 export interface AlertRuleBody {
   channel: string;
@@ -48,8 +53,37 @@ export const alertRuleViewSchema = {
     digest: { type: 'string' },
     enabled: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
+    deliveries: {
+      type: 'object',
+      description: 'delivery counts of the rule, and the error of its latest failing or dead delivery',
+      properties: {
+        pending: { type: 'integer' },
+        retrying: { type: 'integer' },
+        delivered: { type: 'integer' },
+        dead: { type: 'integer' },
+        digested: { type: 'integer' },
+        lastError: { type: ['string', 'null'] },
+      },
+    },
   },
 } as const;
+
+const NO_DELIVERIES: RuleDeliveryStats = {
+  pending: 0,
+  retrying: 0,
+  delivered: 0,
+  dead: 0,
+  digested: 0,
+  lastError: null,
+};
+
+/** Every rule as shown (masked), with its delivery counts and failures. */
+export async function listRuleViews(alerts: AlertsRepository) {
+  const [rules, stats] = await Promise.all([alerts.listRules(), alerts.ruleStats()]);
+  return rules.map((r) => ({ ...alertRuleView(r), deliveries: stats.get(r.id) ?? NO_DELIVERIES }));
+}
+
+export type AlertRuleListView = Awaited<ReturnType<typeof listRuleViews>>[number];
 
 export function parseAlertRuleBody(body: AlertRuleBody): NewAlertRule {
   const channel = body.channel as AlertChannel;

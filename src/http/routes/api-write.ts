@@ -9,6 +9,7 @@ import {
   alertRuleBodySchema,
   alertRuleView,
   alertRuleViewSchema,
+  listRuleViews,
   parseAlertRuleBody,
   type AlertRuleBody,
 } from './alert-rule-input.js';
@@ -60,7 +61,7 @@ export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
         response: { 200: { type: 'object', properties: { rules: { type: 'array', items: alertRuleViewSchema } } } },
       },
     },
-    async () => ({ rules: (await alerts.listRules()).map((r) => alertRuleView(r)) }),
+    async () => ({ rules: await listRuleViews(alerts) }),
   );
 
   app.post<{ Body: AlertRuleBody }>(

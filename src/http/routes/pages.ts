@@ -13,7 +13,7 @@ import { html } from '../pages/html.js';
 import { page } from '../pages/layout.js';
 import { renderArticlePage, renderPostPage } from '../pages/record-pages.js';
 import { renderSearchPage } from '../pages/search-page.js';
-import { alertRuleView } from './alert-rule-input.js';
+import { listRuleViews } from './alert-rule-input.js';
 import { articleDetail, postDetail } from './api-read.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
@@ -154,12 +154,6 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
   );
 
   app.get('/alerts', hide, async (_request, reply) =>
-    sendPage(
-      reply,
-      renderAlertsPage(
-        (await alerts.listRules()).map((r) => alertRuleView(r)),
-        publicUrl(deps),
-      ),
-    ),
+    sendPage(reply, renderAlertsPage(await listRuleViews(alerts), publicUrl(deps))),
   );
 }

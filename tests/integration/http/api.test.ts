@@ -214,8 +214,33 @@ describe('alert rules', () => {
     expect(rule.secret).toBeUndefined();
     const list = (await app.inject('/api/alerts')).json();
     expect(list.rules).toEqual([
-      expect.objectContaining({ id: rule.id, target: 'https://hooks.example/…', events: ['new', 'edited'] }),
+      expect.objectContaining({
+        id: rule.id,
+        target: 'https://hooks.example/…',
+        events: ['new', 'edited'],
+        deliveries: { pending: 0, retrying: 0, delivered: 0, dead: 0, digested: 0, lastError: null },
+      }),
     ]);
+    // Delivery counts and the latest failure show in the list and on the rules page, escaped.
+    const db = getDb().prisma;
+    await db.delivery.createMany({
+      data: [
+        { ruleId: rule.id, digestKey: 'a', status: 'delivered' },
+        { ruleId: rule.id, digestKey: 'b', status: 'dead', lastError: 'HTTP 500 <b>boom</b>' },
+      ],
+    });
+    expect((await app.inject('/api/alerts')).json().rules[0].deliveries).toEqual({
+      pending: 0,
+      retrying: 0,
+      delivered: 1,
+      dead: 1,
+      digested: 0,
+      lastError: 'HTTP 500 <b>boom</b>',
+    });
+    const page = (await app.inject('/alerts')).body;
+    expect(page).toContain('1 delivered');
+    expect(page).toContain('1 dead');
+    expect(page).toContain('last error: HTTP 500 &lt;b&gt;boom&lt;/b&gt;');
     const removed = await app.inject({ method: 'DELETE', url: `/api/alerts/${rule.id}`, headers: auth });
     expect(removed.statusCode).toBe(204);
     expect((await app.inject({ method: 'DELETE', url: `/api/alerts/${rule.id}`, headers: auth })).statusCode).toBe(404);
