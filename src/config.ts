@@ -55,6 +55,11 @@ const schema = z.object({
   ONRECORD_INSTANCE_ID: z.string().optional(),
   /** How long a poll's lease on an account lasts without renewal (a crashed poller frees it after this). */
   ONRECORD_LEASE_TTL: duration('2m'),
+  /**
+   * Older posts (beyond the last 3 days) looked up again per account and day, to notice deletions of
+   * old statements. Each is a post read on X's pay-per-use plans; 0 turns the sweep off.
+   */
+  ONRECORD_SWEEP_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(240),
   /** Port of the HTTP API and web pages. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Address the HTTP server listens on. */

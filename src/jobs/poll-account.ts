@@ -13,6 +13,7 @@ import { formatAccountRef } from '../core/ids.js';
 import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
 import { archivePostsById } from './archive-posts.js';
+import { nextSweepBatch, SWEEP_SOURCE } from './deletion-sweep.js';
 import type { SourceGate } from './source-gate.js';
 import {
   AccountUnavailable,
@@ -42,6 +43,8 @@ export interface PollDeps {
   gate: SourceGate;
   retry?: RetryPolicy;
   random?: () => number;
+  /** Older posts each re-check also looks up again (deletion sweep, see deletion-sweep.ts); default none. */
+  sweepPerRecheck?: number;
 }
 
 export interface PollOptions {
@@ -196,14 +199,18 @@ async function recheckIfDue(deps: PollDeps, account: Account, options: PollOptio
     where: { accountId: account.id, createdAt: { gte: since }, status: 'available' },
     select: { platformId: true, editIds: true },
   });
-  const result = await archivePostsById(
-    deps,
-    ids.map((r) => r.editIds.at(-1) ?? r.platformId),
-    { signal: options.signal },
-  );
+  const sweep = await nextSweepBatch(deps.db, account.id, {
+    before: since,
+    after: await getCursor(deps.db, account.id, SWEEP_SOURCE),
+    size: deps.sweepPerRecheck ?? 0,
+  });
+  const result = await archivePostsById(deps, [...ids.map((r) => r.editIds.at(-1) ?? r.platformId), ...sweep.ids], {
+    signal: options.signal,
+  });
   progress.requests += result.requests;
   progress.versionsNew += result.versionsNew;
   await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
+  if (sweep.ids.length) await setCursor(deps.db, account.id, SWEEP_SOURCE, sweep.next);
   return result.statusChanged.length;
 }
 

@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ConfigError } from '../core/errors.js';
 import { once, type Handle } from '../core/lifecycle.js';
-import type { PollDeps } from '../jobs/poll-account.js';
+import { RECHECK_INTERVAL_MS, type PollDeps } from '../jobs/poll-account.js';
+import { sweepPerRecheck } from '../jobs/deletion-sweep.js';
 import { restoreSourceGate } from '../jobs/source-gate.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,7 @@ export async function pollDepsFromContext(ctx: Context, source: XSource): Promis
     clock: ctx.clock,
     logger: ctx.logger,
     gate: await restoreSourceGate(ctx.db.prisma, source.platform, ctx.clock),
+    sweepPerRecheck: sweepPerRecheck(ctx.config.ONRECORD_SWEEP_PER_DAY, RECHECK_INTERVAL_MS),
   };
 }
 

@@ -14,6 +14,7 @@ import { addAccount, BEARER, poller, sourceFor, tableCounts, useFakeX } from './
 const db = useTestDatabase();
 const fake = useFakeX();
 const TIMELINE = 'users/:id/tweets' as const;
+const LOOKUP = 'tweets' as const;
 let n = 0;
 /** A handle of its own per test: the fake keeps its users between tests. */
 const handle = () => `acct_${process.pid % 1000}_${++n}`;
@@ -349,6 +350,48 @@ describe('pollAccount', () => {
     const rows = await db().prisma.post.findMany({ orderBy: { platformId: 'asc' } });
     expect(rows.map((r) => r.status)).toEqual(['available', 'deleted', 'available']);
     expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`deleted:x:${posts[1]!.id}`]);
+  });
+});
+
+describe('the deletion sweep', () => {
+  it('walks older posts a few per re-check, notices an old deletion, and starts over at the end', async () => {
+    await truncateAll(db());
+    const { posts } = fake().seedAccount({ username: 'Sweep_1', posts: 5, start: new Date('2025-01-01T00:00:00Z') });
+    const account = await addAccount(db(), 'Sweep_1');
+    const p = poller(db(), sourceFor(fake()));
+    p.deps.sweepPerRecheck = 2;
+    await p.poll(account.id);
+    fake().deletePost(posts[2]!.id);
+    const looked = () =>
+      fake()
+        .requestsTo(LOOKUP)
+        .map((r) => r.query.ids);
+    fake().requests.length = 0;
+    // Posts of a year ago are beyond the 3-day window: only the sweep looks at them, 2 at a time.
+    expect(await p.poll(account.id, { recheck: true })).toMatchObject({ outcome: 'complete', deleted: 0 });
+    expect(await p.poll(account.id, { recheck: true })).toMatchObject({ outcome: 'complete', deleted: 1 });
+    expect(await p.poll(account.id, { recheck: true })).toMatchObject({ outcome: 'complete', deleted: 0 });
+    // The walk follows the archive's own order (as stored: the timeline came newest first).
+    const order = (await db().prisma.post.findMany({ orderBy: { id: 'asc' } })).map((r) => r.platformId);
+    expect(order).toEqual(posts.map((x) => x.id).reverse());
+    expect(looked()).toEqual([`${order[0]},${order[1]}`, `${order[2]},${order[3]}`, `${order[4]}`]);
+    const statuses = await db().prisma.post.findMany({ orderBy: { id: 'asc' }, select: { status: true } });
+    expect(statuses.map((r) => r.status)).toEqual(['available', 'available', 'deleted', 'available', 'available']);
+    // The walk reached the end and starts over from the beginning.
+    fake().requests.length = 0;
+    await p.poll(account.id, { recheck: true });
+    expect(looked()).toEqual([`${order[0]},${order[1]}`]);
+  });
+
+  it('is off without a budget', async () => {
+    await truncateAll(db());
+    const { posts } = fake().seedAccount({ username: 'Sweep_2', posts: 3, start: new Date('2025-01-01T00:00:00Z') });
+    const account = await addAccount(db(), 'Sweep_2');
+    const p = poller(db(), sourceFor(fake()));
+    await p.poll(account.id);
+    fake().deletePost(posts[0]!.id);
+    expect(await p.poll(account.id, { recheck: true })).toMatchObject({ outcome: 'complete', deleted: 0 });
+    expect(await db().prisma.post.count({ where: { status: 'deleted' } })).toBe(0);
   });
 });
 
