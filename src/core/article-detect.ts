@@ -50,6 +50,8 @@ export interface Evidence {
   signature?: string;
   /** For prose quotes: the name that attributes the quote to the account. */
   attributedTo?: string;
+  /** For prose quotes: the article's date (ISO), from which the quoted post's window is counted. */
+  articleDate?: string;
 }
 
 export interface CandidateReference {

@@ -124,8 +124,9 @@ export async function addArticle(
     });
     // Quotations are looked for in the month before publication; an undated
     // article is taken as published now, so the search always has bounds.
-    const assignments = await matchCandidates(tx, candidates, publishedAt ?? deps.clock.now());
-    await saveAssignments(tx, id, assignments);
+    const articleDate = publishedAt ?? deps.clock.now();
+    const assignments = await matchCandidates(tx, candidates, articleDate);
+    await saveAssignments(tx, id, assignments, articleDate);
     return { id, created, contentChanged };
   });
   const view = await showArticle(deps.prisma, stored.id);
@@ -172,10 +173,12 @@ export async function matchCandidates(
   return assignPosts(candidates, (c) => (c.citedId ? byId : (byText.get(c.fingerprint) ?? [])), publishedAt);
 }
 
-async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[]): Promise<void> {
-  // An unmatched prose quote may have been spoken, not posted: nothing to keep open.
+async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[], articleDate: Date): Promise<void> {
   // A second sight of a linked citation (an embed and a link to it) adds no reference.
-  const kept = assignments.filter(({ candidate: c, post, sameAs }) => !sameAs && (post || c.kind !== 'quote'));
+  // An unmatched prose quote is kept open: its post may not be archived yet. It
+  // carries the date its look-back window is counted from, so that it resolves on
+  // arrival under the same rules as here.
+  const kept = assignments.filter(({ sameAs }) => !sameAs);
   const saved = await repo.saveReferences(
     tx,
     kept.map(({ candidate: c, post, score }) => ({
@@ -188,7 +191,12 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
       citedDate: c.date ?? null,
       kind: c.kind,
       confidence: score?.confidence ?? 0,
-      evidence: { ...c.evidence, ...(c.name ? { name: c.name } : {}), ...(score ? { match: score } : {}) },
+      evidence: {
+        ...c.evidence,
+        ...(c.name ? { name: c.name } : {}),
+        ...(c.kind === 'quote' ? { articleDate: articleDate.toISOString() } : {}),
+        ...(score ? { match: score } : {}),
+      },
       witnessedText: c.text ?? null,
       differsFromArchive: post && c.kind === 'embed' ? differsFromArchive(c.text, post.text) : false,
     })),

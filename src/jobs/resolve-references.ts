@@ -1,9 +1,11 @@
 // Open references (an article cited a post the archive did not hold) are
 // matched against posts as they arrive, inside the transaction that stores
 // them: by the cited ID, or by the cited account, date window and text, with
-// the same rules as when the article was added.
+// the same rules as when the article was added. A prose quotation waits for a
+// post of the quoted account that contains it, created in the month before the
+// article (counted from the date stored with the quotation).
 import type { CandidateReference, Evidence, ReferenceKind } from '../core/article-detect.js';
-import { assignPosts, differsFromArchive, type PostCandidate } from '../core/article-match.js';
+import { assignPosts, differsFromArchive, QUOTE_LOOKBACK_DAYS, type PostCandidate } from '../core/article-match.js';
 import type { Tx } from '../adapters/db/database.js';
 import { handlesOfAccounts } from '../adapters/db/articles-repository.js';
 import { recordCitations } from './citation-events.js';
@@ -29,6 +31,8 @@ interface OpenReference {
   kind: string;
   evidence: Evidence;
   witnessed_text: string | null;
+  /** When the article was published (or added, when undated): a quotation's window is counted from it. */
+  article_date: Date;
 }
 
 export async function resolveReferencesForPosts(tx: Tx, posts: ArrivedPost[]): Promise<void> {
@@ -47,7 +51,7 @@ export async function resolveReferencesForPosts(tx: Tx, posts: ArrivedPost[]): P
   const open = await openReferences(tx, candidates);
   const resolved: number[] = [];
   for (const ref of open) {
-    const [assignment] = assignPosts([toCandidate(ref)], () => candidates);
+    const [assignment] = assignPosts([toCandidate(ref)], () => candidates, ref.article_date);
     if (!assignment?.post || !assignment.score) continue;
     const post = assignment.post;
     const updated = await tx.$executeRaw`
@@ -62,17 +66,32 @@ export async function resolveReferencesForPosts(tx: Tx, posts: ArrivedPost[]): P
   await recordCitations(tx, resolved);
 }
 
-/** Open references that cite one of the posts' IDs, or one of their accounts' handles. */
+/**
+ * Open references that cite one of the posts' IDs, or one of their accounts'
+ * handles. Quotations whose look-back window cannot hold any of the posts are
+ * left out here already: spoken words never posted stay open for good, and
+ * must not cost every later batch of the account.
+ */
 async function openReferences(tx: Tx, posts: PostCandidate[]): Promise<OpenReference[]> {
   const ids = [...new Set(posts.flatMap((p) => [p.platformId, ...p.editIds]))];
   const handles = [...new Set(posts.flatMap((p) => p.handles.map((h) => h.toLowerCase())))];
+  const times = posts.map((p) => p.createdAt.getTime());
+  const earliest = new Date(Math.min(...times));
+  const latest = new Date(Math.max(...times));
+  const lookback = `${QUOTE_LOOKBACK_DAYS} days`;
   return tx.$queryRaw<OpenReference[]>`
-    SELECT id, article_id, fingerprint, platform, cited_platform_id, cited_handle, cited_date, kind, evidence, witnessed_text
-    FROM article_references
-    WHERE status = 'unresolved' AND post_id IS NULL
-      AND (cited_platform_id = ANY(${ids}::text[])
-        OR (cited_platform_id IS NULL AND lower(cited_handle) = ANY(${handles}::text[])))
-    ORDER BY id`;
+    SELECT * FROM (
+      SELECT r.id, r.article_id, r.fingerprint, r.platform, r.cited_platform_id, r.cited_handle, r.cited_date, r.kind,
+        r.evidence, r.witnessed_text,
+        COALESCE((r.evidence->>'articleDate')::timestamptz, a.published_at, a.created_at) AS article_date
+      FROM article_references r JOIN articles a ON a.id = r.article_id
+      WHERE r.status = 'unresolved' AND r.post_id IS NULL
+        AND (r.cited_platform_id = ANY(${ids}::text[])
+          OR (r.cited_platform_id IS NULL AND lower(r.cited_handle) = ANY(${handles}::text[])))) o
+    WHERE o.kind <> 'quote' OR o.cited_platform_id IS NOT NULL
+      OR (o.article_date + interval '1 day' > ${earliest}::timestamptz
+        AND o.article_date - ${lookback}::interval <= ${latest}::timestamptz)
+    ORDER BY o.id`;
 }
 
 function toCandidate(ref: OpenReference): CandidateReference {
