@@ -51,11 +51,21 @@ async function watch(handle: Handle) {
   return insertAccount(getDb(), { handle, displayName: USERS[handle].name, platformUserId: USERS[handle].id });
 }
 
+interface Arriving {
+  at: string;
+  text: string;
+  id?: string;
+}
+
+function idAt(at: string): string {
+  return (BigInt(snowflakeAt(new Date(at))) + BigInt(++sequence)).toString();
+}
+
 /** One timeline page of `handle` in the X API v2 shape. */
-function timelinePage(handle: Handle, posts: { at: string; text: string }[]) {
+function timelinePage(handle: Handle, posts: Arriving[]) {
   const user = USERS[handle];
   const data = posts.map((p) => {
-    const id = (BigInt(snowflakeAt(new Date(p.at))) + BigInt(++sequence)).toString();
+    const id = p.id ?? idAt(p.at);
     return {
       id,
       text: p.text,
@@ -69,7 +79,7 @@ function timelinePage(handle: Handle, posts: { at: string; text: string }[]) {
 }
 
 /** Stores a page the way polling does: storeBatch in one transaction. */
-async function arrive(accountId: number, handle: Handle, posts: { at: string; text: string }[]) {
+async function arrive(accountId: number, handle: Handle, posts: Arriving[]) {
   const body = timelinePage(handle, posts);
   const { posts: normalized, problems } = normalizeXBody(body);
   await getDb().prisma.$transaction((tx) =>
@@ -201,5 +211,20 @@ describe('prose quotations not archived yet', () => {
     await arrive(other.id, 'KabulWatchDesk', [{ at: '2026-03-04T13:30:00.000Z', text: `${QUOTE}.` }]);
     expect(await referenceRows()).toEqual([OPEN_QUOTE(article.id)]);
     expect(await citedEvents()).toEqual([]);
+  });
+
+  it('links a post once per article when a link to it and a quotation of it wait together', async () => {
+    const account = await watch('USFOR_A');
+    const id = idAt('2026-03-04T13:30:00.000Z');
+    const source = `${ARTICLE}\n\nThe statement: https://x.com/USFOR_A/status/${id}\n`;
+    const { article } = await addArticle(deps(), { source, publishedAt: PUBLISHED });
+    await arrive(account.id, 'USFOR_A', [{ id, at: '2026-03-04T13:30:00.000Z', text: `${QUOTE}.` }]);
+    const post = await getDb().prisma.post.findFirstOrThrow({ where: { platformId: id } });
+    const rows = await referenceRows();
+    expect(rows.map((r) => [r.kind, r.status, r.post])).toEqual([
+      ['link', 'resolved', post.id],
+      ['quote', 'unresolved', null],
+    ]);
+    expect(await citedEvents()).toEqual([{ key: `cited:${article.id}:x:${id}`, post: post.id, article: article.id }]);
   });
 });
