@@ -12,9 +12,11 @@ import {
   type SearchFilters,
 } from '../../core/search-query.js';
 import type { Tx } from './database.js';
-import { filterSql, POST_COLUMNS, toSearchRow, type RawRow, type SearchRow } from './search-sql.js';
+import { accountIdsSql, filterSql, POST_COLUMNS, toSearchRow, type RawRow, type SearchRow } from './search-sql.js';
 
 const STATS_TTL_MS = 60_000;
+/** Accounts with less than this share of the archive are searched whole, without slices. */
+const SLICED_ACCOUNT_SHARE = 0.25;
 
 interface WindowResult {
   rows: SearchRow[];
@@ -39,6 +41,19 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     return quantiles.bounds;
   }
 
+  /**
+   * The share of the archive posted by the accounts of the filter, from the most common
+   * account_id values of the table statistics (an account not among them counts as none).
+   */
+  async function accountShare(f: SearchFilters): Promise<number> {
+    const [row] = await db.$queryRaw<{ share: number }[]>`
+      SELECT coalesce(sum(m.freq), 0)::float8 AS share FROM pg_stats s,
+        unnest(s.most_common_vals::text::int[], s.most_common_freqs) AS m(id, freq)
+      WHERE s.schemaname = current_schema() AND s.tablename = 'posts' AND s.attname = 'account_id'
+        AND m.id IN (${accountIdsSql(f.accounts)})`;
+    return Number(row?.share ?? 0);
+  }
+
   async function query(f: SearchFilters, tsq: Prisma.Sql, limit: number, after: SearchCursor | undefined, from?: Date) {
     const keyset = after
       ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
@@ -53,9 +68,11 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     const rows = await db.$queryRaw<Row[]>`
       WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
       r AS MATERIALIZED (
-        SELECT p.id, p.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank FROM posts p CROSS JOIN q
-        WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)} AND ${slice}
-        ORDER BY p.created_at DESC, p.id DESC LIMIT ${windowSize}
+        SELECT w.id, w.created_at, ts_rank_cd(w.search_vector, q.tsq) AS rank FROM (
+          SELECT p.id, p.created_at, p.search_vector FROM posts p
+          WHERE p.search_vector @@ ${tsq} AND ${filterSql(f)} AND ${slice}
+          ORDER BY p.created_at DESC, p.id DESC LIMIT ${windowSize}
+        ) w CROSS JOIN q
       ),
       meta AS (SELECT count(*) AS n FROM r),
       edge AS (SELECT created_at, id FROM r ORDER BY created_at, id LIMIT 1),
@@ -85,7 +102,11 @@ export function createRankedWindow(db: Tx, windowSize: number) {
       // A date range already narrows the search (and the btree on created_at serves it); the
       // newest slice of the whole archive may not even overlap it.
       const dated = f.since !== undefined || f.untilExclusive !== undefined;
-      let fraction: number | null = b.length >= 20 && !dated ? FIRST_SLICE_FRACTION : null;
+      // So do accounts that hold a small share of the archive: the index over (account, words)
+      // finds their matches directly, and a slice would first look at few of them.
+      const slicing =
+        b.length >= 20 && !dated && !(f.accounts.length && (await accountShare(f)) < SLICED_ACCOUNT_SHARE);
+      let fraction: number | null = slicing ? FIRST_SLICE_FRACTION : null;
       for (let tries = 0; fraction !== null && tries < 2; tries++) {
         const from = b[Math.floor((1 - fraction) * (b.length - 1))]!;
         const result = await query(f, tsq, limit, after, from);

@@ -59,13 +59,7 @@ export function tsquerySql(q: string): Prisma.Sql | undefined {
 /** The filters as one SQL condition over `posts p`. */
 export function filterSql(f: SearchFilters): Prisma.Sql {
   const conds: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.accounts.length) {
-    const keys = f.accounts.map((a) => `${a.platform}:${a.handle.toLowerCase()}`);
-    conds.push(Prisma.sql`p.account_id IN (
-      SELECT ac.id FROM accounts ac WHERE ac.platform || ':' || lower(ac.handle) = ANY(${keys}::text[])
-      UNION SELECT h.account_id FROM account_handles h JOIN accounts ac ON ac.id = h.account_id
-        WHERE ac.platform || ':' || lower(h.handle) = ANY(${keys}::text[]))`);
-  }
+  if (f.accounts.length) conds.push(Prisma.sql`p.account_id IN (${accountIdsSql(f.accounts)})`);
   if (f.platform) conds.push(Prisma.sql`p.platform = ${f.platform}`);
   if (f.since) conds.push(Prisma.sql`p.created_at >= ${f.since}`);
   if (f.untilExclusive) conds.push(Prisma.sql`p.created_at < ${f.untilExclusive}`);
@@ -77,4 +71,12 @@ export function filterSql(f: SearchFilters): Prisma.Sql {
   }
   if (f.lang) conds.push(Prisma.sql`p.lang = ${f.lang}`);
   return Prisma.join(conds, ' AND ');
+}
+
+/** The ids of the accounts asked for (by current or former handle), as a subquery. */
+export function accountIdsSql(accounts: SearchFilters['accounts']): Prisma.Sql {
+  const keys = accounts.map((a) => `${a.platform}:${a.handle.toLowerCase()}`);
+  return Prisma.sql`SELECT ac.id FROM accounts ac WHERE ac.platform || ':' || lower(ac.handle) = ANY(${keys}::text[])
+      UNION SELECT h.account_id FROM account_handles h JOIN accounts ac ON ac.id = h.account_id
+        WHERE ac.platform || ':' || lower(h.handle) = ANY(${keys}::text[])`;
 }
