@@ -75,17 +75,15 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     const slice = from
       ? Prisma.sql`(p.created_at AT TIME ZONE 'UTC')::date >= ${from.toISOString().slice(0, 10)}::date`
       : Prisma.sql`TRUE`;
-    // Rank in the same pass that finds the window; the tsquery is also inline in WHERE (but see above) so the
-    // planner can estimate how many rows match. A one-row `meta` keeps the window's size and
+    // Rank in the same pass that finds the window; the tsquery is also inline in WHERE (unless
+    // `words` says otherwise) so the planner can estimate how many rows match. A one-row `meta` keeps the window's size and
     // edge even when the keyset leaves no row on this page.
     const rows = await db.$queryRaw<Row[]>`
       WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
       r AS MATERIALIZED (
-        SELECT w.id, w.created_at, ts_rank_cd(w.search_vector, q.tsq) AS rank FROM (
-          SELECT p.id, p.created_at, p.search_vector FROM posts p
-          WHERE p.search_vector @@ ${words} AND ${filterSql(f)} AND ${slice}
-          ORDER BY p.created_at DESC, p.id DESC LIMIT ${windowSize}
-        ) w CROSS JOIN q
+        SELECT p.id, p.created_at, ts_rank_cd(p.search_vector, q.tsq) AS rank FROM posts p CROSS JOIN q
+        WHERE p.search_vector @@ ${words} AND ${filterSql(f)} AND ${slice}
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${windowSize}
       ),
       meta AS (SELECT count(*) AS n FROM r),
       edge AS (SELECT created_at, id FROM r ORDER BY created_at, id LIMIT 1),
