@@ -66,12 +66,12 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     // PostgreSQL estimates a phrase from its words as if they were independent: far fewer
     // matches than there are (29 for 10 000), so with accounts it would fetch every match of
     // the phrase and drop other accounts' posts afterwards. Read from q, the tsquery gets the
-    // default estimate, and the (account, words) index answers both conditions at once.
+    // default estimate, and one scan of the GIN index over (words, day, account) answers both.
     const words = !from && f.accounts.length && hasPhrase(f.q) ? Prisma.sql`(SELECT q.tsq FROM q)` : Prisma.sql`${tsq}`;
     const keyset = after
       ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
       : Prisma.sql`TRUE`;
-    // Written as the expression of posts_search_vector_day_idx, so one GIN scan answers words and slice.
+    // Written as the expression of posts_search_vector_day_account_idx, so one GIN scan answers words and slice.
     const slice = from
       ? Prisma.sql`(p.created_at AT TIME ZONE 'UTC')::date >= ${from.toISOString().slice(0, 10)}::date`
       : Prisma.sql`TRUE`;
@@ -113,8 +113,8 @@ export function createRankedWindow(db: Tx, windowSize: number) {
       // A date range already narrows the search (and the btree on created_at serves it); the
       // newest slice of the whole archive may not even overlap it.
       const dated = f.since !== undefined || f.untilExclusive !== undefined;
-      // So do accounts that hold a small share of the archive: the index over (account, words)
-      // finds their matches directly, and a slice would first look at few of them.
+      // So do accounts that hold a small share of the archive: the GIN index over (words, day,
+      // account) finds their matches directly, and a slice would first look at few of them.
       const slicing =
         b.length >= 20 && !dated && !(f.accounts.length && (await accountShare(f)) < SLICED_ACCOUNT_SHARE);
       let fraction: number | null = slicing ? FIRST_SLICE_FRACTION : null;

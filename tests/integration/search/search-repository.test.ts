@@ -249,7 +249,7 @@ describe('search repository: plan', () => {
         EXPLAIN SELECT id FROM posts p WHERE p.search_vector @@ ${tsquerySql('patrol -report OR "number 4"')!}`;
     });
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
-      /Bitmap Index Scan on posts_(search_vector_day|account_id_search_vector)_idx/,
+      /Bitmap Index Scan on posts_search_vector_day_account_idx/,
     );
   });
 });
