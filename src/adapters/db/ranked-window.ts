@@ -71,13 +71,13 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     const keyset = after
       ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
       : Prisma.sql`TRUE`;
-    // Written as the expression of posts_search_vector_day_account_idx, so one GIN scan answers words and slice.
+    // Written as the expression of posts_search_vector_day_account_idx: one GIN scan answers words and slice.
     const slice = from
       ? Prisma.sql`(p.created_at AT TIME ZONE 'UTC')::date >= ${from.toISOString().slice(0, 10)}::date`
       : Prisma.sql`TRUE`;
     // Rank in the same pass that finds the window; the tsquery is also inline in WHERE (unless
-    // `words` says otherwise) so the planner can estimate how many rows match. A one-row `meta` keeps the window's size and
-    // edge even when the keyset leaves no row on this page.
+    // `words` says otherwise) so the planner can estimate how many rows match. A one-row `meta`
+    // keeps the window's size and edge even when the keyset leaves no row on this page.
     const rows = await db.$queryRaw<Row[]>`
       WITH q AS MATERIALIZED (SELECT ${tsq} AS tsq),
       r AS MATERIALIZED (
