@@ -264,8 +264,13 @@ function createDeliveryQueue(db: Tx) {
           WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= ${claim.dueBy ?? claim.now}
             AND (d.leased_until IS NULL OR d.leased_until <= ${claim.now})
         ), due AS (
+          -- The conditions are repeated on d: when a row was claimed and committed by
+          -- another worker after this statement's snapshot, FOR UPDATE re-checks only
+          -- d's own conditions against the row's latest version (ranked is stale).
           SELECT d.id FROM deliveries d JOIN ranked USING (id)
           WHERE ranked.rank <= ranked.room
+            AND d.status IN ('pending', 'sending') AND d.next_attempt_at <= ${claim.dueBy ?? claim.now}
+            AND (d.leased_until IS NULL OR d.leased_until <= ${claim.now})
           ORDER BY d.next_attempt_at, d.id
           LIMIT ${claim.limit}
           FOR UPDATE OF d SKIP LOCKED
