@@ -1,6 +1,10 @@
 // A fresh, migrated PostgreSQL database for one test file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { migrate } from '../../src/adapters/db/migrate.js';
 import { databaseUrl, uniqueDatabaseName, withAdmin } from './pg-admin.js';
 
 export interface TestDatabase extends Database {
@@ -47,4 +51,23 @@ export async function truncateAll(db: Database): Promise<void> {
       WHERE schemaname = 'public' AND tablename <> '_prisma_migrations';
     IF t IS NOT NULL THEN EXECUTE 'TRUNCATE ' || t || ' RESTART IDENTITY CASCADE'; END IF;
   END $$;`);
+}
+
+/** Registers hooks for a migrated embedded database (PGlite) in a temporary directory; returns a getter. */
+export function usePgliteDatabase(): () => Database {
+  let dir: string | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onrecord-pglite-'));
+    db = await openDatabase({ dataDir: dir });
+    await migrate(db);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!db) throw new Error('embedded database not ready (use it inside a test or hook)');
+    return db;
+  };
 }

@@ -1,41 +1,25 @@
 // The same storage path on the embedded PostgreSQL (PGlite): migrations,
 // batch inserts over JSON, idempotency, edits and leases behave as on the server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/adapters/db/database.js';
-import { migrate } from '../../../src/adapters/db/migrate.js';
+import { describe, expect, it } from 'vitest';
+import { usePgliteDatabase } from '../../helpers/database.js';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import { createLeasesRepository } from '../../../src/adapters/db/poll-runs-repository.js';
 import { createPostsRepository, getCursor, setCursor } from '../../../src/adapters/db/posts-repository.js';
 import { batchOf, idAt, page, tweet } from './pages.js';
 
 const NOW = new Date('2026-03-05T00:00:00Z');
-let dir: string;
-let db: Database;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'onrecord-pglite-'));
-  db = await openDatabase({ dataDir: dir });
-  await migrate(db);
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const getDb = usePgliteDatabase();
 
 describe('storage on PGlite', () => {
   it('stores pages idempotently, folds edits into versions and moves the cursor with them', async () => {
-    const { account } = await createAccountsRepository(db.prisma).add(
+    const { account } = await createAccountsRepository(getDb().prisma).add(
       { platform: 'x', handle: 'USFOR_A', pollIntervalMs: 60_000 },
       NOW,
     );
-    const posts = createPostsRepository(db.prisma);
+    const posts = createPostsRepository(getDb().prisma);
     const [a, b, a2] = [idAt('2026-03-04T10:00:00Z'), idAt('2026-03-04T11:00:00Z'), idAt('2026-03-04T10:05:00Z')];
     const storeAndMove = (body: unknown, cursor: string) =>
-      db.prisma.$transaction(async (tx) => {
+      getDb().prisma.$transaction(async (tx) => {
         const r = await posts.storeBatch(tx, {
           accountId: account.id,
           ...batchOf(body),
@@ -55,9 +39,9 @@ describe('storage on PGlite', () => {
     });
     const post = await posts.findByAnyId('x', a2);
     expect(post?.versions.map((v) => v.text)).toEqual(['First', 'First, corrected']);
-    expect(await getCursor(db.prisma, account.id, 'x:timeline')).toBe(a2);
-    expect(await db.prisma.capture.count()).toBe(2);
-    expect((await db.prisma.event.findMany({ orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual([
+    expect(await getCursor(getDb().prisma, account.id, 'x:timeline')).toBe(a2);
+    expect(await getDb().prisma.capture.count()).toBe(2);
+    expect((await getDb().prisma.event.findMany({ orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual([
       'new',
       'new',
       'edited',
@@ -65,11 +49,11 @@ describe('storage on PGlite', () => {
   });
 
   it('a lease held by one owner is refused to another until it expires', async () => {
-    const { account } = await createAccountsRepository(db.prisma).add(
+    const { account } = await createAccountsRepository(getDb().prisma).add(
       { platform: 'x', handle: 'Other', pollIntervalMs: 60_000 },
       NOW,
     );
-    const leases = createLeasesRepository(db.prisma);
+    const leases = createLeasesRepository(getDb().prisma);
     expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);
     expect(await leases.acquire(account.id, 'two', NOW, 60_000)).toBe(false);
     expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);

@@ -1,11 +1,7 @@
 // The model case on the embedded PostgreSQL (PGlite): pg_trgm, the batched
 // candidate query and the one-statement upserts behave as on the server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/adapters/db/database.js';
-import { migrate } from '../../../src/adapters/db/migrate.js';
+import { describe, expect, it } from 'vitest';
+import { usePgliteDatabase } from '../../helpers/database.js';
 import { addArticle } from '../../../src/jobs/link-article.js';
 import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
 import { systemClock } from '../../../src/core/clock.js';
@@ -14,25 +10,13 @@ import { createLogger } from '../../../src/logger.js';
 import { MODEL_ARTICLE } from '../../fixtures/linking/model-case.js';
 import { seedModelCase } from '../../fixtures/linking/seed.js';
 
-let dir: string;
-let db: Database;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'onrecord-pglite-linking-'));
-  db = await openDatabase({ dataDir: dir });
-  await migrate(db);
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const getDb = usePgliteDatabase();
 
 describe('linking on PGlite', () => {
   it('links exactly the two embedded posts of the model case, and re-adding changes nothing', async () => {
-    const seeded = await seedModelCase(db);
+    const seeded = await seedModelCase(getDb());
     const deps = {
-      prisma: db.prisma,
+      prisma: getDb().prisma,
       hosts: DEFAULT_STATUS_HOSTS,
       logger: createLogger({ level: 'silent', pretty: false }),
       clock: systemClock,
@@ -53,6 +37,6 @@ describe('linking on PGlite', () => {
       first.article.id,
       linked(first),
     ]);
-    expect(await db.prisma.event.count({ where: { kind: 'cited' } })).toBe(2);
+    expect(await getDb().prisma.event.count({ where: { kind: 'cited' } })).toBe(2);
   });
 });
