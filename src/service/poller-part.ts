@@ -47,7 +47,9 @@ export const pollerPart: ServicePart = {
     } catch (err) {
       // The rest of the service (HTTP API, alerts) still runs; the error says what to do.
       log.error({ err }, 'polling is disabled');
-      return { stop: async () => {}, done: new Promise(() => {}) };
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      return { stop: once(async () => stopped()), done };
     }
     const scheduler = startScheduler({
       ...(await pollDepsFromContext(ctx, source)),
@@ -58,6 +60,6 @@ export const pollerPart: ServicePart = {
       await scheduler.stop();
       source.close();
     });
-    return { stop, done: scheduler.done.then(() => new Promise(() => {})) };
+    return { stop, done: scheduler.done };
   },
 };

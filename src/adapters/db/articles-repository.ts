@@ -10,18 +10,12 @@ import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
 import type { PostRow } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 
-export interface ArticleInput {
-  key: string;
-  url: string | null;
-  canonicalUrl: string | null;
-  title: string | null;
-  byline: string | null;
-  siteName: string | null;
-  publishedAt: Date | null;
-  text: string;
-  contentSha256: string;
+export type ArticleInput = Pick<
+  ArticleRow,
+  'key' | 'url' | 'canonicalUrl' | 'title' | 'byline' | 'siteName' | 'publishedAt' | 'text' | 'contentSha256'
+> & {
   snapshot: { sha256: string; body: string; contentType: string | null; fetchedFrom: string | null };
-}
+};
 
 export interface ReferenceInput {
   articleId: number;
