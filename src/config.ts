@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
 import { parseDuration } from './core/duration.js';
+import { missingSettingsBlock, type PlatformBlock } from './core/account-hold.js';
 
 const duration = (fallback: string) =>
   z
@@ -78,6 +79,8 @@ const schema = z.object({
   ALERT_TIMEOUT: duration('10s'),
   /** Let article fetching reach loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_FETCH: flag,
+  /** Let alert targets (webhook, Slack, Discord) be loopback, private and link-local addresses. */
+  ONRECORD_ALLOW_PRIVATE_TARGETS: flag,
   /** Time limit of one article fetch (connect, headers and body). */
   ONRECORD_FETCH_TIMEOUT: duration('15s'),
   /** Largest article page fetched, in bytes. */
@@ -109,4 +112,23 @@ export function loadConfig(env: Record<string, string | undefined>, defaults: { 
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return { ...parsed.data, instanceId: parsed.data.ONRECORD_INSTANCE_ID ?? defaults.instanceId };
+}
+
+/**
+ * The settings each platform cannot be polled without. A platform whose
+ * settings are missing is blocked: its accounts show why in health, pages and
+ * `accounts list` (see core/account-hold.ts). A new platform adds its line.
+ */
+export const PLATFORM_SETTINGS = {
+  x: ['X_BEARER_TOKEN'],
+} as const satisfies Record<string, readonly (keyof Config)[]>;
+
+/** Every platform that cannot be polled with this configuration, by platform. */
+export function platformBlocks(config: Config): Map<string, PlatformBlock> {
+  const blocks = new Map<string, PlatformBlock>();
+  for (const [platform, required] of Object.entries(PLATFORM_SETTINGS)) {
+    const block = missingSettingsBlock(platform, required, (name) => Boolean(config[name as keyof Config]));
+    if (block) blocks.set(platform, block);
+  }
+  return blocks;
 }

@@ -86,3 +86,29 @@ export class FetchRefused extends OnrecordError {
 export function errorCode(err: unknown): string {
   return err instanceof OnrecordError ? err.code : 'internal';
 }
+
+/** A SQLSTATE (five characters, e.g. 22P05) found on an error or its causes. */
+function sqlStateOf(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  const e = err as { code?: unknown; meta?: { code?: unknown }; cause?: unknown };
+  for (const code of [e.code, e.meta?.code]) {
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return sqlStateOf(e.cause, depth + 1);
+}
+
+/**
+ * What may be shown of an error to anyone who reads health, pages or the API:
+ * the taxonomy's code and message for our own errors; for anything else (a
+ * database driver's text can hold SQL, values or addresses) a stable code, the
+ * SQLSTATE if there is one, and a short message. The log keeps the whole error.
+ */
+export function publicErrorSummary(err: unknown, fallback = 'unexpected error'): { code: string; message: string } {
+  if (err instanceof OnrecordError) return { code: err.code, message: err.message };
+  const state = sqlStateOf(err);
+  if (state) return { code: 'database', message: `${fallback} (SQLSTATE ${state})` };
+  const socket = (err as { code?: unknown } | null)?.code;
+  if (typeof socket === 'string' && /^E[A-Z]+$/.test(socket))
+    return { code: 'connection', message: `${fallback} (${socket})` };
+  return { code: 'internal', message: fallback };
+}

@@ -1,8 +1,11 @@
 // Is an account still being archived? Pure: from an account's state and its
 // usual gap between posts, says whether it is fine, silent (quiet for many
-// times its usual gap) or failing (an error a human must look at).
+// times its usual gap), failing (an error a human must look at), paused
+// (by a human, or until a rate limit resets) or blocked (its platform's
+// credentials or settings are missing: nothing is polled).
+import { activePause, type PlatformBlock } from './account-hold.js';
 
-export const FRESHNESS_STATES = ['ok', 'silent', 'failing', 'paused', 'new'] as const;
+export const FRESHNESS_STATES = ['ok', 'silent', 'failing', 'paused', 'blocked', 'new'] as const;
 export type FreshnessState = (typeof FRESHNESS_STATES)[number];
 
 /** An account is silent after this many times its usual gap between posts... */
@@ -23,6 +26,10 @@ export interface AccountActivity {
   lastError: string | null;
   /** Median gap between the account's recent posts, null with fewer than two posts. */
   usualGapMs: number | null;
+  /** A wait remembered on the account (a rate limit), see account-hold.ts. */
+  pausedUntil?: Date | null;
+  pauseCode?: string | null;
+  pauseReason?: string | null;
 }
 
 export interface Freshness {
@@ -31,12 +38,23 @@ export interface Freshness {
   reason: string | null;
   silentForMs: number | null;
   usualGapMs: number | null;
+  /** Why polling stopped, as a stable code (missing_credentials, rate_limited, ...), when it did. */
+  code?: string;
+  /** Until when a pause lasts (ISO time); absent when a human must act. */
+  until?: string;
 }
 
-export function assessFreshness(a: AccountActivity, now: Date): Freshness {
+/** How an account is doing; `block` is its platform's block, if the platform cannot be polled. */
+export function assessFreshness(a: AccountActivity, now: Date, block?: PlatformBlock | null): Freshness {
   const silentForMs = a.lastPostAt ? now.getTime() - a.lastPostAt.getTime() : null;
   const base = { silentForMs, usualGapMs: a.usualGapMs };
   if (a.status === 'paused') return { ...base, state: 'paused', reason: 'polling is paused' };
+  if (block) return { ...base, state: 'blocked', reason: block.reason, code: block.code };
+  const pause = activePause(a, now);
+  if (pause) {
+    const reason = `${pause.reason} (polling resumes at ${pause.until.toISOString()})`;
+    return { ...base, state: 'paused', reason, code: pause.code, until: pause.until.toISOString() };
+  }
   if (FAILING_STATUSES.has(a.status)) {
     return { ...base, state: 'failing', reason: `account is ${a.status}${a.lastError ? `: ${a.lastError}` : ''}` };
   }

@@ -112,6 +112,8 @@ export const accountSchema = {
         reason: nullableString,
         silentForMs: { type: ['number', 'null'] },
         usualGapMs: { type: ['number', 'null'] },
+        code: { type: 'string', description: 'why polling stopped (missing_credentials, rate_limited, ...)' },
+        until: { type: 'string', format: 'date-time', description: 'when a pause ends' },
       },
     },
   },

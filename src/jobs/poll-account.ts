@@ -8,8 +8,9 @@ import { createAccountsRepository, type Account } from '../adapters/db/accounts-
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
 import { getCursor, setCursor } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
-import { errorCode, OnrecordError, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
+import { OnrecordError, publicErrorSummary, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
 import { formatAccountRef } from '../core/ids.js';
+import { rateLimitResumeAt } from '../core/account-hold.js';
 import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
 import { archivePostsById } from './archive-posts.js';
@@ -221,22 +222,30 @@ async function failure(
   progress: TimelineProgress,
   err: unknown,
 ): Promise<PollSummary> {
-  const error = { code: errorCode(err), message: err instanceof Error ? err.message : String(err) };
+  const error = publicErrorSummary(err, 'unexpected error (see the log)');
   let resumeAt: Date | null = null;
   if (err instanceof SourceRateLimited) {
-    resumeAt = err.resetAt;
-    deps.gate.recordRateLimit(account.id, err.resetAt, err.message);
+    resumeAt = await pauseForRateLimit(deps, account, err);
   } else if (err instanceof SourceUsageCapped) {
     deps.gate.recordUsageCap(err.message);
     resumeAt = deps.gate.usageCap()?.until ?? null;
   } else if (err instanceof AccountUnavailable) {
     await createAccountsRepository(deps.db).setStatus(account.id, err.code, err.message);
-  } else if (error.code === 'internal') {
+  } else if (!(err instanceof OnrecordError)) {
     deps.logger.error({ component: 'poller', account: summary.account, err }, 'poll failed unexpectedly');
   }
   // Pages stored before a rate limit or an unreadable page are kept: a partial poll.
   const partial = progress.pages > 0 && (err instanceof SourceRateLimited || error.code === 'bad_payload');
   return { ...summary, outcome: partial ? 'partial' : 'failed', error, resumeAt: resumeAt?.toISOString() ?? null };
+}
+
+/** A rate limit holds the account back until its reset, capped, and remembered across restarts. */
+async function pauseForRateLimit(deps: PollDeps, account: Account, err: SourceRateLimited): Promise<Date> {
+  const until = rateLimitResumeAt(err.resetAt, deps.clock.now());
+  const reason = `rate limited by ${account.platform}: ${err.message}`;
+  deps.gate.recordRateLimit(account.id, until, reason);
+  await createAccountsRepository(deps.db).pause(account.id, { until, code: err.code, reason });
+  return until;
 }
 
 async function recordBookkeeping(deps: PollDeps, account: Account, result: PollSummary, progress: TimelineProgress) {
@@ -250,5 +259,6 @@ async function recordBookkeeping(deps: PollDeps, account: Account, result: PollS
     error: ok ? null : result.error && { ...result.error, at: now },
   });
   if (ok && account.status !== 'active') await accounts.setStatus(account.id, 'active', null);
+  if (ok && account.pausedUntil) await accounts.clearPause(account.id);
   if (progress.seenHandle) await accounts.recordHandle(account.id, progress.seenHandle, now);
 }

@@ -101,10 +101,7 @@ export async function pollTimeline(deps: TimelineDeps, account: Account, progres
 function stopIfWindowUsedUp(page: SourcePage) {
   const limit = page.rateLimit;
   if (limit && limit.remaining <= 0) {
-    throw new SourceRateLimited(
-      `the X rate limit window is used up until ${limit.resetAt.toISOString()}`,
-      limit.resetAt,
-    );
+    throw new SourceRateLimited('the X rate limit window is used up', limit.resetAt);
   }
 }
 

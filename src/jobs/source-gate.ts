@@ -1,6 +1,7 @@
 // What the poller knows about a source's limits, shared by every account of
 // one process: a usage cap stops all polling of the platform; a rate limit
-// holds back only the account that met it, until the reset time.
+// holds back only the account that met it, until the reset time (capped, see
+// core/account-hold.ts, and remembered on the account across restarts).
 import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import type { Tx } from '../adapters/db/database.js';
 import type { Clock } from '../core/clock.js';
@@ -26,12 +27,25 @@ export interface RecordedUsageCap {
   message: string;
 }
 
-export function createSourceGate(clock: Clock, pauseMs = USAGE_CAP_PAUSE_MS, restored?: RecordedUsageCap): SourceGate {
+export interface RecordedRateLimit {
+  accountId: number;
+  until: Date;
+  message: string;
+}
+
+export function createSourceGate(
+  clock: Clock,
+  pauseMs = USAGE_CAP_PAUSE_MS,
+  restored?: RecordedUsageCap,
+  restoredLimits: RecordedRateLimit[] = [],
+): SourceGate {
   let capped: { since: Date; until: Date; message: string } | null = restored
     ? { ...restored, until: new Date(restored.since.getTime() + pauseMs) }
     : null;
   if (capped && capped.until <= clock.now()) capped = null;
-  const limited = new Map<number, { until: Date; message: string }>();
+  const limited = new Map<number, { until: Date; message: string }>(
+    restoredLimits.map((l) => [l.accountId, { until: l.until, message: l.message }]),
+  );
   return {
     check(accountId) {
       const now = clock.now();
@@ -63,6 +77,7 @@ export function createSourceGate(clock: Clock, pauseMs = USAGE_CAP_PAUSE_MS, res
  * A gate that remembers a usage cap met by an earlier process (the service
  * before a restart, another `poll --once`): the cap is recorded on the
  * account that met it, so a restart does not spend requests on a capped API.
+ * Rate-limit waits are remembered on each account (`paused_until`) likewise.
  */
 export async function restoreSourceGate(
   db: Tx,
@@ -70,10 +85,16 @@ export async function restoreSourceGate(
   clock: Clock,
   pauseMs = USAGE_CAP_PAUSE_MS,
 ): Promise<SourceGate> {
-  const capped = await createAccountsRepository(db).usageCapped(platform);
+  const accounts = createAccountsRepository(db);
+  const capped = await accounts.usageCapped(platform);
+  const limits = (await accounts.pausedAt(platform, clock.now())).map((a) => ({
+    accountId: a.id,
+    until: a.pausedUntil!,
+    message: a.pauseReason ?? 'rate limited',
+  }));
   const latest = capped
     .filter((a) => a.lastErrorAt !== null)
     .sort((a, b) => b.lastErrorAt!.getTime() - a.lastErrorAt!.getTime())[0];
   const restored = latest ? { since: latest.lastErrorAt!, message: latest.lastError ?? 'usage cap' } : undefined;
-  return createSourceGate(clock, pauseMs, restored);
+  return createSourceGate(clock, pauseMs, restored, limits);
 }

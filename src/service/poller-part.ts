@@ -1,7 +1,7 @@
 // The service part that polls the watched accounts on schedule, and the
 // wiring of the X source from configuration that the CLI shares.
 import { createXSource, type XSource } from '../adapters/x/x-source.js';
-import type { Config } from '../config.js';
+import { platformBlocks, type Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ConfigError } from '../core/errors.js';
 import { once, type Handle } from '../core/lifecycle.js';
@@ -14,9 +14,8 @@ import type { ServicePart } from './service.js';
 
 /** The X source configured by X_API_BASE_URL, X_BEARER_TOKEN and X_API_TIMEOUT. */
 export function xSourceFromConfig(config: Config, logger: Logger): XSource {
-  if (!config.X_BEARER_TOKEN) {
-    throw new ConfigError('X_BEARER_TOKEN is not set: X accounts cannot be polled without an app bearer token');
-  }
+  const block = platformBlocks(config).get('x');
+  if (block || !config.X_BEARER_TOKEN) throw new ConfigError(block?.reason ?? 'X_BEARER_TOKEN is not set');
   return createXSource({
     baseUrl: config.X_API_BASE_URL,
     bearerToken: config.X_BEARER_TOKEN,
@@ -41,16 +40,14 @@ export const pollerPart: ServicePart = {
   name: 'poller',
   async start(ctx): Promise<Handle> {
     const log = ctx.logger.child({ component: 'poller' });
-    let source: XSource;
-    try {
-      source = xSourceFromConfig(ctx.config, ctx.logger);
-    } catch (err) {
-      // The rest of the service (HTTP API, alerts) still runs; the error says what to do.
-      log.error({ err }, 'polling is disabled');
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      return { stop: once(async () => stopped()), done };
+    const block = platformBlocks(ctx.config).get('x');
+    if (block) {
+      // The rest of the service (HTTP API, alerts) still runs. One line says what to set; health,
+      // pages, `accounts list` and the onrecord_accounts_not_polled metric show the block per account.
+      log.error({ platform: block.platform, code: block.code, settings: block.settings }, block.reason);
+      return idle();
     }
+    const source = xSourceFromConfig(ctx.config, ctx.logger);
     const scheduler = startScheduler({
       ...(await pollDepsFromContext(ctx, source)),
       owner: ctx.config.instanceId,
@@ -63,3 +60,10 @@ export const pollerPart: ServicePart = {
     return { stop, done: scheduler.done };
   },
 };
+
+/** A part with nothing to do that stops when asked. */
+function idle(): Handle {
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
+  return { stop: once(async () => stopped()), done };
+}

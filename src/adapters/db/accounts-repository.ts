@@ -123,6 +123,27 @@ export function createAccountsRepository(db: Tx) {
       }
     },
 
+    /** Remembers that polling this account waits until `until` (a rate limit), across restarts. */
+    async pause(id: number, pause: { until: Date; code: string; reason: string }) {
+      await db.account.update({
+        where: { id },
+        data: { pausedUntil: pause.until, pauseCode: pause.code, pauseReason: pause.reason },
+      });
+    },
+
+    /** Ends a remembered wait (a poll went through). */
+    async clearPause(id: number) {
+      await db.account.updateMany({
+        where: { id, pausedUntil: { not: null } },
+        data: { pausedUntil: null, pauseCode: null, pauseReason: null },
+      });
+    },
+
+    /** Accounts of a platform whose remembered wait has not ended at `now`. */
+    pausedAt(platform: string, now: Date) {
+      return db.account.findMany({ where: { platform, pausedUntil: { gt: now } } });
+    },
+
     async markBackfilled(id: number, at: Date) {
       await db.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
     },

@@ -24,6 +24,7 @@ export function createArchiveReadRepository(db: Tx) {
       SELECT a.id, a.platform, a.handle, a.display_name AS "displayName", a.status, a.status_detail AS "statusDetail",
         a.last_polled_at AS "lastPolledAt", a.last_success_at AS "lastSuccessAt", a.last_error_at AS "lastErrorAt",
         a.last_error_code AS "lastErrorCode", a.last_error AS "lastError",
+        a.paused_until AS "pausedUntil", a.pause_code AS "pauseCode", a.pause_reason AS "pauseReason",
         (SELECT count(*) FROM posts p WHERE p.account_id = a.id) AS "postCount",
         (SELECT max(p.created_at) FROM posts p WHERE p.account_id = a.id) AS "lastPostAt",
         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) FROM (

@@ -60,7 +60,8 @@ function statusError(
     }
     const reset = Number(headerValue(headers['x-rate-limit-reset']) ?? NaN);
     const resetAt = Number.isFinite(reset) ? new Date(reset * 1000) : new Date(ctx.now().getTime() + DEFAULT_WINDOW_MS);
-    return new SourceRateLimited(`${what} (rate limit until ${resetAt.toISOString()})`, resetAt);
+    // The reset is passed on as X said it; the poller caps the wait (core/account-hold.ts).
+    return new SourceRateLimited(`${what} (rate limited)`, resetAt);
   }
   if (status === 401 || status === 403) return new SourceAuth(`${what} (check X_BEARER_TOKEN and the app's access)`);
   if (status >= 500) return new SourceUnavailable(what);

@@ -4,11 +4,21 @@ import { createAccountsRepository, type Account } from '../../adapters/db/accoun
 import { InvalidInput } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
+import { activePause, type PlatformBlock } from '../../core/account-hold.js';
+import { platformBlocks } from '../../config.js';
 import type { CliRuntime } from '../runtime.js';
 import { printJson, printLine, printTable } from '../output.js';
 
+/** What holds an account back now: its platform's block, or a wait (rate limit) that has not ended. */
+export interface HoldContext {
+  now: Date;
+  blocks: ReadonlyMap<string, PlatformBlock>;
+}
+
 /** The JSON shape of an account in `accounts list --json` and `accounts add --json`. */
-export function accountJson(a: Account & { handles?: { handle: string }[] }) {
+export function accountJson(a: Account & { handles?: { handle: string }[] }, hold?: HoldContext) {
+  const block = hold?.blocks.get(a.platform);
+  const pause = hold ? activePause(a, hold.now) : null;
   return {
     id: a.id,
     account: formatAccountRef(a.platform, a.handle),
@@ -29,7 +39,23 @@ export function accountJson(a: Account & { handles?: { handle: string }[] }) {
     lastError: a.lastErrorCode
       ? { code: a.lastErrorCode, message: a.lastError, at: a.lastErrorAt?.toISOString() }
       : null,
+    /** Set when nothing is polled for this account's platform until a human sets what is missing. */
+    blocked: block ? { code: block.code, reason: block.reason, settings: block.settings } : null,
+    /** Set while polling waits (a rate limit), with when it resumes. */
+    pausedUntil: pause?.until.toISOString() ?? null,
+    pause: pause ? { code: pause.code, reason: pause.reason, until: pause.until.toISOString() } : null,
   };
+}
+
+/** Why an account is not polled now, in a few words for the table; null when it is. */
+function whyNotPolled(r: ReturnType<typeof accountJson>): string | null {
+  if (r.blocked) return `blocked: ${r.blocked.reason}`;
+  if (r.pause) return `paused until ${r.pause.until}: ${r.pause.reason}`;
+  return r.lastError?.message ?? null;
+}
+
+function stateOf(r: ReturnType<typeof accountJson>): string {
+  return r.blocked ? 'blocked' : r.pause ? 'paused' : r.status;
 }
 
 function intervalOf(text: string | undefined, fallbackMs: number): number {
@@ -75,13 +101,14 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) =>
       rt.run({}, async (ctx) => {
-        const rows = (await createAccountsRepository(ctx.db.prisma).list()).map(accountJson);
+        const hold = { now: ctx.clock.now(), blocks: platformBlocks(ctx.config) };
+        const rows = (await createAccountsRepository(ctx.db.prisma).list()).map((a) => accountJson(a, hold));
         if (opts.json) return printJson(rt.io, rows);
         if (rows.length === 0) return printLine(rt.io, 'no accounts (add one with: accounts add x:HANDLE)');
         printTable(
           rt.io,
-          ['account', 'status', 'every', 'last poll', 'last post', 'error'],
-          rows.map((r) => [r.account, r.status, r.every, r.lastPolledAt, r.lastPostAt, r.lastError?.message]),
+          ['account', 'status', 'every', 'last poll', 'last post', 'problem'],
+          rows.map((r) => [r.account, stateOf(r), r.every, r.lastPolledAt, r.lastPostAt, whyNotPolled(r)]),
         );
       }),
     );

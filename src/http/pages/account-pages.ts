@@ -3,6 +3,7 @@
 import type { AccountSummary } from '../../adapters/db/archive-read-repository.js';
 import type { SearchPage } from '../../adapters/db/search-repository.js';
 import { assessFreshness, type Freshness } from '../../core/freshness.js';
+import type { PlatformBlock } from '../../core/account-hold.js';
 import { formatAccountRef } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
@@ -13,10 +14,14 @@ function freshnessBadge(f: Freshness): SafeHtml {
   return html`<span class="badge badge-${f.state}" title="${f.reason ?? ''}">${f.state}</span>`;
 }
 
-export function renderAccountsPage(accounts: AccountSummary[], now: Date): string {
+export function renderAccountsPage(
+  accounts: AccountSummary[],
+  now: Date,
+  blocks: ReadonlyMap<string, PlatformBlock> = new Map(),
+): string {
   const rows = accounts.map((a) => {
     const ref = formatAccountRef(a.platform, a.handle);
-    const f = assessFreshness(a, now);
+    const f = assessFreshness(a, now, blocks.get(a.platform));
     return html`<tr>
       <td>
         <a href="${accountPath(ref)}">${ref}</a>
@@ -62,11 +67,13 @@ export interface AccountPageData {
   perDay: { day: string; posts: number }[];
   timeline: SearchPage;
   now: Date;
+  /** The block of the account's platform, when it cannot be polled. */
+  block?: PlatformBlock | null;
 }
 
-export function renderAccountPage({ account, perDay, timeline, now }: AccountPageData): string {
+export function renderAccountPage({ account, perDay, timeline, now, block }: AccountPageData): string {
   const ref = formatAccountRef(account.platform, account.handle);
-  const f = assessFreshness(account, now);
+  const f = assessFreshness(account, now, block);
   const feedBase = `/feeds/accounts/${encodeURIComponent(account.platform)}/${encodeURIComponent(account.handle)}`;
   const head = html`<link rel="stylesheet" href="/assets/uPlot.min.css" />
     <link rel="alternate" type="application/atom+xml" title="${ref} (Atom)" href="${feedBase}.atom" />

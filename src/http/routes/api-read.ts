@@ -4,6 +4,8 @@ import { createArchiveReadRepository, type AccountSummary } from '../../adapters
 import { createSearchRepository } from '../../adapters/db/search-repository.js';
 import { NotFound } from '../../core/errors.js';
 import { assessFreshness } from '../../core/freshness.js';
+import type { PlatformBlock } from '../../core/account-hold.js';
+import { platformBlocks } from '../../config.js';
 import { formatAccountRef, parsePostRef } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { parseSearchInput, toSearchHit, type SearchInput } from '../../core/search-query.js';
@@ -12,7 +14,8 @@ import { accountSchema, articleSchema, citationSchema, searchQuerySchema, versio
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 
-export function accountView(a: AccountSummary, now: Date) {
+/** An account as the API and health show it; `blocks` are the platforms this process cannot poll. */
+export function accountView(a: AccountSummary, now: Date, blocks: ReadonlyMap<string, PlatformBlock>) {
   return {
     account: formatAccountRef(a.platform, a.handle),
     platform: a.platform,
@@ -23,13 +26,14 @@ export function accountView(a: AccountSummary, now: Date) {
     lastPostAt: a.lastPostAt?.toISOString() ?? null,
     lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
     lastError: a.lastError,
-    freshness: assessFreshness(a, now),
+    freshness: assessFreshness(a, now, blocks.get(a.platform)),
   };
 }
 
 export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
   const search = createSearchRepository(deps.db.prisma);
   const read = createArchiveReadRepository(deps.db.prisma);
+  const blocks = platformBlocks(deps.config);
 
   app.get<{ Querystring: SearchInput }>(
     '/api/posts',
@@ -101,10 +105,10 @@ export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
       const accounts = await read.listAccounts();
       const q = request.query.q?.trim();
       const now = deps.clock.now();
-      if (!q) return { accounts: accounts.map((a) => accountView(a, now)) };
+      if (!q) return { accounts: accounts.map((a) => accountView(a, now, blocks)) };
       const similar = await search.similarAccounts(q, 50);
       const byId = new Map(accounts.map((a) => [a.id, a]));
-      return { accounts: similar.flatMap((s) => (byId.has(s.id) ? [accountView(byId.get(s.id)!, now)] : [])) };
+      return { accounts: similar.flatMap((s) => (byId.has(s.id) ? [accountView(byId.get(s.id)!, now, blocks)] : [])) };
     },
   );
 

@@ -1,13 +1,18 @@
 // /healthz: is the database reachable, and is every account still being
-// archived? 503 when the database is down or an account is failing (a human
-// must act); silent accounts make the service "degraded" but still 200.
+// archived? 503 when the database is down, an account is failing or its
+// platform is blocked (credentials missing: a human must act); silent or
+// rate-limited (paused until a reset) accounts make the service "degraded"
+// but still 200. Database errors show a stable code, never the driver's text.
 import type { FastifyInstance } from 'fastify';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
+import { platformBlocks } from '../../config.js';
+import { publicErrorSummary } from '../../core/errors.js';
 import type { AppDeps } from '../app.js';
 import { accountView } from './api-read.js';
 
 export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
   const read = createArchiveReadRepository(deps.db.prisma);
+  const blocks = platformBlocks(deps.config);
   app.get(
     '/healthz',
     { schema: { summary: 'Database and account freshness', tags: ['operations'] } },
@@ -17,14 +22,13 @@ export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
         await deps.db.prisma.$queryRaw`SELECT 1`;
       } catch (err) {
         request.log.error({ err }, 'health check: database unreachable');
-        return reply
-          .code(503)
-          .send({ status: 'unhealthy', database: { ok: false, error: (err as Error).message }, accounts: [] });
+        const error = publicErrorSummary(err, 'the database did not answer');
+        return reply.code(503).send({ status: 'unhealthy', database: { ok: false, ...error }, accounts: [] });
       }
       const database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
       const now = deps.clock.now();
       const accounts = (await read.listAccounts()).map((a) => {
-        const view = accountView(a, now);
+        const view = accountView(a, now, blocks);
         return {
           account: view.account,
           ...view.freshness,
@@ -32,10 +36,15 @@ export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
           lastSuccessAt: view.lastSuccessAt,
         };
       });
-      const failing = accounts.filter((a) => a.state === 'failing').length;
-      const silent = accounts.filter((a) => a.state === 'silent').length;
-      const status = failing ? 'unhealthy' : silent ? 'degraded' : 'ok';
-      return reply.code(failing ? 503 : 200).send({ status, database, failing, silent, accounts });
+      const count = (state: string) => accounts.filter((a) => a.state === state).length;
+      const [failing, blocked, silent] = [count('failing'), count('blocked'), count('silent')];
+      const waiting = accounts.filter((a) => a.state === 'paused' && a.until).length;
+      const unhealthy = failing + blocked > 0;
+      const status = unhealthy ? 'unhealthy' : silent + waiting ? 'degraded' : 'ok';
+      const problems = [...blocks.values()].filter((b) => accounts.some((a) => a.account.startsWith(`${b.platform}:`)));
+      return reply
+        .code(unhealthy ? 503 : 200)
+        .send({ status, database, failing, blocked, silent, paused: waiting, problems, accounts });
     },
   );
 }

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Tx } from '../../adapters/db/database.js';
 import type { AppDeps } from '../app.js';
+import { platformBlocks } from '../../config.js';
+import type { PlatformBlock } from '../../core/account-hold.js';
 
 type Row = { label: string | null; n: bigint | number };
 
@@ -34,8 +36,34 @@ function gaugeFrom(registry: Registry, name: string, help: string, label: string
   });
 }
 
-export function createMetricsRegistry(db: Tx): Registry {
+/**
+ * Accounts that are not polled now, by platform and reason: missing_credentials
+ * (the platform's settings are missing: every account of it), or the code of a
+ * wait that has not ended (rate_limited).
+ */
+function notPolledGauge(r: Registry, db: Tx, blocks: ReadonlyMap<string, PlatformBlock>) {
+  return new Gauge({
+    name: 'onrecord_accounts_not_polled',
+    help: 'Watched accounts that are not polled now, by platform and reason',
+    labelNames: ['platform', 'reason'],
+    registers: [r],
+    async collect() {
+      this.reset();
+      const rows = await db.$queryRaw<{ platform: string; reason: string | null; n: bigint }[]>`
+        SELECT platform, pause_code AS reason, count(*) AS n FROM accounts
+        WHERE status <> 'paused' AND (platform = ANY(${[...blocks.keys()]}::text[]) OR paused_until > now())
+        GROUP BY 1, 2`;
+      for (const row of rows) {
+        const reason = blocks.get(row.platform)?.code ?? row.reason ?? 'paused';
+        this.inc({ platform: row.platform, reason }, Number(row.n));
+      }
+    },
+  });
+}
+
+export function createMetricsRegistry(db: Tx, blocks: ReadonlyMap<string, PlatformBlock> = new Map()): Registry {
   const r = new Registry();
+  notPolledGauge(r, db, blocks);
   counterFrom(
     r,
     'onrecord_polls_total',
@@ -126,7 +154,7 @@ export function createMetricsRegistry(db: Tx): Registry {
 }
 
 export function registerMetrics(app: FastifyInstance, deps: AppDeps): void {
-  const registry = createMetricsRegistry(deps.db.prisma);
+  const registry = createMetricsRegistry(deps.db.prisma, platformBlocks(deps.config));
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),
   );

@@ -7,6 +7,7 @@ import { InvalidInput, NotFound } from '../../core/errors.js';
 import { parseAccountRef } from '../../core/ids.js';
 import { parseSearchInput, type SearchInput } from '../../core/search-query.js';
 import type { AppDeps } from '../app.js';
+import { platformBlocks } from '../../config.js';
 import { renderAccountPage, renderAccountsPage } from '../pages/account-pages.js';
 import { renderAlertsPage } from '../pages/alerts-page.js';
 import { html } from '../pages/html.js';
@@ -98,6 +99,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
 
   const search = createSearchRepository(deps.db.prisma);
   const read = createArchiveReadRepository(deps.db.prisma);
+  const blocks = platformBlocks(deps.config);
   const alerts = createAlertsRepository(deps.db.prisma);
   const hide = { schema: { hide: true } };
 
@@ -114,7 +116,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get('/accounts', hide, async (_request, reply) =>
-    sendPage(reply, renderAccountsPage(await read.listAccounts(), deps.clock.now())),
+    sendPage(reply, renderAccountsPage(await read.listAccounts(), deps.clock.now(), blocks)),
   );
 
   app.get<{ Params: { platform: string; handle: string }; Querystring: { cursor?: string } }>(
@@ -135,7 +137,8 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
             }),
           ),
         ]);
-        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now() });
+        const block = blocks.get(account.platform);
+        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now(), block });
       }),
   );
 

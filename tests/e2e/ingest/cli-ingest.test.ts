@@ -121,7 +121,7 @@ describe('onrecord accounts / poll / stats / posts', () => {
     expect([noToken.code, noToken.stdout, noToken.stderr.trim()]).toEqual([
       1,
       '',
-      'onrecord: X_BEARER_TOKEN is not set: X accounts cannot be polled without an app bearer token [config]',
+      'onrecord: x accounts are not polled: X_BEARER_TOKEN is not set (set it to poll them) [config]',
     ]);
     const badRef = await onrecord(['posts', 'show', 'x:not-an-id', '--json']);
     expect([badRef.code, badRef.stderr.trim()]).toEqual([
