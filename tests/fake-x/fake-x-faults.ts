@@ -3,8 +3,11 @@
 import type { EndpointKey } from './fake-x-rate-limits.js';
 
 export type FaultKind =
-  /** Any status with a problem body (default: about:blank titled after the status, e.g. Service Unavailable). */
-  | { kind: 'status'; status: number; body?: unknown; contentType?: string }
+  /**
+   * Any status with a problem body (default: about:blank titled after the status, e.g. Service Unavailable);
+   * `headers` replace the rate-limit headers of the answer (e.g. an absurd x-rate-limit-reset).
+   */
+  | { kind: 'status'; status: number; body?: unknown; contentType?: string; headers?: Record<string, string> }
   /** 429 about:blank with x-rate-limit-remaining 0 (the window is not touched). */
   | { kind: 'rate-limited' }
   /** 429 usage-capped with x-rate-limit-remaining > 0. */

@@ -212,7 +212,8 @@ export class FakeX {
     if (fault?.kind === 'status') {
       const body =
         (fault.body as Record<string, unknown>) ?? problem(fault.status, http.STATUS_CODES[fault.status] ?? 'Error');
-      return this.send(entry, res, { status: fault.status, body }, limits, fault.contentType);
+      const type = fault.contentType ?? (body.type === 'about:blank' ? PROBLEM_TYPE : JSON_TYPE);
+      return this.sendRaw(entry, res, fault.status, type, JSON.stringify(body), limits, fault.headers);
     }
     const canned = fault && FAULT_RESPONSES[fault.kind];
     if (canned) {
@@ -254,12 +255,14 @@ export class FakeX {
     contentType: string,
     text: string,
     limits: RateLimitHeaders | undefined,
+    headers: Record<string, string> = {},
   ): void {
     entry.status = status;
     res.writeHead(status, {
       'content-type': contentType,
       'content-length': Buffer.byteLength(text),
       ...(limits ? rateLimitHeaders(limits) : {}),
+      ...headers,
     });
     res.end(text);
   }

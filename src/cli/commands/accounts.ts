@@ -49,8 +49,8 @@ export function accountJson(a: Account & { handles?: { handle: string }[] }, hol
 
 /** Why an account is not polled now, in a few words for the table; null when it is. */
 function whyNotPolled(r: ReturnType<typeof accountJson>): string | null {
-  if (r.blocked) return `blocked: ${r.blocked.reason}`;
-  if (r.pause) return `paused until ${r.pause.until}: ${r.pause.reason}`;
+  if (r.blocked) return `${r.blocked.settings.join(', ')} not set (nothing is polled)`;
+  if (r.pause) return `${r.pause.code} until ${r.pause.until}`;
   return r.lastError?.message ?? null;
 }
 
