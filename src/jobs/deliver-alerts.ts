@@ -55,6 +55,7 @@ function createRunner(ctx: Context, options: AlertWorkerOptions) {
       timeoutMs: ctx.config.ALERT_TIMEOUT,
       smtpUrl: ctx.config.SMTP_URL,
       from: ctx.config.ALERT_FROM,
+      allowPrivateTargets: ctx.config.ONRECORD_ALLOW_PRIVATE_TARGETS,
     });
   const clock = options.clock ?? ctx.clock;
   const repo = createAlertsRepository(ctx.db.prisma);

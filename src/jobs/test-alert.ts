@@ -17,6 +17,7 @@ export async function sendTestAlert(ctx: Context, ruleId: number): Promise<SendR
     timeoutMs: ctx.config.ALERT_TIMEOUT,
     smtpUrl: ctx.config.SMTP_URL,
     from: ctx.config.ALERT_FROM,
+    allowPrivateTargets: ctx.config.ONRECORD_ALLOW_PRIVATE_TARGETS,
   });
   try {
     const alert = { id: deliveryId, channel: rule.channel, target: rule.target, secret: rule.secret, message };

@@ -11,10 +11,12 @@ export interface AlertSinksOptions {
   timeoutMs: number;
   smtpUrl?: string;
   from: string;
+  /** Let HTTP targets be loopback, private or link-local addresses (ONRECORD_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets: boolean;
 }
 
 export function createAlertSinks(options: AlertSinksOptions): AlertSinks {
-  const http = createHttpPoster({ timeoutMs: options.timeoutMs });
+  const http = createHttpPoster({ timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivateTargets });
   const email = createEmailSink({ smtpUrl: options.smtpUrl, from: options.from, timeoutMs: options.timeoutMs });
   const byChannel: Record<AlertChannel, AlertSink> = {
     webhook: createWebhookSink(http),

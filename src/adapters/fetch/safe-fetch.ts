@@ -3,10 +3,14 @@
 // unless allowed; the check runs in the socket's own DNS lookup, so the
 // address connected to is the address checked (no DNS rebinding between a
 // check and the connection). Redirects are followed by hand, each re-checked.
-// The size, the time and the content type are bounded; the body is decoded
-// from the charset the header or the page declares.
+// The size, the time and the content type are bounded; a compressed body
+// (gzip, deflate, br) is decompressed and the size limit applies to what it
+// decompresses to; the text is decoded from the charset the header or the
+// page declares.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
@@ -44,17 +48,34 @@ const ACCEPTED_TYPES: Record<string, 'html' | 'text'> = {
   'text/plain': 'text',
 };
 
+/**
+ * IPv6 networks whose last 32 bits are an IPv4 address: IPv4-mapped
+ * (::ffff:127.0.0.1), IPv4-compatible (::127.0.0.1, which URLs normalize to
+ * ::7f00:1) and NAT64 (64:ff9b::/96). Such an address is judged by its IPv4.
+ */
+const EMBEDDED_IPV4_NETWORKS = (['::ffff:0:0/96', '::/96', '64:ff9b::/96'] as const).map((cidr) =>
+  ipaddr.IPv6.parseCIDR(cidr),
+);
+
 /** True when an address is loopback, private, link-local, unique-local or otherwise not public. */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (EMBEDDED_IPV4_NETWORKS.some((network) => v6.match(network))) {
+      parsed = new ipaddr.IPv4(v6.toByteArray().slice(12));
+    }
   }
   return parsed.range() === 'unicast';
 }
 
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+/**
+ * A socket lookup that refuses names resolving to a non-public address (unless
+ * allowed), run at connect time so that the address checked is the address
+ * connected to. Article fetches and alert targets both connect through it.
+ */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
@@ -70,7 +91,8 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
-function checkUrl(raw: string, allowPrivate: boolean): URL {
+/** Checks a URL before any connection: http(s), no credentials, and a literal address must be public. */
+export function checkUrl(raw: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -122,6 +144,7 @@ async function send(agent: Agent, url: URL, options: SafeFetchOptions, signal: A
     headers: {
       'user-agent': options.userAgent ?? 'onrecord (news archive)',
       accept: 'text/html,application/xhtml+xml,text/plain;q=0.8',
+      'accept-encoding': 'gzip, deflate, br',
     },
   });
   if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
@@ -144,25 +167,53 @@ async function send(agent: Agent, url: URL, options: SafeFetchOptions, signal: A
     await res.body.dump();
     throw new FetchRefused(`${url.toString()} is ${declared} bytes, over the ${options.maxBytes}-byte limit`);
   }
-  const bytes = await readCapped(res.body, options.maxBytes, url);
+  const encoding = String(res.headers['content-encoding'] ?? '');
+  const bytes = await readCapped(decoded(res.body, encoding, url), options.maxBytes, url, encoding);
   const charset = pickCharset(contentType, bytes, kind);
   return { page: { url: url.toString(), contentType, kind, body: iconv.decode(bytes, charset), charset } };
 }
 
-async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): void },
-  maxBytes: number,
-  url: URL,
-): Promise<Buffer> {
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => zlib.createGunzip(),
+  'x-gzip': () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/** The body with its content codings undone (the last one applied is undone first). */
+function decoded(body: Readable, encoding: string, url: URL): Readable {
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
+    .reverse();
+  if (codings.length === 0) return body;
+  const decoders = codings.map((coding) => {
+    const make = DECODERS[coding];
+    if (!make) throw new FetchRefused(`${url.toString()} is encoded as ${coding}, which is not supported`);
+    return make();
+  });
+  // Errors surface where the result is read (readCapped).
+  return pipeline([body, ...decoders], () => undefined) as unknown as Readable;
+}
+
+async function readCapped(body: Readable, maxBytes: number, url: URL, encoding: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      body.destroy();
-      throw new FetchRefused(`${url.toString()} is over the ${maxBytes}-byte limit`);
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        body.destroy();
+        throw new FetchRefused(`${url.toString()} is over the ${maxBytes}-byte limit`);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (encoding && /^(Z_|ERR__ERROR_)/.test(code))
+      throw new FetchRefused(`${url.toString()} does not decode as ${encoding}`, { cause: err });
+    throw err;
   }
   return Buffer.concat(chunks);
 }

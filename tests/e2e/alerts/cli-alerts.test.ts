@@ -16,7 +16,13 @@ import { startReceiver, type Receiver } from '../../integration/alerts/harness.j
 const run = promisify(execFile);
 const BIN = new URL('../../../bin/onrecord', import.meta.url).pathname;
 const getDb = useTestDatabase();
-const env = () => ({ ...process.env, DATABASE_URL: getDb().url, LOG_LEVEL: 'warn', ALERT_TIMEOUT: '2s' });
+const env = () => ({
+  ...process.env,
+  DATABASE_URL: getDb().url,
+  LOG_LEVEL: 'warn',
+  ALERT_TIMEOUT: '2s',
+  ONRECORD_ALLOW_PRIVATE_TARGETS: 'true',
+});
 
 async function onrecordBin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return run(process.execPath, [BIN, ...args], { env: env() }).then(
@@ -119,25 +125,39 @@ describe('onrecord alerts', () => {
     );
 
     const tested = await onrecord('alerts', 'test', String(rule.id));
-    expect(tested).toMatchObject({ code: 0, stdout: 'accepted (202): queued\n' });
+    expect(tested).toMatchObject({ code: 0, stdout: 'accepted (202): HTTP 202 Accepted\n' });
     const [req] = hook.requests;
     expect(req!.headers['x-onrecord-event']).toBe('test');
     expect(verifySignature(rule.secret, req!.raw, req!.headers['x-onrecord-signature-256'] as string)).toBe(true);
     expect(JSON.parse(req!.raw)).toMatchObject({ event: 'test', rule: rule.id, test: true, digest: null });
 
     const again = await onrecord('alerts', 'test', String(rule.id));
-    expect(again).toMatchObject({ code: 1, stdout: 'failed (410): HTTP 410: gone\n' });
+    expect(again).toMatchObject({ code: 1, stdout: 'failed (410): HTTP 410 Gone\n' });
 
     await getDb().prisma.delivery.create({
-      data: { ruleId: rule.id, status: 'dead', attempts: 25, lastStatusCode: 500, lastError: 'HTTP 500: down' },
+      data: {
+        ruleId: rule.id,
+        status: 'dead',
+        attempts: 25,
+        lastStatusCode: 500,
+        lastError: 'HTTP 500 Internal Server Error',
+      },
     });
     const list = JSON.parse((await onrecord('alerts', 'list', '--json')).stdout) as { id: number; target: string }[];
     expect(list.map((r) => r.id)).toEqual([rule.id, rule.id + 1]);
     expect(list[1]!.target).toBe('https://hooks.slack.com/services/T1/…');
-    expect(list[0]).toMatchObject({ deliveries: { dead: 1, delivered: 0 }, lastError: 'HTTP 500: down' });
+    expect(list[0]).toMatchObject({
+      deliveries: { dead: 1, delivered: 0 },
+      lastError: 'HTTP 500 Internal Server Error',
+    });
     const dead = JSON.parse((await onrecord('alerts', 'deliveries', '--status', 'dead', '--json')).stdout) as unknown[];
     expect(dead).toEqual([
-      expect.objectContaining({ ruleId: rule.id, status: 'dead', attempts: 25, lastError: 'HTTP 500: down' }),
+      expect.objectContaining({
+        ruleId: rule.id,
+        status: 'dead',
+        attempts: 25,
+        lastError: 'HTTP 500 Internal Server Error',
+      }),
     ]);
 
     expect(await onrecord('alerts', 'remove', String(rule.id))).toMatchObject({

@@ -18,7 +18,14 @@ import { createLogger } from '../../../src/logger.js';
 
 export function alertContext(db: Database & { url: string }, clock?: Clock, env: Record<string, string> = {}): Context {
   return {
-    config: configFromEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ALERT_TIMEOUT: '2s', ...env }),
+    config: configFromEnv({
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'silent',
+      ALERT_TIMEOUT: '2s',
+      // The receivers of these tests listen on 127.0.0.1.
+      ONRECORD_ALLOW_PRIVATE_TARGETS: 'true',
+      ...env,
+    }),
     logger: createLogger({ level: 'silent' }),
     db,
     clock: clock ?? { now: () => new Date() },

@@ -18,7 +18,12 @@ beforeAll(async () => {
   await migrate(db);
   hook = await startReceiver((_req, n) => (n === 1 ? { status: 500 } : { status: 200 }));
   ctx = {
-    config: configFromEnv({ LOG_LEVEL: 'silent', ONRECORD_DATA_DIR: 'memory://' }),
+    // The receiver listens on 127.0.0.1.
+    config: configFromEnv({
+      LOG_LEVEL: 'silent',
+      ONRECORD_DATA_DIR: 'memory://',
+      ONRECORD_ALLOW_PRIVATE_TARGETS: 'true',
+    }),
     logger: createLogger({ level: 'silent' }),
     db,
     clock: { now: () => new Date() },

@@ -99,7 +99,7 @@ describe('deliverDueAlerts', () => {
         status: 'pending',
         attempts: 1,
         lastStatusCode: 503,
-        lastError: 'HTTP 503: busy',
+        lastError: 'HTTP 503 Service Unavailable',
         delivered: false,
         leased: false,
       },
@@ -137,14 +137,21 @@ describe('deliverDueAlerts', () => {
       if (s.dead) break;
     }
     expect(await deliveryRows()).toEqual([
-      { status: 'dead', attempts, lastStatusCode: 500, lastError: 'HTTP 500: down', delivered: false, leased: false },
+      {
+        status: 'dead',
+        attempts,
+        lastStatusCode: 500,
+        lastError: 'HTTP 500 Internal Server Error',
+        delivered: false,
+        leased: false,
+      },
     ]);
     expect(attempts).toBe(25);
     expect((await repo().ruleStats()).get(r.id)).toMatchObject({
       dead: 1,
       delivered: 0,
       pending: 0,
-      lastError: 'HTTP 500: down',
+      lastError: 'HTTP 500 Internal Server Error',
     });
     expect(await repo().listDeliveries({ status: 'dead' })).toHaveLength(1);
   });
