@@ -90,11 +90,17 @@ export function errorCode(err: unknown): string {
 /** A SQLSTATE (five characters, e.g. 22P05) found on an error or its causes. */
 function sqlStateOf(err: unknown, depth = 0): string | undefined {
   if (!err || typeof err !== 'object' || depth > 4) return undefined;
-  const e = err as { code?: unknown; meta?: { code?: unknown }; cause?: unknown };
-  for (const code of [e.code, e.meta?.code]) {
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  const e = err as {
+    code?: unknown;
+    originalCode?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: unknown };
+    cause?: unknown;
+  };
+  for (const code of [e.originalCode, e.meta?.code, e.code]) {
+    // Prisma's own codes (P1xxx, P2xxx) have the same shape: not SQLSTATEs.
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^P[12]\d{3}$/.test(code)) return code;
   }
-  return sqlStateOf(e.cause, depth + 1);
+  return sqlStateOf(e.meta?.driverAdapterError, depth + 1) ?? sqlStateOf(e.cause, depth + 1);
 }
 
 /**

@@ -2,6 +2,21 @@
 // permalinks, and X's snowflake IDs. Pure.
 import { InvalidInput } from './errors.js';
 
+/** The largest id of a row (PostgreSQL's int4): a larger one names no row. */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** True for a number that can be a row's id (1 to MAX_ROW_ID). */
+export function isRowId(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_ROW_ID;
+}
+
+/** A row id typed by a user (`what` names it in the error: "an article id"). */
+export function parseRowId(text: string, what: string): number {
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!isRowId(n)) throw new InvalidInput(`${what} is a number from 1 to ${MAX_ROW_ID}, got "${text}"`);
+  return n;
+}
+
 export const PLATFORMS = ['x'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 

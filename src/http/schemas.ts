@@ -1,6 +1,8 @@
 // JSON schemas of the API: they validate requests, shape responses and make
 // the OpenAPI document. The post shape mirrors core/post-view.ts.
 
+import { MAX_ROW_ID } from '../core/ids.js';
+
 const nullableString = { type: ['string', 'null'] } as const;
 const anyJson = {} as const;
 
@@ -147,4 +149,11 @@ export const articleSchema = {
     text: { type: 'string' },
     references: { type: 'array', items: referenceSchema },
   },
+} as const;
+
+/** Route params of one row by id: beyond int4 it names no row, and is refused as input (400). */
+export const rowIdParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ROW_ID } },
+  required: ['id'],
 } as const;

@@ -8,6 +8,7 @@ import {
 } from '../../adapters/db/alerts-repository.js';
 import { maskTarget, parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
 import { ConfigError, InvalidInput } from '../../core/errors.js';
+import { parseRowId } from '../../core/ids.js';
 import { sendTestAlert } from '../../jobs/test-alert.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { ExitCode, type CliRuntime } from '../runtime.js';
@@ -15,8 +16,7 @@ import { ExitCode, type CliRuntime } from '../runtime.js';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function parseId(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidInput(`a rule id is a number, got "${text}"`);
-  return Number(text);
+  return parseRowId(text, 'a rule id');
 }
 
 const EMPTY_STATS: RuleDeliveryStats = {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.js';
+import { parseRowId } from '../../core/ids.js';
 import type { ArticleView } from '../../core/article-view.js';
 import { listArticles } from '../../adapters/db/articles-repository.js';
 import { addArticle, showArticle } from '../../jobs/link-article.js';
@@ -27,8 +28,7 @@ async function readSource(source: string): Promise<string> {
 }
 
 function parseId(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidInput(`an article id is a number, got "${text}"`);
-  return Number(text);
+  return parseRowId(text, 'an article id');
 }
 
 function printArticle(io: Io, a: ArticleView): void {

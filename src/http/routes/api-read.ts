@@ -10,7 +10,14 @@ import { formatAccountRef, parsePostRef } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { parseSearchInput, toSearchHit, type SearchInput } from '../../core/search-query.js';
 import type { AppDeps } from '../app.js';
-import { accountSchema, articleSchema, citationSchema, searchQuerySchema, versionSchema } from '../schemas.js';
+import {
+  accountSchema,
+  articleSchema,
+  citationSchema,
+  rowIdParamsSchema,
+  searchQuerySchema,
+  versionSchema,
+} from '../schemas.js';
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 
@@ -118,7 +125,7 @@ export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: 'One article with its references to posts',
         tags: ['articles'],
-        params: { type: 'object', properties: { id: { type: 'integer' } } },
+        params: rowIdParamsSchema,
         response: { 200: articleSchema, ...errors },
       },
     },

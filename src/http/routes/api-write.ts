@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
 import { SourceUnavailable } from '../../core/errors.js';
+import { rowIdParamsSchema } from '../schemas.js';
 import type { AddArticleInput, AddArticleResult } from '../../jobs/link-article.js';
 import type { AppDeps } from '../app.js';
 import {
@@ -88,7 +89,7 @@ export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
         summary: 'Remove an alert rule and its deliveries',
         tags: ['alerts'],
         security,
-        params: { type: 'object', properties: { id: { type: 'integer' } } },
+        params: rowIdParamsSchema,
         response: { 204: { type: 'null' }, ...errors },
       },
     },

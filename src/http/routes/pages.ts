@@ -4,7 +4,7 @@ import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
 import { createSearchRepository } from '../../adapters/db/search-repository.js';
 import { InvalidInput, NotFound } from '../../core/errors.js';
-import { parseAccountRef } from '../../core/ids.js';
+import { isRowId, parseAccountRef } from '../../core/ids.js';
 import { parseSearchInput, type SearchInput } from '../../core/search-query.js';
 import type { AppDeps } from '../app.js';
 import { platformBlocks } from '../../config.js';
@@ -151,7 +151,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Params: { id: string } }>('/articles/:id', hide, async (request, reply) =>
     withErrorPage(reply, async () => {
       const id = Number(request.params.id);
-      if (!Number.isInteger(id) || id < 1) throw new NotFound(`no article ${request.params.id}`);
+      if (!/^\d+$/.test(request.params.id) || !isRowId(id)) throw new NotFound(`no article ${request.params.id}`);
       return renderArticlePage(await articleDetail(read, id));
     }),
   );
