@@ -13,7 +13,14 @@ export async function buildTestApp(
   extra: Partial<AppDeps> = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig(
-    { DATABASE_URL: db.url, ONRECORD_API_TOKEN: TEST_TOKEN, ONRECORD_PUBLIC_URL: 'http://onrecord.test', ...env },
+    {
+      DATABASE_URL: db.url,
+      ONRECORD_API_TOKEN: TEST_TOKEN,
+      ONRECORD_PUBLIC_URL: 'http://onrecord.test',
+      // X is configured: without a token every X account shows as blocked (see core/account-hold.ts).
+      X_BEARER_TOKEN: 'test-x-bearer',
+      ...env,
+    },
     { instanceId: 'test' },
   );
   const logger = createLogger({ level: 'silent' });

@@ -27,8 +27,10 @@ describe('onrecord start', () => {
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
       });
+      // No X_BEARER_TOKEN here: health answers, and says that the X account is not polled.
       const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'unhealthy', blocked: 1, database: { ok: true } });
       const found = (await (await fetch(`${url}/api/posts?q=ceasefire`)).json()) as { posts: { text: string }[] };
       expect(found.posts.map((p) => p.text)).toEqual(['Ceasefire talks resume today']);
     } finally {
