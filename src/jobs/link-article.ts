@@ -18,6 +18,7 @@ import * as repo from '../adapters/db/articles-repository.js';
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
+import { encodeRawBody, storableText } from '../core/storable-text.js';
 import { recordCitations } from './citation-events.js';
 
 export interface LinkArticleDeps {
@@ -94,7 +95,8 @@ export async function addArticle(
   signal?: AbortSignal,
 ): Promise<AddArticleResult> {
   const loaded = await load(deps, input.source, signal);
-  const extracted = extractArticle(loaded.body, {
+  // The page is read as storable text (U+FFFD for NUL and lone surrogates); the snapshot keeps it exactly.
+  const extracted = extractArticle(storableText(loaded.body).text, {
     kind: loaded.kind,
     url: input.url ?? loaded.fetchedFrom ?? undefined,
   });
@@ -109,14 +111,14 @@ export async function addArticle(
       key: articleKey(canonical, extracted.text),
       url: loaded.fetchedFrom ?? input.url ?? null,
       canonicalUrl: canonical ?? null,
-      title: input.title ?? extracted.title ?? firstLine(extracted),
+      title: storableOrNull(input.title) ?? extracted.title ?? firstLine(extracted),
       byline: extracted.byline ?? null,
       siteName: extracted.siteName ?? null,
       publishedAt: publishedAt ?? null,
       text: extracted.text,
       contentSha256: sha256(extracted.text),
       snapshot: {
-        sha256: sha256(loaded.body),
+        sha256: createHash('sha256').update(encodeRawBody(loaded.body).bytes).digest('hex'),
         body: loaded.body,
         contentType: loaded.contentType,
         fetchedFrom: loaded.fetchedFrom,
@@ -135,6 +137,10 @@ export async function addArticle(
     'article linked',
   );
   return { article: view, references: view.references, created: stored.created, contentChanged: stored.contentChanged };
+}
+
+function storableOrNull(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : storableText(text).text;
 }
 
 function firstLine(extracted: ExtractedArticle): string | null {
