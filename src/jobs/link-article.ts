@@ -16,6 +16,7 @@ import type { PostSource } from '../ports/post-source.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import * as repo from '../adapters/db/articles-repository.js';
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
+import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { encodeRawBody, storableText } from '../core/storable-text.js';
@@ -28,6 +29,11 @@ export interface LinkArticleDeps {
   clock: Clock;
   /** Fetches a page under the safe-fetch policy. */
   fetchPage(url: string, signal?: AbortSignal): Promise<FetchedPage>;
+  /**
+   * Reads a page off the main thread with a time limit (the service and the CLI
+   * use a worker pool: adapters/articles/extract-pool.ts). Absent: in-process.
+   */
+  extract?: ArticleExtractor['extract'];
   /** Present when an X token is configured: cited posts not archived yet are looked up by ID. */
   postSource?: PostSource;
 }
@@ -96,10 +102,12 @@ export async function addArticle(
 ): Promise<AddArticleResult> {
   const loaded = await load(deps, input.source, signal);
   // The page is read as storable text (U+FFFD for NUL and lone surrogates); the snapshot keeps it exactly.
-  const extracted = extractArticle(storableText(loaded.body).text, {
-    kind: loaded.kind,
-    url: input.url ?? loaded.fetchedFrom ?? undefined,
-  });
+  const extract = deps.extract ?? ((body, options) => Promise.resolve(extractArticle(body, options)));
+  const extracted = await extract(
+    storableText(loaded.body).text,
+    { kind: loaded.kind, url: input.url ?? loaded.fetchedFrom ?? undefined },
+    signal,
+  );
   if (!extracted.text.trim() && extracted.embeds.length === 0) throw new InvalidInput('no article text found');
   const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;

@@ -69,13 +69,28 @@ export function blockText(root: Node): string {
   return tidy(parts.join(''));
 }
 
-function tidy(text: string): string {
-  return text
+/**
+ * Spaces and tabs around line breaks removed, runs of two or more collapsed to
+ * one space, at most one blank line in a row. Line by line, so that every pass
+ * is linear: a pattern like `[ \t]*\n` retried at each space of a long run
+ * without a line break is quadratic.
+ */
+export function tidy(text: string): string {
+  const lines = text
     .replace(/\u00a0/g, ' ')
-    .replace(/[ \t]*\n[ \t]*/g, '\n')
+    .split('\n')
+    .map(tidyLine);
+  return lines
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .replace(/[ \t]{2,}/g, ' ')
     .trim();
+}
+
+function tidyLine(line: string): string {
+  const collapsed = line.replace(/[ \t]{2,}/g, ' ');
+  const start = collapsed.startsWith(' ') || collapsed.startsWith('\t') ? 1 : 0;
+  const end = collapsed.length - (collapsed.endsWith(' ') || collapsed.endsWith('\t') ? 1 : 0);
+  return start < end ? collapsed.slice(start, end) : '';
 }
 
 function findEmbeds(doc: Document): EmbedMarkup[] {

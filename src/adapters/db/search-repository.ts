@@ -11,7 +11,8 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { filterSql, POST_COLUMNS, toSearchRow, tsquerySql, type RawRow, type SearchRow } from './search-sql.js';
 import { createRankedWindow } from './ranked-window.js';
-import type { Tx } from './database.js';
+import type { Prisma as PrismaClient, Tx } from './database.js';
+import { withStatementTimeout } from './statement-timeout.js';
 import { markedWords, markWords } from '../../core/highlight.js';
 import { findObjectWithId, parseCaptureBody } from '../../core/raw-payload.js';
 import { encodeCursor, type SearchCursor, type SearchFilters, type SearchRequest } from '../../core/search-query.js';
@@ -211,6 +212,27 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
 }
 
 export type SearchRepository = ReturnType<typeof createSearchRepository>;
+
+/**
+ * The search repository with each search under a statement timeout (in its own
+ * transaction): a query too costly to answer ends as QueryTimeout. Export
+ * scans and version reads stay as they are (each batch is a keyset read).
+ */
+export function createTimedSearchRepository(
+  prisma: PrismaClient,
+  timeoutMs: number,
+  options: SearchRepositoryOptions = {},
+): SearchRepository {
+  const timed = <T>(fn: (repo: SearchRepository) => Promise<T>) =>
+    withStatementTimeout(prisma, timeoutMs, 'the search', (tx) => fn(createSearchRepository(tx, options)));
+  return {
+    ...createSearchRepository(prisma, options),
+    search: (request, opts) => timed((r) => r.search(request, opts)),
+    newest: (filters, limit) => timed((r) => r.newest(filters, limit)),
+    count: (filters) => timed((r) => r.count(filters)),
+    similarAccounts: (q, limit) => timed((r) => r.similarAccounts(q, limit)),
+  };
+}
 
 function pageOf(rows: SearchRow[], limit: number, mode: SearchMode): SearchPage {
   const page = rows.slice(0, limit);
