@@ -11,6 +11,11 @@ import { hrefsOf, htmlToText, markupDepth } from './html-fallback.js';
 
 /** Deeper pages skip Readability (its cost grows steeply with depth). */
 const MAX_READABILITY_DEPTH = 120;
+/**
+ * Pages with more elements skip Readability too: its cost grows faster than
+ * the page (15,000 elements take it about 20 s), and the body is read whole.
+ */
+const MAX_READABILITY_ELEMENTS = 8000;
 /** Deeper pages are not given to the DOM parser at all: read as text, links kept. */
 const MAX_DOM_DEPTH = 600;
 
@@ -173,7 +178,8 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const metaTitle = metaContent(doc, 'meta[property="og:title"]') ?? ld.headline;
     const documentTitle = doc.title.trim() || undefined;
     const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
-    const body: ReadBody = depth > MAX_READABILITY_DEPTH ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
+    const isLarge = depth > MAX_READABILITY_DEPTH || doc.getElementsByTagName('*').length > MAX_READABILITY_ELEMENTS;
+    const body: ReadBody = isLarge ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
     const title = metaTitle ?? body.title ?? documentTitle;
     const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {
