@@ -83,6 +83,10 @@ const schema = z.object({
   ONRECORD_ALLOW_PRIVATE_TARGETS: flag,
   /** Time limit of one article fetch (connect, headers and body). */
   ONRECORD_FETCH_TIMEOUT: duration('15s'),
+  /** Time limit of one search statement (statement_timeout; not enforced by the embedded PGlite). */
+  ONRECORD_SEARCH_TIMEOUT: duration('10s'),
+  /** Time limit of reading one article page (parsing and extraction, in a worker thread that is stopped past it). */
+  ONRECORD_EXTRACT_TIMEOUT: duration('20s'),
   /** Largest article page fetched, in bytes. */
   ONRECORD_FETCH_MAX_BYTES: z.coerce
     .number()

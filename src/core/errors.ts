@@ -83,6 +83,12 @@ export class FetchRefused extends OnrecordError {
   readonly isRetryable = false;
 }
 
+/** A database statement stopped at its time limit (statement_timeout): too costly to answer. */
+export class QueryTimeout extends OnrecordError {
+  readonly code = 'query_timeout';
+  readonly isRetryable = false;
+}
+
 export function errorCode(err: unknown): string {
   return err instanceof OnrecordError ? err.code : 'internal';
 }

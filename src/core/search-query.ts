@@ -4,10 +4,15 @@
 import { InvalidInput } from './errors.js';
 import { parseAccountRef, PLATFORMS, type AccountRef, type Platform } from './ids.js';
 import { toPostView, type PostRow, type PostView } from './post-view.js';
+import { storableText } from './storable-text.js';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 200;
 const DAY_MS = 86_400_000;
+/** Query complexity bounds: each term and phrase is a tsquery of its own, and long phrases chain many. */
+export const MAX_QUERY_LENGTH = 500;
+export const MAX_QUERY_TERMS = 32;
+export const MAX_QUERY_PHRASES = 8;
 
 export interface SearchFilters {
   /** Words in websearch syntax: "a phrase", OR, -excluded. Empty: every post, newest first. */
@@ -63,7 +68,7 @@ export function parseSearchInput(input: SearchInput, maxLimit = MAX_SEARCH_LIMIT
 }
 
 export function parseFilters(input: SearchInput): SearchFilters {
-  const filters: SearchFilters = { q: (input.q ?? '').trim(), accounts: parseAccounts(input.account) };
+  const filters: SearchFilters = { q: parseQueryText(input.q ?? ''), accounts: parseAccounts(input.account) };
   if (input.platform) filters.platform = parsePlatform(input.platform);
   if (input.since) filters.since = parseDay(input.since, '--since');
   if (input.until) filters.untilExclusive = new Date(parseDay(input.until, '--until').getTime() + DAY_MS);
@@ -80,6 +85,27 @@ export function parseFilters(input: SearchInput): SearchFilters {
     filters.lang = input.lang;
   }
   return filters;
+}
+
+/**
+ * The words of a search, within bounds a query can be answered in: a NUL or
+ * lone surrogate (which PostgreSQL refuses) becomes U+FFFD, and a query longer
+ * or with more terms or phrases than the limits is refused, naming the limit.
+ */
+export function parseQueryText(text: string): string {
+  const q = storableText(text).text.trim();
+  if (q.length > MAX_QUERY_LENGTH) {
+    throw new InvalidInput(`the query is ${q.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
+  }
+  const items = parseWebQuery(q).flat();
+  if (items.length > MAX_QUERY_TERMS) {
+    throw new InvalidInput(`the query has ${items.length} terms and phrases; the limit is ${MAX_QUERY_TERMS}`);
+  }
+  const phrases = items.filter((i) => i.text.startsWith('"')).length;
+  if (phrases > MAX_QUERY_PHRASES) {
+    throw new InvalidInput(`the query has ${phrases} quoted phrases; the limit is ${MAX_QUERY_PHRASES}`);
+  }
+  return q;
 }
 
 function parseAccounts(value: string | string[] | undefined): AccountRef[] {

@@ -48,7 +48,9 @@ const LINKS = [
 
 /** True when the text ends in a truncation mark (… or ...). */
 export function isTruncated(text: string): boolean {
-  return /(?:\u2026|\.\.\.)\s*$/.test(text.trim());
+  // endsWith, not /(?:…|\.\.\.)\s*$/: that pattern is retried at every dot of a long run (quadratic).
+  const trimmed = text.trim();
+  return trimmed.endsWith('\u2026') || trimmed.endsWith('...');
 }
 
 function decodeEntities(text: string): string {

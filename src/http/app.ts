@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import { accessHook } from './access.js';
 import { errorHandler } from './errors.js';
+import { storableInputHook } from './storable-input.js';
 import { errorSchema, postSchema } from './schemas.js';
 import { registerReadApi } from './routes/api-read.js';
 import { registerWriteApi, type WriteDeps } from './routes/api-write.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     'onRequest',
     accessHook({ token: deps.config.ONRECORD_API_TOKEN, readAccess: deps.config.ONRECORD_READ_ACCESS }),
   );
+  app.addHook('preValidation', storableInputHook);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerReadApi(app, deps);
   registerWriteApi(app, deps);

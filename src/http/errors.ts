@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
   invalid_input: 400,
   fetch_refused: 422,
+  query_timeout: 503,
   config: 500,
 };
 

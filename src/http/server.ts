@@ -18,7 +18,7 @@ export async function startHttpServer(ctx: Context): Promise<Handle & { url: str
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const stop = once(async () => {
     await app.close();
-    linkDeps.close();
+    await linkDeps.close();
     resolveDone();
   });
   return { stop, done, url };

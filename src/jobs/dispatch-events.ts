@@ -1,9 +1,13 @@
 // Turns undispatched events (the outbox) into deliveries: one per matching
-// rule, or a member of the rule's current digest. Each batch of events is
-// locked (SKIP LOCKED, so dispatchers on other instances take other events),
-// matched, written and marked dispatched in one transaction: a crash before
-// the commit leaves the events undispatched, and a repeated dispatch adds
-// nothing because a delivery is unique per (rule, event).
+// rule, or a member of the rule's current digest. A batch of events is read
+// and matched against the rules outside any transaction (matching is CPU
+// work: it must never hold locks or a connection), then locked (SKIP LOCKED,
+// so dispatchers on other instances take other events), written and marked
+// dispatched in one transaction: a crash before the commit leaves the events
+// undispatched, and a repeated dispatch adds nothing because a delivery is
+// unique per (rule, event). A rule removed or disabled in between gets
+// nothing; a rule created in between is younger than the events (it would
+// not fire on them).
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import {
   createAlertsRepository,
@@ -31,36 +35,46 @@ const MAX_PERIOD_SKIPS = 48;
 export async function dispatchEvents(prisma: Prisma, clock: Clock, batchSize = BATCH_SIZE): Promise<DispatchResult> {
   const total: DispatchResult = { events: 0, deliveries: 0, digested: 0 };
   for (;;) {
-    const batch = await prisma.$transaction((tx) => dispatchBatch(tx, clock.now(), batchSize));
+    const events = await createDispatchQueries(prisma).peekUndispatched(batchSize);
+    if (events.length === 0) return total;
+    const rules = await createAlertsRepository(prisma).listRules({ enabledOnly: true });
+    const matches = matchEvents(events, rules);
+    const batch = await prisma.$transaction((tx) => writeBatch(tx, matches, clock.now()));
     total.events += batch.events;
     total.deliveries += batch.deliveries;
     total.digested += batch.digested;
-    if (batch.events < batchSize) return total;
+    // Fewer than asked: the outbox is drained, or the rest is another dispatcher's.
+    if (events.length < batchSize || batch.events < events.length) return total;
   }
 }
 
-async function dispatchBatch(tx: Tx, now: Date, limit: number): Promise<DispatchResult> {
-  const queries = createDispatchQueries(tx);
-  const events = await queries.lockUndispatched(limit);
-  const result: DispatchResult = { events: events.length, deliveries: 0, digested: 0 };
-  if (events.length === 0) return result;
-  const rules = await createAlertsRepository(tx).listRules({ enabledOnly: true }, tx);
+/** The rules each event fires (pure CPU work, done before any transaction). */
+function matchEvents(events: EventRecord[], rules: AlertRuleRecord[]): Map<number, AlertRuleRecord[]> {
+  const matches = new Map<number, AlertRuleRecord[]>();
   for (const event of events) {
     const matchable = toMatchable(event);
-    if (!matchable) continue;
-    for (const rule of rules) {
-      if (!ruleFires(rule, matchable)) continue;
+    matches.set(event.id, matchable ? rules.filter((rule) => ruleFires(rule, matchable)) : []);
+  }
+  return matches;
+}
+
+async function writeBatch(tx: Tx, matches: Map<number, AlertRuleRecord[]>, now: Date): Promise<DispatchResult> {
+  const queries = createDispatchQueries(tx);
+  const locked = await queries.lockUndispatchedIds([...matches.keys()]);
+  const result: DispatchResult = { events: locked.length, deliveries: 0, digested: 0 };
+  if (locked.length === 0) return result;
+  const current = new Set((await createAlertsRepository(tx).listRules({ enabledOnly: true }, tx)).map((r) => r.id));
+  for (const eventId of locked) {
+    for (const rule of matches.get(eventId) ?? []) {
+      if (!current.has(rule.id)) continue;
       if (rule.digest === 'hourly' || rule.digest === 'daily') {
-        if (await gatherIntoDigest(queries, rule, event.id, now)) result.digested += 1;
-      } else if (await queries.addDelivery(rule.id, event.id, now)) {
+        if (await gatherIntoDigest(queries, rule, eventId, now)) result.digested += 1;
+      } else if (await queries.addDelivery(rule.id, eventId, now)) {
         result.deliveries += 1;
       }
     }
   }
-  await queries.markDispatched(
-    events.map((e) => e.id),
-    now,
-  );
+  await queries.markDispatched(locked, now);
   return result;
 }
 

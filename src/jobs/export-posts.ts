@@ -1,6 +1,8 @@
 // Exports every post matching a search as JSON Lines (with each version's
 // normalized data and raw payload as received) or CSV, streamed batch by
-// batch so memory stays flat however large the archive is.
+// batch so memory stays flat however large the archive is. A post that
+// cannot be rendered (a hostile payload) is reported through `onSkip` and
+// left out; it never stops the export.
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
@@ -20,6 +22,20 @@ export interface ExportOptions {
   batchSize?: number;
   /** Called after each batch with the number of posts written so far. */
   onProgress?: (written: number) => void;
+  /** Called for each post left out because it could not be rendered. */
+  onSkip?: (skipped: SkippedPost) => void;
+}
+
+/** A post an export left out, and why. */
+export interface SkippedPost {
+  /** `platform:platformId` */
+  post: string;
+  reason: string;
+}
+
+export interface ExportResult {
+  written: number;
+  skipped: SkippedPost[];
 }
 
 export const CSV_COLUMNS = [
@@ -36,20 +52,34 @@ export const CSV_COLUMNS = [
   'firstSeenAt',
 ] as const;
 
-export async function exportPosts(options: ExportOptions): Promise<{ written: number }> {
+export async function exportPosts(options: ExportOptions): Promise<ExportResult> {
   const repo = createSearchRepository(options.db);
-  let written = 0;
+  const result: ExportResult = { written: 0, skipped: [] };
   const batches = repo.scan(options.filters, options.batchSize ?? 500);
+  const render = (row: SearchRow, line: () => string | ReturnType<typeof csvRecord>) => {
+    try {
+      const rendered = line();
+      result.written += 1;
+      return [rendered];
+    } catch (err) {
+      const skipped = { post: `${row.platform}:${row.platformId}`, reason: (err as Error).message };
+      result.skipped.push(skipped);
+      options.onSkip?.(skipped);
+      return [];
+    }
+  };
   async function* records() {
     for await (const rows of batches) {
       if (options.format === 'jsonl') {
         const versions = await repo.versionsOf(rows.map((r) => r.id));
-        yield rows.map((r) => `${JSON.stringify(jsonlRecord(r, versions.get(r.id) ?? []))}\n`).join('');
+        const lines = rows.flatMap((r) =>
+          render(r, () => `${JSON.stringify(jsonlRecord(r, versions.get(r.id) ?? []))}\n`),
+        );
+        if (lines.length) yield lines.join('');
       } else {
-        for (const r of rows) yield csvRecord(r);
+        for (const r of rows) yield* render(r, () => csvRecord(r));
       }
-      written += rows.length;
-      options.onProgress?.(written);
+      options.onProgress?.(result.written + result.skipped.length);
     }
   }
   if (options.format === 'jsonl') {
@@ -61,7 +91,7 @@ export async function exportPosts(options: ExportOptions): Promise<{ written: nu
       options.out,
     );
   }
-  return { written };
+  return result;
 }
 
 function jsonlRecord(row: SearchRow, versions: ExportVersion[]): PostView & { versions: ExportVersion[] } {

@@ -16,8 +16,10 @@ import type { PostSource } from '../ports/post-source.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import * as repo from '../adapters/db/articles-repository.js';
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
+import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
+import { encodeRawBody, storableText } from '../core/storable-text.js';
 import { recordCitations } from './citation-events.js';
 
 export interface LinkArticleDeps {
@@ -27,6 +29,11 @@ export interface LinkArticleDeps {
   clock: Clock;
   /** Fetches a page under the safe-fetch policy. */
   fetchPage(url: string, signal?: AbortSignal): Promise<FetchedPage>;
+  /**
+   * Reads a page off the main thread with a time limit (the service and the CLI
+   * use a worker pool: adapters/articles/extract-pool.ts). Absent: in-process.
+   */
+  extract?: ArticleExtractor['extract'];
   /** Present when an X token is configured: cited posts not archived yet are looked up by ID. */
   postSource?: PostSource;
 }
@@ -94,10 +101,13 @@ export async function addArticle(
   signal?: AbortSignal,
 ): Promise<AddArticleResult> {
   const loaded = await load(deps, input.source, signal);
-  const extracted = extractArticle(loaded.body, {
-    kind: loaded.kind,
-    url: input.url ?? loaded.fetchedFrom ?? undefined,
-  });
+  // The page is read as storable text (U+FFFD for NUL and lone surrogates); the snapshot keeps it exactly.
+  const extract = deps.extract ?? ((body, options) => Promise.resolve(extractArticle(body, options)));
+  const extracted = await extract(
+    storableText(loaded.body).text,
+    { kind: loaded.kind, url: input.url ?? loaded.fetchedFrom ?? undefined },
+    signal,
+  );
   if (!extracted.text.trim() && extracted.embeds.length === 0) throw new InvalidInput('no article text found');
   const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
@@ -109,14 +119,14 @@ export async function addArticle(
       key: articleKey(canonical, extracted.text),
       url: loaded.fetchedFrom ?? input.url ?? null,
       canonicalUrl: canonical ?? null,
-      title: input.title ?? extracted.title ?? firstLine(extracted),
+      title: storableOrNull(input.title) ?? extracted.title ?? firstLine(extracted),
       byline: extracted.byline ?? null,
       siteName: extracted.siteName ?? null,
       publishedAt: publishedAt ?? null,
       text: extracted.text,
       contentSha256: sha256(extracted.text),
       snapshot: {
-        sha256: sha256(loaded.body),
+        sha256: createHash('sha256').update(encodeRawBody(loaded.body).bytes).digest('hex'),
         body: loaded.body,
         contentType: loaded.contentType,
         fetchedFrom: loaded.fetchedFrom,
@@ -135,6 +145,10 @@ export async function addArticle(
     'article linked',
   );
   return { article: view, references: view.references, created: stored.created, contentChanged: stored.contentChanged };
+}
+
+function storableOrNull(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : storableText(text).text;
 }
 
 function firstLine(extracted: ExtractedArticle): string | null {

@@ -11,6 +11,11 @@ import { hrefsOf, htmlToText, markupDepth } from './html-fallback.js';
 
 /** Deeper pages skip Readability (its cost grows steeply with depth). */
 const MAX_READABILITY_DEPTH = 120;
+/**
+ * Pages with more elements skip Readability too: its cost grows faster than
+ * the page (15,000 elements take it about 20 s), and the body is read whole.
+ */
+const MAX_READABILITY_ELEMENTS = 8000;
 /** Deeper pages are not given to the DOM parser at all: read as text, links kept. */
 const MAX_DOM_DEPTH = 600;
 
@@ -69,13 +74,28 @@ export function blockText(root: Node): string {
   return tidy(parts.join(''));
 }
 
-function tidy(text: string): string {
-  return text
+/**
+ * Spaces and tabs around line breaks removed, runs of two or more collapsed to
+ * one space, at most one blank line in a row. Line by line, so that every pass
+ * is linear: a pattern like `[ \t]*\n` retried at each space of a long run
+ * without a line break is quadratic.
+ */
+export function tidy(text: string): string {
+  const lines = text
     .replace(/\u00a0/g, ' ')
-    .replace(/[ \t]*\n[ \t]*/g, '\n')
+    .split('\n')
+    .map(tidyLine);
+  return lines
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .replace(/[ \t]{2,}/g, ' ')
     .trim();
+}
+
+function tidyLine(line: string): string {
+  const collapsed = line.replace(/[ \t]{2,}/g, ' ');
+  const start = collapsed.startsWith(' ') || collapsed.startsWith('\t') ? 1 : 0;
+  const end = collapsed.length - (collapsed.endsWith(' ') || collapsed.endsWith('\t') ? 1 : 0);
+  return start < end ? collapsed.slice(start, end) : '';
 }
 
 function findEmbeds(doc: Document): EmbedMarkup[] {
@@ -158,7 +178,8 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const metaTitle = metaContent(doc, 'meta[property="og:title"]') ?? ld.headline;
     const documentTitle = doc.title.trim() || undefined;
     const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
-    const body: ReadBody = depth > MAX_READABILITY_DEPTH ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
+    const isLarge = depth > MAX_READABILITY_DEPTH || doc.getElementsByTagName('*').length > MAX_READABILITY_ELEMENTS;
+    const body: ReadBody = isLarge ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
     const title = metaTitle ?? body.title ?? documentTitle;
     const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {

@@ -50,11 +50,35 @@ function decode(text: string): string {
 const BLOCK_TAG =
   /<\/?(?:p|div|blockquote|h[1-6]|li|ul|ol|section|article|header|footer|figure|figcaption|pre|table|tr|aside|main|br|hr)\b[^<>]{0,4000}>/gi;
 
+const RAW_TEXT_OPEN = /<(script|style|noscript|template)\b[^<>]{0,4000}>/gi;
+
+/**
+ * The page without the content of script, style, noscript and template
+ * elements. One pass: each closing tag is looked for once from where the
+ * element opens (an element left open runs to the end of the page, as in a
+ * browser), so a page of unclosed <script> tags costs no more than its length.
+ */
+export function withoutRawText(html: string): string {
+  const lower = html.toLowerCase();
+  const parts: string[] = [];
+  let at = 0;
+  RAW_TEXT_OPEN.lastIndex = 0;
+  for (let m = RAW_TEXT_OPEN.exec(html); m; m = RAW_TEXT_OPEN.exec(html)) {
+    parts.push(html.slice(at, m.index), ' ');
+    const close = lower.indexOf(`</${m[1]!.toLowerCase()}`, m.index + m[0].length);
+    if (close < 0) return parts.join('');
+    const end = html.indexOf('>', close);
+    at = end < 0 ? html.length : end + 1;
+    RAW_TEXT_OPEN.lastIndex = at;
+  }
+  parts.push(html.slice(at));
+  return parts.join('');
+}
+
 /** The text of a page without a DOM: block tags become blank lines. */
 export function htmlToText(html: string): string {
   return decode(
-    html
-      .replace(/<(script|style|noscript|template)\b[^<>]{0,4000}>[\s\S]{0,2000000}?<\/\1\s*>/gi, ' ')
+    withoutRawText(html)
       .replace(BLOCK_TAG, '\n\n')
       .replace(/<[^<>]{0,4000}>/g, ' '),
   );

@@ -4,6 +4,7 @@ import type { Account } from '../../generated/prisma/client.js';
 import { InvalidInput, NotFound } from '../../core/errors.js';
 import { formatAccountRef } from '../../core/ids.js';
 import type { Tx } from './database.js';
+import { storableText } from '../../core/storable-text.js';
 
 export type { Account };
 
@@ -84,7 +85,7 @@ export function createAccountsRepository(db: Tx) {
       }
       return db.account.update({
         where: { id },
-        data: { platformUserId: user.platformUserId, displayName: user.displayName ?? undefined },
+        data: { platformUserId: user.platformUserId, displayName: storableOrUndefined(user.displayName) },
       });
     },
 
@@ -102,7 +103,7 @@ export function createAccountsRepository(db: Tx) {
     },
 
     async setStatus(id: number, status: AccountStatus, detail: string | null) {
-      await db.account.update({ where: { id }, data: { status, statusDetail: detail } });
+      await db.account.update({ where: { id }, data: { status, statusDetail: storableOrUndefined(detail) ?? null } });
     },
 
     async recordPoll(id: number, poll: PollBookkeeping) {
@@ -113,7 +114,11 @@ export function createAccountsRepository(db: Tx) {
           ...(poll.succeededAt ? { lastSuccessAt: poll.succeededAt } : {}),
           ...(poll.error === null ? { lastErrorCode: null, lastError: null, lastErrorAt: null } : {}),
           ...(poll.error
-            ? { lastErrorCode: poll.error.code, lastError: poll.error.message, lastErrorAt: poll.error.at }
+            ? {
+                lastErrorCode: poll.error.code,
+                lastError: storableText(poll.error.message).text,
+                lastErrorAt: poll.error.at,
+              }
             : {}),
         },
       });
@@ -166,4 +171,9 @@ async function findByHandle(db: Tx, platform: string, handle: string): Promise<A
     orderBy: { lastSeenAt: 'desc' },
   });
   return former?.account ?? null;
+}
+
+/** Text from a platform (a display name, an error's detail) as PostgreSQL can store it. */
+function storableOrUndefined(text: string | null | undefined): string | undefined {
+  return text == null ? undefined : storableText(text).text;
 }

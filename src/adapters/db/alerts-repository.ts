@@ -170,10 +170,19 @@ export function createAlertsRepository(db: Tx) {
 export function createDispatchQueries(tx: Tx) {
   return {
     /** Locks up to `limit` undispatched events, oldest first; other dispatchers skip them. */
-    async lockUndispatched(limit: number): Promise<EventRecord[]> {
+    /** The oldest undispatched events, without locking them (to match them outside any transaction). */
+    async peekUndispatched(limit: number): Promise<EventRecord[]> {
       return tx.$queryRaw<EventRecord[]>`
         SELECT id, kind, created_at AS "createdAt", payload FROM events
-        WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit}`;
+    },
+
+    /** Locks those of the given events still undispatched; events locked by another dispatcher are skipped. */
+    async lockUndispatchedIds(ids: number[]): Promise<number[]> {
+      const rows = await tx.$queryRaw<{ id: number }[]>`
+        SELECT id FROM events WHERE id = ANY(${ids}::int[]) AND dispatched_at IS NULL
+        ORDER BY id FOR UPDATE SKIP LOCKED`;
+      return rows.map((r) => r.id);
     },
 
     async markDispatched(eventIds: number[], now: Date): Promise<void> {

@@ -9,11 +9,13 @@ import type { WatchedAccount } from '../../core/article-detect.js';
 import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
 import type { PostRow } from '../../core/post-view.js';
 import type { Tx } from './database.js';
+import { encodeRawBody, storableValue } from '../../core/storable-text.js';
 
 export type ArticleInput = Pick<
   ArticleRow,
   'key' | 'url' | 'canonicalUrl' | 'title' | 'byline' | 'siteName' | 'publishedAt' | 'text' | 'contentSha256'
 > & {
+  /** The page as received (kept exactly: base64 when it cannot be stored as text); sha256 over its bytes. */
   snapshot: { sha256: string; body: string; contentType: string | null; fetchedFrom: string | null };
 };
 
@@ -53,8 +55,11 @@ const POST_WITH_HANDLES = P.sql`p.id, p.platform, p.platform_id, p.edit_ids, p.a
  * the same statement).
  */
 export async function upsertArticle(tx: Tx, input: ArticleInput) {
-  const a = input;
-  const snap = input.snapshot;
+  // Stored columns hold storable text (U+FFFD for NUL and lone surrogates); the snapshot keeps the page exactly.
+  const { snapshot, ...fields } = input;
+  const a = storableValue(fields).value;
+  const raw = encodeRawBody(snapshot.body);
+  const snap = storableValue({ ...snapshot, body: raw.body }).value;
   const rows = await tx.$queryRaw<{ id: number; before_id: number | null; before_sha: string | null }[]>`
     WITH before AS (SELECT id, content_sha256 FROM articles WHERE key = ${a.key}),
     up AS (
@@ -67,8 +72,8 @@ export async function upsertArticle(tx: Tx, input: ArticleInput) {
         updated_at = now()
       RETURNING id),
     snap AS (
-      INSERT INTO article_snapshots (article_id, sha256, content_type, body, fetched_from)
-      SELECT up.id, ${snap.sha256}, ${snap.contentType}, ${snap.body}, ${snap.fetchedFrom} FROM up
+      INSERT INTO article_snapshots (article_id, sha256, content_type, body, body_encoding, fetched_from)
+      SELECT up.id, ${snap.sha256}, ${snap.contentType}, ${snap.body}, ${raw.encoding}, ${snap.fetchedFrom} FROM up
       WHERE (SELECT content_sha256 FROM before) IS DISTINCT FROM ${a.contentSha256}
       ON CONFLICT (article_id, sha256) DO NOTHING)
     SELECT up.id, (SELECT id FROM before) AS before_id, (SELECT content_sha256 FROM before) AS before_sha FROM up`;
@@ -181,7 +186,7 @@ export async function saveReferences(tx: Tx, refs: ReferenceInput[]): Promise<{ 
       r.kind, r.confidence, r.evidence, r."witnessedText", r."differsFromArchive",
       CASE WHEN r."postId" IS NULL THEN 'unresolved' ELSE 'resolved' END,
       CASE WHEN r."postId" IS NULL THEN NULL ELSE now() END
-    FROM jsonb_to_recordset(${JSON.stringify(refs)}::jsonb) AS r("articleId" int, "postId" int, fingerprint text,
+    FROM jsonb_to_recordset(${JSON.stringify(storableValue(refs).value)}::jsonb) AS r("articleId" int, "postId" int, fingerprint text,
       platform text, "citedPlatformId" text, "citedHandle" text, "citedDate" text, kind text, confidence float8,
       evidence jsonb, "witnessedText" text, "differsFromArchive" boolean)
     WHERE r."postId" IS NULL OR NOT EXISTS (SELECT 1 FROM article_references o

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { NormalizedPost } from '../../core/x-normalize.js';
 import type { RawCapture } from '../../ports/post-source.js';
 import type { Tx } from './database.js';
+import { encodeRawBody } from '../../core/storable-text.js';
 
 export interface PageInsert {
   accountId: number | null;
@@ -43,6 +44,9 @@ export function sha256Hex(text: string): string {
 
 export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted> {
   const c = page.capture;
+  // Kept exactly: as text, or as base64 when PostgreSQL cannot store the text; sha256 over the bytes.
+  const raw = c ? encodeRawBody(c.body) : null;
+  const captureSha = raw ? createHash('sha256').update(raw.bytes).digest('hex') : '';
   const rows = JSON.stringify(page.versions.map((v) => ({ ...v, latest: page.latest.has(v.versionId) })));
   const capturedAt = c?.capturedAt ?? page.now;
   // During a backfill (history, which raises no alerts) a page commits without
@@ -56,15 +60,16 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
   const [row] = await tx.$queryRaw<Row[]>`
     WITH cfg AS (SELECT set_config('synchronous_commit', ${synchronousCommit}, true) AS v),
     cap AS (
-      INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, sha256, captured_at)
+      INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, body_encoding,
+        sha256, captured_at)
       SELECT split_part(${c?.source ?? ''}, ':', 1), ${c?.source ?? ''}, ${page.accountId}::int, ${c?.requestUrl ?? null},
-        ${c?.httpStatus ?? null}::int, ${c?.contentType ?? null}, ${c?.body ?? ''}, ${c ? sha256Hex(c.body) : ''},
-        ${capturedAt}::timestamptz
+        ${c?.httpStatus ?? null}::int, ${c?.contentType ?? null}, ${raw?.body ?? ''}, ${raw?.encoding ?? 'text'},
+        ${captureSha}, ${capturedAt}::timestamptz
       WHERE ${c !== null}::boolean
       ON CONFLICT (sha256) DO NOTHING RETURNING id),
     capid AS (
       SELECT id FROM cap UNION ALL
-      SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${c ? sha256Hex(c.body) : ''} LIMIT 1),
+      SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${captureSha} LIMIT 1),
     r AS (
       SELECT e.v - 'latest' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,

@@ -7,6 +7,7 @@ import type { NormalizedPost } from '../../core/x-normalize.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
+import { storableValue } from '../../core/storable-text.js';
 
 export type PostWithAccount = Post & { account: Account | null };
 
@@ -75,7 +76,7 @@ export async function markUnavailable(tx: Tx, platform: string, changes: StatusC
     if (!post || post.status === change.status) continue;
     const updated = await tx.post.update({
       where: { id: post.id },
-      data: { status: change.status, statusDetail: change.detail, statusChangedAt: now },
+      data: { status: change.status, statusDetail: storableValue(change.detail).value, statusChangedAt: now },
       include: { account: true },
     });
     changed.push(updated.platformId);

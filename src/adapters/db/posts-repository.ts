@@ -13,6 +13,7 @@ import { eventKeys, recordEvents } from './events-repository.js';
 import { resolveReferencesForPosts, type ArrivedPost } from '../../jobs/resolve-references.js';
 import { insertPage, sha256Hex } from './page-insert.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
+import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
@@ -26,11 +27,18 @@ export interface StoreBatchInput {
   /** The raw payload the posts came from (kept even when nothing in it could be stored). */
   capture: CaptureInput | null;
   posts: NormalizedPost[];
-  problems: NormalizeProblem[];
+  problems: IngestProblemInput[];
   firstSeenBy: FirstSeenBy;
   /** Raise `new` events for posts first seen here: polls after the account's backfill only. */
   raiseNew: boolean;
   now: Date;
+}
+
+/** A problem of a capture (a normalizer's, or text that had to be made storable). */
+export interface IngestProblemInput {
+  platformId?: string;
+  code: NormalizeProblem['code'] | typeof UNSTORABLE_TEXT;
+  message: string;
 }
 
 /** A post that is new or has a new latest version (what reference resolution needs). */
@@ -49,20 +57,27 @@ export interface StoreBatchResult {
 
 export { sha256Hex };
 
-/** Stores one batch of normalized posts (one API page) inside the caller's transaction. */
-export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreBatchResult> {
+/**
+ * Stores one batch of normalized posts (one API page) inside the caller's
+ * transaction. Text PostgreSQL cannot store (NUL, lone surrogates) is replaced
+ * in the stored columns and reported as a problem of its post: one such post
+ * never holds up the page.
+ */
+export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBatchResult> {
+  const storable = storableRecords(raw.posts);
+  const problems = storableValue([...raw.problems, ...storable.problems]).value;
+  const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
   const versions = uniqueVersions(input.posts);
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
   const page = await insertPage(tx, { ...input, versions, latest });
   const { inserted, newVersions } = page;
-  const problems = await storeProblems(tx, page.captureId, input.accountId, input.problems);
   const result: StoreBatchResult = {
     captureId: page.captureId,
     captureExisted: page.captureExisted,
     postsNew: 0,
     versionsNew: 0,
     edited: 0,
-    problems,
+    problems: await storeProblems(tx, page.captureId, input.accountId, input.problems),
     events: 0,
     touched: [],
   };
@@ -80,7 +95,12 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
   return result;
 }
 
-async function storeProblems(tx: Tx, captureId: number | null, accountId: number | null, problems: NormalizeProblem[]) {
+async function storeProblems(
+  tx: Tx,
+  captureId: number | null,
+  accountId: number | null,
+  problems: IngestProblemInput[],
+) {
   if (problems.length === 0) return 0;
   const rows = problems.map((p) => ({ platformId: p.platformId ?? null, code: p.code, message: p.message }));
   return tx.$executeRaw`

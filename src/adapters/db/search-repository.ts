@@ -11,8 +11,10 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { filterSql, POST_COLUMNS, toSearchRow, tsquerySql, type RawRow, type SearchRow } from './search-sql.js';
 import { createRankedWindow } from './ranked-window.js';
-import type { Tx } from './database.js';
+import type { Prisma as PrismaClient, Tx } from './database.js';
+import { withStatementTimeout } from './statement-timeout.js';
 import { markedWords, markWords } from '../../core/highlight.js';
+import { findObjectWithId, parseCaptureBody } from '../../core/raw-payload.js';
 import { encodeCursor, type SearchCursor, type SearchFilters, type SearchRequest } from '../../core/search-query.js';
 
 export const RANKED_WINDOW = 500;
@@ -96,6 +98,14 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
     return rows.map(toSearchRow);
   }
 
+  /** The parsed payloads of captures by id (those that are JSON). */
+  async function capturePayloads(ids: number[]): Promise<Map<number, unknown>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.$queryRaw<{ id: number; body: string; encoding: string }[]>`
+      SELECT id, body, body_encoding AS encoding FROM captures WHERE id = ANY(${ids}::int[])`;
+    return new Map(rows.map((r) => [r.id, parseCaptureBody(r.encoding, r.body)]));
+  }
+
   /** Marks the matched words of each row's own text (accents kept; see core/highlight.ts). */
   async function highlight(rows: SearchRow[], q: string): Promise<void> {
     const tsq = tsquerySql(q);
@@ -161,18 +171,23 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
      * object of that version as the source sent it (found in its capture by id).
      */
     async versionsOf(postIds: number[]): Promise<Map<number, ExportVersion[]>> {
-      const rows = await db.$queryRaw<(ExportVersion & { postId: number })[]>`
+      const rows = await db.$queryRaw<(Omit<ExportVersion, 'raw'> & { postId: number; captureId: number | null })[]>`
         SELECT v.post_id AS "postId", v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
-          v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data,
+          v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data, v.capture_id AS "captureId",
           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'source', c.source,
-            'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture,
-          CASE WHEN c.body LIKE '{%' THEN jsonb_path_query_first(c.body::jsonb, '$.** ? (@.id == $id)',
-            jsonb_build_object('id', v.version_id)) END AS raw
+            'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture
         FROM post_versions v LEFT JOIN captures c ON c.id = v.capture_id
         WHERE v.post_id = ANY(${postIds}::int[])
         ORDER BY v.post_id, v.created_at, v.id`;
+      // Payloads are parsed here rather than cast to jsonb in SQL: PostgreSQL's jsonb refuses
+      // what JSON allows (\u0000, lone surrogates), and one such capture would fail the batch.
+      const payloads = await capturePayloads([...new Set(rows.flatMap((r) => (r.captureId ? [r.captureId] : [])))]);
       const byPost = new Map<number, ExportVersion[]>();
-      for (const { postId, ...version } of rows) byPost.set(postId, [...(byPost.get(postId) ?? []), version]);
+      for (const { postId, captureId, ...version } of rows) {
+        const payload = captureId === null ? undefined : payloads.get(captureId);
+        const raw = payload === undefined ? null : findObjectWithId(payload, version.versionId);
+        byPost.set(postId, [...(byPost.get(postId) ?? []), { ...version, raw }]);
+      }
       return byPost;
     },
 
@@ -197,6 +212,27 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
 }
 
 export type SearchRepository = ReturnType<typeof createSearchRepository>;
+
+/**
+ * The search repository with each search under a statement timeout (in its own
+ * transaction): a query too costly to answer ends as QueryTimeout. Export
+ * scans and version reads stay as they are (each batch is a keyset read).
+ */
+export function createTimedSearchRepository(
+  prisma: PrismaClient,
+  timeoutMs: number,
+  options: SearchRepositoryOptions = {},
+): SearchRepository {
+  const timed = <T>(fn: (repo: SearchRepository) => Promise<T>) =>
+    withStatementTimeout(prisma, timeoutMs, 'the search', (tx) => fn(createSearchRepository(tx, options)));
+  return {
+    ...createSearchRepository(prisma, options),
+    search: (request, opts) => timed((r) => r.search(request, opts)),
+    newest: (filters, limit) => timed((r) => r.newest(filters, limit)),
+    count: (filters) => timed((r) => r.count(filters)),
+    similarAccounts: (q, limit) => timed((r) => r.similarAccounts(q, limit)),
+  };
+}
 
 function pageOf(rows: SearchRow[], limit: number, mode: SearchMode): SearchPage {
   const page = rows.slice(0, limit);

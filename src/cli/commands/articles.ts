@@ -71,7 +71,7 @@ export function registerArticles(program: Command, rt: CliRuntime): void {
           if (opts.json) return printJson(rt.io, article);
           printArticle(rt.io, article);
         } finally {
-          deps.close();
+          await deps.close();
         }
       }),
     );

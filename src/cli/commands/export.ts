@@ -1,5 +1,6 @@
 // `onrecord export --format jsonl|csv [query] [filters] [--out FILE]`: every
 // matching post, newest first, streamed; a progress bar when stderr is a terminal.
+// A post that cannot be rendered is named on stderr and left out; the rest is exported.
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -33,14 +34,19 @@ export function registerExport(program: Command, rt: CliRuntime): void {
           bar.start(await createSearchRepository(ctx.db.prisma).count(filters), 0);
         }
         try {
-          const { written } = await exportPosts({
+          const { written, skipped } = await exportPosts({
             db: ctx.db.prisma,
             filters,
             format: opts.format as ExportFormat,
             out,
             onProgress: (n) => bar?.update(n),
+            onSkip: (s) => rt.io.stderr.write(`skipped ${s.post}: it cannot be rendered (${s.reason})\n`),
           });
-          if (opts.out) rt.io.stderr.write(`exported ${written} posts to ${opts.out}\n`);
+          const where = opts.out ? ` to ${opts.out}` : '';
+          if (opts.out || skipped.length) {
+            const left = skipped.length ? `; ${skipped.length} left out, named above` : '';
+            rt.io.stderr.write(`exported ${written} posts${where}${left}\n`);
+          }
         } finally {
           bar?.stop();
         }

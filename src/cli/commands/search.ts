@@ -1,6 +1,6 @@
 // `onrecord search <query>`: find posts by words, account and date.
 import type { Command } from 'commander';
-import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
 import { parseSearchInput, toSearchHit } from '../../core/search-query.js';
 import { printJson, printLine, printTable } from '../output.js';
 import type { CliRuntime } from '../runtime.js';
@@ -43,7 +43,9 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
     .action((query: string, opts: FilterOptions & { limit: string; json?: boolean }) =>
       rt.run({}, async (ctx) => {
         const request = parseSearchInput({ ...opts, q: query });
-        const page = await createSearchRepository(ctx.db.prisma).search(request);
+        const page = await createTimedSearchRepository(ctx.db.prisma, ctx.config.ONRECORD_SEARCH_TIMEOUT).search(
+          request,
+        );
         const hits = page.rows.map(toSearchHit);
         if (opts.json) return printJson(rt.io, hits);
         if (hits.length === 0) return printLine(rt.io, 'no posts found');

@@ -1,7 +1,7 @@
 // The read side of the API: posts (search and one post), accounts, articles.
 import type { FastifyInstance } from 'fastify';
 import { createArchiveReadRepository, type AccountSummary } from '../../adapters/db/archive-read-repository.js';
-import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
 import { NotFound } from '../../core/errors.js';
 import { assessFreshness } from '../../core/freshness.js';
 import type { PlatformBlock } from '../../core/account-hold.js';
@@ -38,7 +38,7 @@ export function accountView(a: AccountSummary, now: Date, blocks: ReadonlyMap<st
 }
 
 export function registerReadApi(app: FastifyInstance, deps: AppDeps): void {
-  const search = createSearchRepository(deps.db.prisma);
+  const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
   const blocks = platformBlocks(deps.config);
 

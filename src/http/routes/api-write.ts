@@ -28,6 +28,8 @@ export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Body: AddArticleInput }>(
     '/api/articles',
     {
+      // The page is evidence: kept exactly (the job stores storable text beside it).
+      config: { keepsRawBody: true },
       schema: {
         summary: 'Add an article (a URL to fetch, or the page itself) and link the posts it cites',
         tags: ['articles'],

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Feed } from 'feed';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
-import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
 import { NotFound } from '../../core/errors.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import { toPostView, type PostView } from '../../core/post-view.js';
@@ -73,7 +73,7 @@ function send(reply: FastifyReply, format: FeedFormat, feed: Feed) {
 }
 
 export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
-  const search = createSearchRepository(deps.db.prisma);
+  const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
   const newest = async (filters: SearchFilters) => (await search.newest(filters, FEED_ITEMS)).map(toPostView);
   const hide = { schema: { hide: true } };

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
-import { createSearchRepository } from '../../adapters/db/search-repository.js';
+import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
 import { InvalidInput, NotFound } from '../../core/errors.js';
 import { isRowId, parseAccountRef } from '../../core/ids.js';
 import { parseSearchInput, type SearchInput } from '../../core/search-query.js';
@@ -97,7 +97,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
     );
   });
 
-  const search = createSearchRepository(deps.db.prisma);
+  const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
   const blocks = platformBlocks(deps.config);
   const alerts = createAlertsRepository(deps.db.prisma);

@@ -259,9 +259,10 @@ describe('alert rules', () => {
       method: 'POST',
       url: '/api/alerts',
       headers: auth,
-      payload: { channel: 'slack', target: 'https://hooks.example/s', regex: '(a+)+$' },
+      payload: { channel: 'slack', target: 'https://hooks.example/s', regex: '(?<=a)b' },
     });
     expect(regex.statusCode).toBe(400);
+    expect(regex.json().message).toMatch(/RE2 syntax/);
   });
 });
 

@@ -45,7 +45,7 @@ describe('export', () => {
       out: sink,
       onProgress: (n) => progress.push(n),
     });
-    expect(result).toEqual({ written: 1 });
+    expect(result).toEqual({ written: 1, skipped: [] });
     const lines = text().trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]!);

@@ -86,18 +86,21 @@ describe('ruleFires', () => {
 });
 
 describe('validateRuleRegex', () => {
-  it.each([String.raw`\bsanction(s|ed)?\b`, '^Breaking', 'a|b|c', String.raw`\d{4}-\d{2}`])('accepts %s', (re) => {
-    expect(validateRuleRegex(re)).toBe(re);
-  });
+  // Patterns that backtrack catastrophically in JavaScript's engine are fine in RE2 (linear time).
+  it.each([String.raw`\bsanction(s|ed)?\b`, '^Breaking', 'a|b|c', String.raw`\d{4}-\d{2}`, '(a+)+$', '(x*)*y'])(
+    'accepts %s',
+    (re) => {
+      expect(validateRuleRegex(re)).toBe(re);
+    },
+  );
 
   it.each([
     ['(unclosed', /invalid regex/],
     ['', /empty/],
-    ['(a+)+$', /exponential/],
-    ['(x*)*y', /exponential/],
     ['a'.repeat(201), /longer than 200/],
-    [Array.from({ length: 11 }, () => 'a+').join(''), /exponential/],
-    ['(?<=a)b', /cannot read/],
+    ['(?<=a)b', /RE2 syntax/],
+    ['(?=a)b', /no lookahead, lookbehind or backreferences/],
+    [String.raw`(a)\1`, /invalid escape sequence/],
   ])('refuses %s', (re, message) => {
     expect(() => validateRuleRegex(re)).toThrow(InvalidInput);
     expect(() => validateRuleRegex(re)).toThrow(message);
