@@ -18,7 +18,8 @@ import { tryLock as tryFileLock } from 'fs-native-extensions';
 export type AccountLocksSpec =
   | { kind: 'advisory'; url: string; owner: string }
   | { kind: 'files'; dir: string; owner: string }
-  | { kind: 'process' };
+  /** In-memory database: `holders` is shared by every user of that database. */
+  | { kind: 'process'; owner: string; holders: Map<number, string> };
 
 export type AccountHold = { held: true; release(): Promise<void> } | { held: false; holder: string };
 
@@ -40,7 +41,7 @@ export const ACCOUNT_LOCK_SPACE = 0x6f6e7263;
 
 export function createAccountLocks(spec: AccountLocksSpec): AccountLocks {
   const backend =
-    spec.kind === 'advisory' ? advisoryBackend(spec) : spec.kind === 'files' ? fileBackend(spec) : processBackend();
+    spec.kind === 'advisory' ? advisoryBackend(spec) : spec.kind === 'files' ? fileBackend(spec) : processBackend(spec);
   // Advisory locks are re-entrant within a session: this set keeps two
   // callers of one process apart.
   const held = new Set<number>();
@@ -159,11 +160,22 @@ function fileBackend(spec: { dir: string; owner: string }): LockBackend {
   };
 }
 
-function processBackend(): LockBackend {
+function processBackend(spec: { owner: string; holders: Map<number, string> }): LockBackend {
+  const mine = new Set<number>();
   return {
-    tryLock: async () => true,
-    unlock: async () => {},
-    holder: async () => undefined,
-    close: async () => {},
+    async tryLock(accountId) {
+      if (spec.holders.has(accountId)) return false;
+      spec.holders.set(accountId, spec.owner);
+      mine.add(accountId);
+      return true;
+    },
+    async unlock(accountId) {
+      if (mine.delete(accountId)) spec.holders.delete(accountId);
+    },
+    holder: async (accountId) => spec.holders.get(accountId),
+    async close() {
+      for (const accountId of mine) spec.holders.delete(accountId);
+      mine.clear();
+    },
   };
 }

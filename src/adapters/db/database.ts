@@ -146,11 +146,12 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
   ]);
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const holders = new Map<number, string>();
   return {
     kind: 'pglite',
     prisma,
     accountLocks: (owner) =>
-      createAccountLocks(dir === 'memory://' ? { kind: 'process' } : { kind: 'files', dir, owner }),
+      createAccountLocks(dir === 'memory://' ? { kind: 'process', owner, holders } : { kind: 'files', dir, owner }),
     async exec(sql) {
       await pglite.exec(sql);
     },
