@@ -87,14 +87,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  */
 function openThroughOwner(dir: string, port: number): Promise<Database> {
   let lastPort = port;
+  const currentPort = () => (lastPort = readLockInfo(dir)?.port ?? lastPort);
   class OwnerClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
-      lastPort = readLockInfo(dir)?.port ?? lastPort;
-      super({ ...config, port: lastPort });
+      super({ ...config, port: currentPort() });
     }
   }
-  const pool = new pg.Pool({ connectionString: ownerUrl(port), max: 1, Client: OwnerClient });
-  return Promise.resolve(fromPool(pool, ownerUrl(port), (owner) => createAccountLocks({ kind: 'files', dir, owner })));
+  // Fields, not a connection string: pg lets a connection string override the port.
+  const pool = new pg.Pool({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    Client: OwnerClient,
+  });
+  const db = fromPool(pool, ownerUrl(port), (owner) => createAccountLocks({ kind: 'files', dir, owner }));
+  // Tools that open their own connections (LISTEN) read the address when they connect.
+  Object.defineProperty(db, 'url', { get: () => ownerUrl(currentPort()), enumerable: true });
+  return Promise.resolve(db);
 }
 
 function ownerUrl(port: number): string {
