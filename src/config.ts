@@ -52,10 +52,8 @@ const schema = z.object({
   X_API_TIMEOUT: duration('15s'),
   /** Default interval between two polls of an account. */
   ONRECORD_POLL_INTERVAL: duration('5m'),
-  /** Name of this service instance in leases and logs (default: host:pid). */
+  /** Name of this service instance in logs and as the holder of the accounts it polls (default: host:pid). */
   ONRECORD_INSTANCE_ID: z.string().optional(),
-  /** How long a poll's lease on an account lasts without renewal (a crashed poller frees it after this). */
-  ONRECORD_LEASE_TTL: duration('2m'),
   /**
    * Older posts (beyond the last 3 days) looked up again per account and day, to notice deletions of
    * old statements. Each is a post read on X's pay-per-use plans; 0 turns the sweep off.

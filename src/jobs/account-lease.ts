@@ -1,45 +1,46 @@
-// Runs a poll under the account's lease in PostgreSQL, renewed while the poll
-// runs, so that two instances (or the CLI beside the service) never poll one
-// account at the same time, and a poller killed mid-poll frees the account
-// once its short lease expires.
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { createLeasesRepository } from '../adapters/db/poll-runs-repository.js';
+// Runs a poll holding the account's lock (src/adapters/db/account-locks.ts),
+// so that two instances (or the CLI beside the service) never poll one account
+// at the same time. The lock dies with its holder: a poller killed mid-poll,
+// even by kill -9, frees the account at once.
+import type { AccountLocks } from '../adapters/db/account-locks.js';
 import type { Clock } from '../core/clock.js';
-import type { Logger } from '../logger.js';
+import { sleep } from '../core/lifecycle.js';
 
-/** Default lease length (ONRECORD_LEASE_TTL): renewed every third of it. */
-export const DEFAULT_LEASE_TTL_MS = 2 * 60_000;
+/** How often a waiting poll asks for the account again. */
+export const LEASE_RETRY_MS = 250;
 
 export interface LeaseOptions {
-  db: PrismaClient;
+  locks: AccountLocks;
   clock: Clock;
-  logger: Logger;
-  owner: string;
-  ttlMs?: number;
+  /** How long to wait for a live holder before giving up (default 0: do not wait). */
+  waitMs?: number;
+  signal?: AbortSignal;
+  /** Called once when the account is held by another and this poll starts waiting. */
+  onWait?: (holder: string) => void;
 }
 
-/** Runs fn holding the lease; returns `{ leased: false }` without running it when another owner holds it. */
+export type LeaseOutcome<T> = { leased: true; value: T } | { leased: false; holder: string };
+
+/** Runs fn holding the account; without running it, names the holder when it is still held after waitMs. */
 export async function withAccountLease<T>(
   options: LeaseOptions,
   accountId: number,
   fn: () => Promise<T>,
-): Promise<{ leased: true; value: T } | { leased: false }> {
-  const leases = createLeasesRepository(options.db);
-  const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-  if (!(await leases.acquire(accountId, options.owner, options.clock.now(), ttlMs))) return { leased: false };
-  const renew = setInterval(
-    () => {
-      leases.acquire(accountId, options.owner, options.clock.now(), ttlMs).then(
-        (held) => held || options.logger.warn({ accountId }, 'lease lost while polling'),
-        (err: unknown) => options.logger.warn({ err, accountId }, 'lease could not be renewed'),
-      );
-    },
-    Math.max(100, Math.floor(ttlMs / 3)),
-  );
-  try {
-    return { leased: true, value: await fn() };
-  } finally {
-    clearInterval(renew);
-    await leases.release(accountId, options.owner);
+): Promise<LeaseOutcome<T>> {
+  const deadline = options.clock.now().getTime() + (options.waitMs ?? 0);
+  for (let attempt = 0; ; attempt++) {
+    const hold = await options.locks.tryHold(accountId);
+    if (hold.held) {
+      try {
+        return { leased: true, value: await fn() };
+      } finally {
+        await hold.release();
+      }
+    }
+    if (options.clock.now().getTime() >= deadline || options.signal?.aborted) {
+      return { leased: false, holder: hold.holder };
+    }
+    if (attempt === 0) options.onWait?.(hold.holder);
+    await sleep(LEASE_RETRY_MS, options.signal);
   }
 }

@@ -161,7 +161,7 @@ export async function startAlertWorker(
   };
   const listener =
     ctx.db.kind === 'postgres' && ctx.db.url
-      ? listenForNotifications(ctx.db.url, EVENTS_CHANNEL, onNotify, runner.logger)
+      ? listenForNotifications(() => ctx.db.url!, EVENTS_CHANNEL, onNotify, runner.logger)
       : undefined;
   const tickMs = options.tickMs ?? (ctx.db.kind === 'pglite' ? 250 : 1000);
   const loop = (async () => {

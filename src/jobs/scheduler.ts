@@ -1,11 +1,13 @@
 // Triggers polls; it never polls itself. A node-cron task ticks (every 5
 // seconds by default); each tick polls the accounts that are due by their own
-// interval, every account at once on start. A poll runs under a lease in
-// PostgreSQL so that two instances never poll one account at the same time,
-// and never overlaps itself within one instance. One account's failure is
+// interval, every account at once on start. A poll runs holding the
+// account's lock (one that dies with its holder) so that two instances never
+// poll one account at the same time, and never overlaps itself within one
+// instance. One account's failure is
 // recorded by the poll job and never stops the others.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AccountLocks } from '../adapters/db/account-locks.js';
 import { once, type Handle } from '../core/lifecycle.js';
 import { withAccountLease } from './account-lease.js';
 import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
@@ -15,12 +17,10 @@ export const STOP_GRACE_MS = 10_000;
 export const DEFAULT_TICK = '*/5 * * * * *';
 
 export interface SchedulerOptions extends PollDeps {
-  /** This instance's name in leases. */
-  owner: string;
+  /** This instance's account locks (Database.accountLocks). */
+  locks: AccountLocks;
   /** node-cron pattern of the tick (default every 5 seconds). */
   tickPattern?: string;
-  /** Lease length (renewed while a poll runs). */
-  leaseTtlMs?: number;
   /** How long stop() waits for in-flight polls before aborting them. */
   graceMs?: number;
   /** Poll every due account right away (default true). */
@@ -44,11 +44,10 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   let stopping = false;
 
   async function runLeased(accountId: number): Promise<void> {
-    const lease = { ...options, ttlMs: options.leaseTtlMs };
-    const result = await withAccountLease(lease, accountId, () =>
+    const result = await withAccountLease(options, accountId, () =>
       pollAccount(options, accountId, { trigger: 'schedule', signal: abort.signal }),
     );
-    if (!result.leased) return log.debug({ accountId }, 'account leased by another instance');
+    if (!result.leased) return log.debug({ accountId, holder: result.holder }, 'account held by another instance');
     const summary = result.value;
     if (summary.resumeAt) nextDue.set(accountId, Math.max(nextDue.get(accountId) ?? 0, Date.parse(summary.resumeAt)));
     options.onPoll?.(summary);

@@ -48,13 +48,11 @@ export const pollerPart: ServicePart = {
       return idle();
     }
     const source = xSourceFromConfig(ctx.config, ctx.logger);
-    const scheduler = startScheduler({
-      ...(await pollDepsFromContext(ctx, source)),
-      owner: ctx.config.instanceId,
-      leaseTtlMs: ctx.config.ONRECORD_LEASE_TTL,
-    });
+    const locks = ctx.db.accountLocks(ctx.config.instanceId);
+    const scheduler = startScheduler({ ...(await pollDepsFromContext(ctx, source)), locks });
     const stop = once(async () => {
       await scheduler.stop();
+      await locks.close();
       source.close();
     });
     return { stop, done: scheduler.done };

@@ -8,7 +8,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { ConfigError } from '../../core/errors.js';
 import { sleep } from '../../core/lifecycle.js';
-import { tryLock, type LockAttempt } from './pglite-lock.js';
+import { readLockInfo, tryLock, type LockAttempt } from './pglite-lock.js';
+import { createAccountLocks, type AccountLocks } from './account-locks.js';
 
 export type Prisma = PrismaClient;
 /** A Prisma client or a transaction of one: what repository methods accept. */
@@ -28,6 +29,11 @@ export interface Database {
    * 127.0.0.1 so that other processes (the CLI beside the service) can use it.
    */
   serve?(): Promise<{ port: number; stop(): Promise<void> }>;
+  /**
+   * Locks on accounts named for `owner`, held by this process until released
+   * or until it dies (kill -9 included): what keeps two pollers off one account.
+   */
+  accountLocks(owner: string): AccountLocks;
   close(): Promise<void>;
 }
 
@@ -62,18 +68,56 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
     }
     // The service owns the directory and serves it: connect through it.
-    if (lock.by.port) return openPostgres(`postgresql://postgres@127.0.0.1:${lock.by.port}/postgres`, 1);
+    if (lock.by?.port) return openThroughOwner(dir, lock.by.port);
     if (Date.now() > deadline) {
+      const holder = lock.by ? `process ${lock.by.pid}` : 'another process';
       throw new ConfigError(
-        `the embedded database in ${options.dataDir} is in use by process ${lock.by.pid}; wait for it, or set DATABASE_URL`,
+        `the embedded database in ${options.dataDir} is in use by ${holder}; wait for it, or set DATABASE_URL`,
       );
     }
     await sleep(200);
   }
 }
 
+/**
+ * A client of the service that owns the embedded database. Every new
+ * connection reads the owner's port again, so that when the owner is
+ * restarted (on another port) this process follows it instead of knocking on
+ * the old port forever.
+ */
+function openThroughOwner(dir: string, port: number): Promise<Database> {
+  let lastPort = port;
+  const currentPort = () => (lastPort = readLockInfo(dir)?.port ?? lastPort);
+  class OwnerClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, port: currentPort() });
+    }
+  }
+  // Fields, not a connection string: pg lets a connection string override the port.
+  const pool = new pg.Pool({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    Client: OwnerClient,
+  });
+  const db = fromPool(pool, ownerUrl(port), (owner) => createAccountLocks({ kind: 'files', dir, owner }));
+  // Tools that open their own connections (LISTEN) read the address when they connect.
+  Object.defineProperty(db, 'url', { get: () => ownerUrl(currentPort()), enumerable: true });
+  return Promise.resolve(db);
+}
+
+function ownerUrl(port: number): string {
+  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  return fromPool(pool, url, (owner) => createAccountLocks({ kind: 'advisory', url, owner }));
+}
+
+function fromPool(pool: pg.Pool, url: string, accountLocks: (owner: string) => AccountLocks): Database {
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -81,6 +125,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     prisma,
     url,
+    accountLocks,
     async exec(sql) {
       await pool.query(sql);
     },
@@ -112,9 +157,12 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
   ]);
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const holders = new Map<number, string>();
   return {
     kind: 'pglite',
     prisma,
+    accountLocks: (owner) =>
+      createAccountLocks(dir === 'memory://' ? { kind: 'process', owner, holders } : { kind: 'files', dir, owner }),
     async exec(sql) {
       await pglite.exec(sql);
     },

@@ -12,14 +12,22 @@ export interface Listener {
 
 const RECONNECT_MS = 1000;
 
-export function listenForNotifications(url: string, channel: string, onNotify: () => void, logger: Logger): Listener {
+/** `url` may be a function: read at each (re)connection, for a server that moves (the embedded database's owner). */
+export function listenForNotifications(
+  url: string | (() => string),
+  channel: string,
+  onNotify: () => void,
+  logger: Logger,
+): Listener {
   const stopped = new AbortController();
   let client: pg.Client | undefined;
   const loop = (async () => {
     while (!stopped.signal.aborted) {
-      await listenUntilLost(url, channel, onNotify, (c) => (client = c)).catch((err: unknown) => {
-        if (!stopped.signal.aborted) logger.warn({ err, channel }, 'LISTEN connection failed; relying on ticks');
-      });
+      await listenUntilLost(typeof url === 'string' ? url : url(), channel, onNotify, (c) => (client = c)).catch(
+        (err: unknown) => {
+          if (!stopped.signal.aborted) logger.warn({ err, channel }, 'LISTEN connection failed; relying on ticks');
+        },
+      );
       client = undefined;
       await sleep(RECONNECT_MS, stopped.signal);
     }

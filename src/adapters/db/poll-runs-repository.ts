@@ -1,5 +1,4 @@
-// Poll runs (one row per poll of an account) and the leases that keep two
-// service instances from polling one account at the same time.
+// Poll runs: one row per poll of an account.
 import type { Tx } from './database.js';
 
 export const POLL_OUTCOMES = ['running', 'complete', 'partial', 'failed'] as const;
@@ -40,31 +39,6 @@ export function createPollRunsRepository(db: Tx) {
 
     recent(accountId: number, take = 10) {
       return db.pollRun.findMany({ where: { accountId }, orderBy: { id: 'desc' }, take });
-    },
-  };
-}
-
-export type LeasesRepository = ReturnType<typeof createLeasesRepository>;
-
-export function createLeasesRepository(db: Tx) {
-  return {
-    /**
-     * Takes (or renews) the lease of an account for `owner` until now + ttl.
-     * Succeeds when the lease is free, expired, or already ours.
-     */
-    async acquire(accountId: number, owner: string, now: Date, ttlMs: number): Promise<boolean> {
-      const until = new Date(now.getTime() + ttlMs);
-      const rows = await db.$queryRaw<{ owner: string }[]>`
-        INSERT INTO leases (account_id, owner, expires_at)
-        VALUES (${accountId}, ${owner}, ${until}::timestamptz)
-        ON CONFLICT (account_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-          WHERE leases.expires_at < ${now}::timestamptz OR leases.owner = EXCLUDED.owner
-        RETURNING owner`;
-      return rows.length === 1;
-    },
-
-    async release(accountId: number, owner: string): Promise<void> {
-      await db.$executeRaw`DELETE FROM leases WHERE account_id = ${accountId} AND owner = ${owner}`;
     },
   };
 }

@@ -1,7 +1,10 @@
 // poll --once: polls the watched accounts now, prints a summary, and exits
-// non-zero if any poll failed. The service polls on schedule instead.
+// non-zero if any poll failed or an account could not be polled (another live
+// process held it for longer than --wait). The service polls on schedule instead.
 import type { Command } from 'commander';
 import { createAccountsRepository, type Account } from '../../adapters/db/accounts-repository.js';
+import type { AccountLocks } from '../../adapters/db/account-locks.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import { InvalidInput } from '../../core/errors.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import type { Context } from '../../context.js';
@@ -18,7 +21,11 @@ interface PollOpts {
   json?: boolean;
   recheck?: boolean;
   refreshUser?: boolean;
+  wait: string;
 }
+
+/** How long poll --once waits for another live poller of an account by default. */
+export const DEFAULT_POLL_WAIT = '60s';
 
 async function selectAccounts(ctx: Context, refs: string[]): Promise<Account[]> {
   const repo = createAccountsRepository(ctx.db.prisma);
@@ -31,14 +38,32 @@ async function selectAccounts(ctx: Context, refs: string[]): Promise<Account[]> 
   return accounts;
 }
 
-/** One poll under the account's lease, so that a running service never polls it at the same time. */
-async function pollLeased(ctx: Context, deps: PollDeps, account: Account, opts: PollOpts): Promise<PollSummary> {
-  const lease = { ...deps, owner: `${ctx.config.instanceId}:cli`, ttlMs: ctx.config.ONRECORD_LEASE_TTL };
+/** One poll holding the account, so that a running service never polls it at the same time. */
+async function pollHeld(
+  deps: PollDeps,
+  locks: AccountLocks,
+  account: Account,
+  opts: PollOpts & { waitMs: number },
+): Promise<PollSummary> {
+  const ref = formatAccountRef(account.platform, account.handle);
+  const onWait = (holder: string) =>
+    deps.logger.warn(
+      { account: ref, holder },
+      `${holder} is polling ${ref}: waiting up to ${formatDuration(opts.waitMs)}`,
+    );
+  const lease = { locks, clock: deps.clock, waitMs: opts.waitMs, onWait };
   const result = await withAccountLease(lease, account.id, () =>
     pollAccount(deps, account.id, { trigger: 'cli', recheck: opts.recheck, refreshUser: opts.refreshUser }),
   );
   if (result.leased) return result.value;
-  return skipped(account, 'leased', 'another onrecord instance is polling this account now');
+  const waited = opts.waitMs > 0 ? `; waited ${formatDuration(opts.waitMs)}` : '';
+  return skipped(account, 'leased', `${result.holder} is polling this account now${waited}`);
+}
+
+function waitOf(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new InvalidInput(`--wait must be a duration (like 30s, 2m, 0), got "${text}"`);
+  return ms;
 }
 
 function skipped(account: Account, code: string, message: string): PollSummary {
@@ -81,23 +106,27 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
     )
     .option('--recheck', 'also look recent posts up again to notice deletions')
     .option('--refresh-user', "look the account's user up by id (renames) before polling")
+    .option('--wait <duration>', 'how long to wait for another live poller of an account', DEFAULT_POLL_WAIT)
     .option('--json', 'print the summary as JSON')
     .action((opts: PollOpts) =>
       rt.run({}, async (ctx) => {
         if (!opts.once) throw new InvalidInput('use poll --once (the service, onrecord start, polls on schedule)');
+        const waitMs = waitOf(opts.wait);
         const source = xSourceFromConfig(ctx.config, ctx.logger);
+        const locks = ctx.db.accountLocks(`${ctx.config.instanceId}:cli`);
         const polls: PollSummary[] = [];
         try {
           const deps = await pollDepsFromContext(ctx, source);
           for (const account of await selectAccounts(ctx, opts.account)) {
-            polls.push(await pollLeased(ctx, deps, account, opts));
+            polls.push(await pollHeld(deps, locks, account, { ...opts, waitMs }));
           }
         } finally {
+          await locks.close();
           source.close();
         }
         // Alerts: deliver what these polls raised, and the retries due now, before exiting.
         const alerts = await deliverDueAlerts(ctx);
-        const failed = polls.filter((p) => p.outcome === 'failed');
+        const failed = polls.filter((p) => p.outcome === 'failed' || p.outcome === 'skipped');
         if (opts.json) printJson(rt.io, { ok: failed.length === 0, polls, alerts });
         else printSummary(rt, polls);
         if (!opts.json && alerts.dispatched + alerts.delivered + alerts.failed + alerts.dead > 0) {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/adapters/db/database.js';
-import { lockPath } from '../../../src/adapters/db/pglite-lock.js';
+import { lockPath, tryLock } from '../../../src/adapters/db/pglite-lock.js';
 
 const BIN = new URL('../../../bin/onrecord', import.meta.url).pathname;
 
@@ -43,7 +43,7 @@ describe('embedded database shared by the service', () => {
     const port = await waitFor(() => {
       if (!existsSync(lock)) return undefined;
       return (JSON.parse(readFileSync(lock, 'utf8')) as { port?: number }).port;
-    }, 30_000);
+    }, 90_000);
     expect(port).toBeGreaterThan(0);
 
     const client = await openDatabase({ dataDir });
@@ -67,15 +67,20 @@ describe('embedded database shared by the service', () => {
     } finally {
       await owner.close();
     }
-  }, 60_000);
+  }, 150_000);
 
   it('refuses, with a clear message, a directory held by a live process that does not serve it', async () => {
     const dir = join(dataDir, 'held');
     mkdirSync(join(dir, 'pglite'), { recursive: true });
-    writeFileSync(lockPath(join(dir, 'pglite')), JSON.stringify({ pid: process.pid }));
-    await expect(openDatabase({ dataDir: dir, lockWaitMs: 300 })).rejects.toThrow(
-      `the embedded database in ${dir} is in use by process ${process.pid}`,
-    );
+    const holder = tryLock(join(dir, 'pglite'));
+    expect(holder.kind).toBe('acquired');
+    try {
+      await expect(openDatabase({ dataDir: dir, lockWaitMs: 300 })).rejects.toThrow(
+        `the embedded database in ${dir} is in use by process ${process.pid}`,
+      );
+    } finally {
+      if (holder.kind === 'acquired') holder.release();
+    }
   });
 
   it('takes over a stale lock left by a process that died', async () => {

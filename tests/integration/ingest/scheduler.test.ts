@@ -1,8 +1,9 @@
 // The scheduler: every account polled at start, no overlapping polls of one
-// account (within an instance, and across two instances through the lease),
+// account (within an instance, and across two instances through the account locks),
 // one account's failure does not stop the others, and stop() waits for
 // in-flight polls then aborts them after the grace period.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountLocks } from '../../../src/adapters/db/account-locks.js';
 import { startScheduler, type SchedulerHandle } from '../../../src/jobs/scheduler.js';
 import type { PollSummary } from '../../../src/jobs/poll-account.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
@@ -15,6 +16,7 @@ const NEVER = '0 0 1 1 *';
 let n = 0;
 const handle = () => `sched_${process.pid % 1000}_${++n}`;
 const handles: SchedulerHandle[] = [];
+const lockSets: AccountLocks[] = [];
 
 beforeEach(async () => {
   await truncateAll(db());
@@ -23,11 +25,14 @@ beforeEach(async () => {
 afterEach(async () => {
   fake().clearFaults();
   await Promise.all(handles.splice(0).map((h) => h.stop()));
+  await Promise.all(lockSets.splice(0).map((l) => l.close()));
 });
 
 function scheduler(owner: string, extra: Partial<Parameters<typeof startScheduler>[0]> = {}) {
   const p = poller(db(), sourceFor(fake()));
-  const handle = startScheduler({ ...p.deps, owner, tickPattern: NEVER, pollOnStart: false, ...extra });
+  const locks = db().accountLocks(owner);
+  lockSets.push(locks);
+  const handle = startScheduler({ ...p.deps, locks, tickPattern: NEVER, pollOnStart: false, ...extra });
   handles.push(handle);
   return handle;
 }
@@ -67,7 +72,6 @@ describe('scheduler', () => {
     });
     await all;
     expect(seen.map((s) => [s.accountId, s.outcome, s.postsNew]).sort()).toEqual(ids.map((id) => [id, 'complete', 2]));
-    expect(await db().prisma.lease.count()).toBe(0);
   });
 
   it('node-cron ticks poll an account again once its own interval has passed', async () => {
@@ -90,7 +94,7 @@ describe('scheduler', () => {
     await expectNoOverlap();
   });
 
-  it('two instances never poll one account at the same time (lease in PostgreSQL)', async () => {
+  it('two instances never poll one account at the same time (advisory locks in PostgreSQL)', async () => {
     const ids = await seedAccounts(3);
     fake().injectFault({ kind: 'delay', ms: 1000, endpoint: TIMELINE, times: 'always' });
     const [a, b] = [scheduler('instance-a'), scheduler('instance-b')];

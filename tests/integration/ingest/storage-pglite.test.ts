@@ -1,9 +1,8 @@
 // The same storage path on the embedded PostgreSQL (PGlite): migrations,
-// batch inserts over JSON, idempotency, edits and leases behave as on the server.
+// batch inserts over JSON, idempotency, edits and account locks behave as on the server.
 import { describe, expect, it } from 'vitest';
 import { usePgliteDatabase } from '../../helpers/database.js';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
-import { createLeasesRepository } from '../../../src/adapters/db/poll-runs-repository.js';
 import { createPostsRepository, getCursor, setCursor } from '../../../src/adapters/db/posts-repository.js';
 import { batchOf, idAt, page, tweet } from './pages.js';
 
@@ -48,15 +47,16 @@ describe('storage on PGlite', () => {
     ]);
   });
 
-  it('a lease held by one owner is refused to another until it expires', async () => {
-    const { account } = await createAccountsRepository(getDb().prisma).add(
-      { platform: 'x', handle: 'Other', pollIntervalMs: 60_000 },
-      NOW,
-    );
-    const leases = createLeasesRepository(getDb().prisma);
-    expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);
-    expect(await leases.acquire(account.id, 'two', NOW, 60_000)).toBe(false);
-    expect(await leases.acquire(account.id, 'one', NOW, 60_000)).toBe(true);
-    expect(await leases.acquire(account.id, 'two', new Date(NOW.getTime() + 61_000), 60_000)).toBe(true);
+  it('an account held by one poller is refused to another, named, until released', async () => {
+    const [one, two] = [getDb().accountLocks('one'), getDb().accountLocks('two')];
+    try {
+      const held = await one.tryHold(7);
+      expect(held.held).toBe(true);
+      expect(await two.tryHold(7)).toEqual({ held: false, holder: `one (pid ${process.pid})` });
+      if (held.held) await held.release();
+      expect((await two.tryHold(7)).held).toBe(true);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
