@@ -12,6 +12,7 @@ import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
 import { resolveReferencesForPosts, type ArrivedPost } from '../../jobs/resolve-references.js';
 import { insertPage, sha256Hex } from './page-insert.js';
+import { accountsOfReposted } from './post-authors.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
@@ -53,7 +54,8 @@ export { sha256Hex };
 export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreBatchResult> {
   const versions = uniqueVersions(input.posts);
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
-  const page = await insertPage(tx, { ...input, versions, latest });
+  const owners = await accountsOfReposted(tx, versions, input.now);
+  const page = await insertPage(tx, { ...input, versions, latest, owners });
   const { inserted, newVersions } = page;
   const problems = await storeProblems(tx, page.captureId, input.accountId, input.problems);
   const result: StoreBatchResult = {
@@ -72,8 +74,10 @@ export async function storeBatch(tx: Tx, input: StoreBatchInput): Promise<StoreB
   result.postsNew = inserted.size;
   result.versionsNew = newVersions.length;
   result.edited = edits.filter((e) => e.isLatest).length;
-  result.touched = [...newPostsTouched(versions, inserted, input.accountId), ...edits.flatMap(touchedOf)];
-  result.events = await raiseEvents(tx, input, inserted, edits);
+  result.touched = [...newPostsTouched(versions, inserted, input.accountId, owners), ...edits.flatMap(touchedOf)];
+  // The original of a repost is archived, but only the repost is news of the watched account.
+  const ownInserted = new Map([...inserted].filter(([platformId]) => !isRepostedOnly(versions, platformId)));
+  result.events = await raiseEvents(tx, input, ownInserted, edits);
   // Articles that cited a post before it was archived are linked to it in
   // this same transaction (the one place every stored post passes through).
   if (page.hasOpenReferences) await resolveReferencesForPosts(tx, result.touched);
@@ -135,11 +139,21 @@ async function applyEdits(
   return edits;
 }
 
-function newPostsTouched(versions: NormalizedPost[], inserted: Map<string, number>, accountId: number | null) {
+function isRepostedOnly(versions: NormalizedPost[], platformId: string): boolean {
+  return versions.every((v) => v.platformId !== platformId || v.via === 'retweeted');
+}
+
+function newPostsTouched(
+  versions: NormalizedPost[],
+  inserted: Map<string, number>,
+  pageAccountId: number | null,
+  owners: Map<string, number | null>,
+) {
   return latestPerPost(versions).flatMap((v) => {
     const id = inserted.get(v.platformId);
     if (id === undefined) return [];
     const { platform, platformId, editIds, text, createdAt } = v;
+    const accountId = owners.has(v.versionId) ? owners.get(v.versionId)! : pageAccountId;
     return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
   });
 }
