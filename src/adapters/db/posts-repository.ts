@@ -189,6 +189,20 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
   return recordEvents(tx, events);
 }
 
+/**
+ * Versions of an account's posts that carry media keys without their details
+ * (X does not expand media of posts in includes.tweets), newest first: a
+ * lookup of their own ID brings the details.
+ */
+export async function versionsMissingMedia(db: Tx, accountId: number, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ version_id: string }[]>`
+    SELECT v.version_id FROM post_versions v JOIN posts p ON p.id = v.post_id
+    WHERE p.account_id = ${accountId}::int AND p.status = 'available'
+      AND jsonb_array_length(coalesce(v.data->'mediaKeys', '[]')) > jsonb_array_length(coalesce(v.data->'media', '[]'))
+    ORDER BY v.id DESC LIMIT ${limit}::int`;
+  return rows.map((r) => r.version_id);
+}
+
 /** Reads the cursor of one source of an account. */
 export async function getCursor(db: Tx, accountId: number, source: string): Promise<string | null> {
   const row = await db.cursor.findUnique({ where: { accountId_source: { accountId, source } } });

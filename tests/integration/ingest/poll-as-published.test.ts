@@ -111,4 +111,46 @@ describe('a poll keeps posts as published', () => {
     expect(capture.body).toContain('Q&amp;A &lt;live&gt; at 14:00');
     expect(capture.body).toContain(`"RT @${city.username}: The council approved`);
   });
+
+  it('an earlier version whose media X did not expand is reported, then filled in by the re-check lookup', async () => {
+    const user = fake().seedAccount({ username: `MinMedia${process.pid % 1000}` }).user;
+    const first = makeMedia('photo');
+    const second = fake().state.addMedia(makeMedia('photo'));
+    const post = fake().addPost({
+      author: user,
+      at: '2026-03-03T08:00:00Z',
+      text: 'Visa centre opens 2 March',
+      media: [first],
+    });
+    const edited = fake().editPost(post.id, {
+      text: 'Visa centre opens 3 March',
+      attachments: { media_keys: [second.media_key] },
+      at: '2026-03-03T08:10:00Z',
+    });
+    const account = await addAccount(db(), user.username);
+    const p = poller(db(), sourceFor(fake()));
+    expect(await p.poll(account.id)).toMatchObject({ outcome: 'complete', postsNew: 1, versionsNew: 2 });
+    const media = async () =>
+      (await db().prisma.postVersion.findMany({ orderBy: { versionId: 'asc' } })).map((v) => {
+        const data = v.data as { mediaKeys: string[]; media: { key: string }[] };
+        return [v.versionId, data.mediaKeys, data.media.map((m) => m.key)];
+      });
+    expect(await media()).toEqual([
+      [post.id, [first.media_key], []],
+      [edited.id, [second.media_key], [second.media_key]],
+    ]);
+    const problems = await db().prisma.ingestProblem.findMany();
+    expect(problems.map((x) => [x.code, x.platformId])).toEqual([['media_missing', post.id]]);
+
+    fake().requests.length = 0;
+    await p.poll(account.id, { recheck: true });
+    const looked = fake()
+      .requestsTo('tweets')
+      .flatMap((r) => String(r.query.ids).split(','));
+    expect(looked).toContain(post.id);
+    expect(await media()).toEqual([
+      [post.id, [first.media_key], [first.media_key]],
+      [edited.id, [second.media_key], [second.media_key]],
+    ]);
+  });
 });
