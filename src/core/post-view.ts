@@ -18,6 +18,13 @@ export interface PostRow {
   referencedPosts: unknown;
   conversationId: string | null;
   inReplyToUserId: string | null;
+  /** Absent on rows read before these columns existed (older exports, partial selects). */
+  cashtags?: string[];
+  mediaKeys?: string[];
+  repostOf?: string | null;
+  withheld?: unknown;
+  poll?: unknown;
+  geo?: unknown;
   firstSeenAt: Date;
   firstSeenBy: string;
   statusChangedAt: Date | null;
@@ -38,8 +45,19 @@ export interface PostView {
   urls: string[];
   mentions: string[];
   hashtags: string[];
+  cashtags: string[];
   media: unknown;
+  /** Every media key, also those whose details are not archived yet. */
+  mediaKeys: string[];
   referencedPosts: unknown;
+  /** For a repost: the ID of the post it reposts. */
+  repostOf: string | null;
+  /** { copyright, countryCodes, scope } where X withholds the post. */
+  withheld: unknown;
+  /** { id, options: [{ position, label, votes }], votingStatus, durationMinutes, endsAt } as captured. */
+  poll: unknown;
+  /** { placeId, coordinates, place } */
+  geo: unknown;
   conversationId: string | null;
   inReplyToUserId: string | null;
   firstSeenAt: string;
@@ -63,8 +81,14 @@ export function toPostView(row: PostRow): PostView {
     urls: row.urls,
     mentions: row.mentions,
     hashtags: row.hashtags,
+    cashtags: row.cashtags ?? [],
     media: row.media,
+    mediaKeys: row.mediaKeys ?? [],
     referencedPosts: row.referencedPosts,
+    repostOf: row.repostOf ?? null,
+    withheld: row.withheld ?? null,
+    poll: row.poll ?? null,
+    geo: row.geo ?? null,
     conversationId: row.conversationId,
     inReplyToUserId: row.inReplyToUserId,
     firstSeenAt: row.firstSeenAt.toISOString(),

@@ -1,26 +1,50 @@
-// Turns a parsed X API v2 body (a user timeline page or a lookup by IDs) into
-// normalized posts. Pure: no I/O, no clock. The shape is checked per post, so
+// Turns a parsed X API v2 body (a user timeline page, a lookup by IDs, a
+// search page) into normalized posts, as their readers saw them: text decoded
+// from X's HTML escaping, the full text of long posts (note_tweet, in data and
+// in includes), the full original of a repost (from includes.tweets) archived
+// as a post of its own author, every media key, withheld countries, cashtags,
+// polls and places. Pure: no I/O, no clock. The shape is checked per post, so
 // one malformed post is reported as a problem and never drops the others.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { compareIds, snowflakeTime } from './ids.js';
+import { decodeXText, entityLists, linkedUrls, unique } from './x-entities.js';
+import {
+  includedTweet,
+  problemFor,
+  readErrors,
+  readIncludes,
+  type Includes,
+  type NormalizeProblem,
+  type PartialError,
+} from './x-includes.js';
+import { tweetSchema, type Tweet } from './x-payload.js';
+import {
+  pollIdentity,
+  toGeo,
+  toWithheld,
+  type NormalizedMedia,
+  type PostGeo,
+  type PostPoll,
+  type PostWithheld,
+} from './x-post-extras.js';
 
-export interface NormalizedMedia {
-  key: string;
-  type: string;
-  url: string | null;
-  previewUrl: string | null;
-  altText: string | null;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  variants: { contentType: string | null; url: string; bitRate: number | null }[];
-}
+export type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './x-post-extras.js';
+export { PARTIAL_ERROR_KINDS } from './x-includes.js';
+export type { NormalizeProblem, PartialError, PartialErrorKind, ProblemCode } from './x-includes.js';
 
 export interface ReferencedPost {
   type: string;
   id: string;
 }
+
+/**
+ * Where a version was read from: the body's `data`, an earlier version of an
+ * edited post (includes.tweets, edit_history_tweet_ids), or the original of a
+ * repost (includes.tweets), which belongs to its own author, not to the
+ * account whose timeline showed it.
+ */
+export const NORMALIZED_VIA = ['data', 'edit_history', 'retweeted'] as const;
+export type NormalizedVia = (typeof NORMALIZED_VIA)[number];
 
 /** One version of one post, as the archive stores it. */
 export interface NormalizedPost {
@@ -31,7 +55,10 @@ export interface NormalizedPost {
   versionId: string;
   /** The whole edit chain known from this version, oldest first. */
   editIds: string[];
-  /** The full text (note_tweet when the post is long). */
+  /**
+   * The full text as readers saw it: decoded from X's HTML escaping,
+   * note_tweet when the post is long, the original's full text for a repost.
+   */
   text: string;
   lang: string | null;
   /** When this version was posted. */
@@ -40,103 +67,35 @@ export interface NormalizedPost {
   createdAt: Date;
   authorId: string | null;
   authorHandle: string | null;
+  /** The author's display name, when the body included the user. */
+  authorName: string | null;
   conversationId: string | null;
   inReplyToUserId: string | null;
   referencedPosts: ReferencedPost[];
+  /** What the post links to (never its own "show more" link nor media links). */
   urls: string[];
   mentions: string[];
   hashtags: string[];
+  cashtags: string[];
+  /** Details of the media found in includes.media (see mediaKeys for every key). */
   media: NormalizedMedia[];
-  /** sha256 over the normalized content of this version (see contentOf). */
+  /** Every media key the version carries, found in includes.media or not. */
+  mediaKeys: string[];
+  /** For a repost: the ID of the post it reposts (archived as a post of its own). */
+  repostOf: string | null;
+  withheld: PostWithheld | null;
+  /** The poll, with its counts at capture time. */
+  poll: PostPoll | null;
+  geo: PostGeo | null;
+  via: NormalizedVia;
+  /** sha256 over the normalized content of this version (see contentSha256). */
   contentSha256: string;
-}
-
-export interface NormalizeProblem {
-  platformId?: string;
-  code: 'bad_payload';
-  message: string;
-}
-
-export const PARTIAL_ERROR_KINDS = ['not_found', 'suspended', 'not_authorized', 'other'] as const;
-export type PartialErrorKind = (typeof PARTIAL_ERROR_KINDS)[number];
-
-/** An entry of the body's `errors` array (HTTP 200 partial errors). */
-export interface PartialError {
-  kind: PartialErrorKind;
-  resourceType: string | null;
-  resourceId: string | null;
-  detail: string;
 }
 
 export interface NormalizedBody {
   posts: NormalizedPost[];
   problems: NormalizeProblem[];
   errors: PartialError[];
-}
-
-const id = z.string().regex(/^\d{1,19}$/);
-const entityUrl = z.object({
-  url: z.string().optional(),
-  expanded_url: z.string().optional(),
-  unwound_url: z.string().optional(),
-  media_key: z.string().optional(),
-});
-const entities = z
-  .object({
-    urls: z.array(entityUrl).optional(),
-    mentions: z.array(z.object({ username: z.string() })).optional(),
-    hashtags: z.array(z.object({ tag: z.string() })).optional(),
-  })
-  .optional();
-const note = z.object({ text: z.string(), entities }).optional();
-
-const tweetSchema = z.object({
-  id,
-  text: z.string(),
-  edit_history_tweet_ids: z.array(id).min(1).optional(),
-  edit_history_post_ids: z.array(id).min(1).optional(),
-  created_at: z.iso.datetime({ offset: true }).optional(),
-  author_id: id.optional(),
-  conversation_id: id.optional(),
-  in_reply_to_user_id: id.optional(),
-  lang: z.string().optional(),
-  referenced_tweets: z.array(z.object({ type: z.string(), id })).optional(),
-  referenced_posts: z.array(z.object({ type: z.string(), id })).optional(),
-  attachments: z.object({ media_keys: z.array(z.string()).optional() }).optional(),
-  entities,
-  note_tweet: note,
-  note_post: note,
-});
-type Tweet = z.infer<typeof tweetSchema>;
-
-const mediaSchema = z.object({
-  media_key: z.string(),
-  type: z.string(),
-  url: z.string().optional(),
-  preview_image_url: z.string().optional(),
-  alt_text: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  duration_ms: z.number().optional(),
-  variants: z
-    .array(z.object({ url: z.string(), content_type: z.string().optional(), bit_rate: z.number().optional() }))
-    .optional(),
-});
-const userSchema = z.object({ id, username: z.string() });
-const errorSchema = z.object({
-  type: z.string().optional(),
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  resource_type: z.string().optional(),
-  resource_id: z.string().optional(),
-  value: z.unknown().optional(),
-});
-
-interface Includes {
-  media: Map<string, NormalizedMedia>;
-  users: Map<string, string>;
-  /** Included posts by ID, unparsed (only earlier versions of edited posts are read from them). */
-  tweets: Map<string, unknown>;
 }
 
 export function normalizeXBody(body: unknown): NormalizedBody {
@@ -153,11 +112,30 @@ export function normalizeXBody(body: unknown): NormalizedBody {
   const items = Array.isArray(data) ? data : [data];
   for (const item of items) {
     const parsed = tweetSchema.safeParse(item);
-    if (parsed.success) out.posts.push(normalizeTweet(parsed.data, includes));
+    if (parsed.success) out.posts.push(...normalizeDataTweet(parsed.data, includes, out.problems));
     else out.problems.push(problemFor(item, parsed.error));
   }
   out.posts.push(...earlierVersions(out.posts, includes, out.problems));
   return out;
+}
+
+/** A post of `data`, and for a repost the original it reposts (when X included it). */
+function normalizeDataTweet(t: Tweet, includes: Includes, problems: NormalizeProblem[]): NormalizedPost[] {
+  const retweetedId = referencesOf(t).find((r) => r.type === 'retweeted')?.id;
+  if (!retweetedId) return [normalizeTweet(t, includes, problems, 'data')];
+  const original = includedTweet(includes, retweetedId, problems);
+  if (!original) {
+    problems.push({
+      platformId: t.id,
+      code: 'repost_incomplete',
+      message: `the reposted post ${retweetedId} is not in includes.tweets: the repost keeps X's shortened "RT" text`,
+    });
+    return [normalizeTweet(t, includes, problems, 'data', { id: retweetedId })];
+  }
+  return [
+    normalizeTweet(t, includes, problems, 'data', { id: retweetedId, tweet: original }),
+    normalizeTweet(original, includes, problems, 'retweeted'),
+  ];
 }
 
 /**
@@ -168,25 +146,15 @@ export function normalizeXBody(body: unknown): NormalizedBody {
 function earlierVersions(posts: NormalizedPost[], includes: Includes, problems: NormalizeProblem[]): NormalizedPost[] {
   const seen = new Set(posts.map((p) => p.versionId));
   const found: NormalizedPost[] = [];
-  for (const id of posts.flatMap((p) => p.editIds)) {
-    const raw = includes.tweets.get(id);
-    if (raw === undefined || seen.has(id)) continue;
-    seen.add(id);
-    const parsed = tweetSchema.safeParse(raw);
-    if (parsed.success) found.push(normalizeTweet(parsed.data, includes));
-    else problems.push(problemFor(raw, parsed.error));
+  for (const post of posts.filter((p) => p.via === 'data')) {
+    for (const id of post.editIds) {
+      if (seen.has(id) || !includes.tweets.has(id)) continue;
+      seen.add(id);
+      const t = includedTweet(includes, id, problems);
+      if (t) found.push(normalizeTweet(t, includes, problems, 'edit_history'));
+    }
   }
   return found;
-}
-
-function problemFor(item: unknown, error: z.ZodError): NormalizeProblem {
-  const raw = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : undefined;
-  const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(post)'}: ${i.message}`);
-  return {
-    ...(typeof raw === 'string' || typeof raw === 'number' ? { platformId: String(raw) } : {}),
-    code: 'bad_payload',
-    message: `malformed post: ${issues.join('; ')}`,
-  };
 }
 
 function describe(value: unknown): string {
@@ -194,97 +162,52 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'array' : typeof value;
 }
 
-function readIncludes(value: unknown, problems: NormalizeProblem[]): Includes {
-  const includes: Includes = { media: new Map(), users: new Map(), tweets: new Map() };
-  if (typeof value !== 'object' || value === null) return includes;
-  const { media, users, tweets } = value as { media?: unknown; users?: unknown; tweets?: unknown };
-  for (const item of Array.isArray(tweets) ? tweets : []) {
-    const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id === 'string') includes.tweets.set(id, item);
-  }
-  for (const item of Array.isArray(media) ? media : []) {
-    const m = mediaSchema.safeParse(item);
-    if (m.success) includes.media.set(m.data.media_key, toMedia(m.data));
-    else problems.push({ code: 'bad_payload', message: 'malformed includes.media entry' });
-  }
-  for (const item of Array.isArray(users) ? users : []) {
-    const u = userSchema.safeParse(item);
-    if (u.success) includes.users.set(u.data.id, u.data.username);
-  }
-  return includes;
+function referencesOf(t: Tweet): ReferencedPost[] {
+  return (t.referenced_tweets ?? t.referenced_posts ?? []).map((r) => ({ type: r.type, id: r.id }));
 }
 
-function toMedia(m: z.infer<typeof mediaSchema>): NormalizedMedia {
+/** What a post shows: its own words, or for a repost the full words of the post it reposts. */
+function shownWords(t: Tweet, reposted?: { id: string; tweet?: Tweet }) {
+  const shown = reposted?.tweet ?? t;
+  const longNote = shown.note_tweet ?? shown.note_post;
+  const ents = longNote ? (longNote.entities ?? shown.entities) : shown.entities;
+  const ownIds = reposted ? [t.id, reposted.id] : [t.id];
   return {
-    key: m.media_key,
-    type: m.type,
-    url: m.url ?? null,
-    previewUrl: m.preview_image_url ?? null,
-    altText: m.alt_text ?? null,
-    width: m.width ?? null,
-    height: m.height ?? null,
-    durationMs: m.duration_ms ?? null,
-    variants: (m.variants ?? []).map((v) => ({
-      contentType: v.content_type ?? null,
-      url: v.url,
-      bitRate: v.bit_rate ?? null,
-    })),
+    text: decodeXText(longNote?.text ?? shown.text),
+    urls: linkedUrls(ents?.urls ?? [], ownIds),
+    ...entityLists(ents),
+    mediaKeys: unique(t.attachments?.media_keys ?? reposted?.tweet?.attachments?.media_keys ?? []),
+    pollId: (t.attachments?.poll_ids ?? reposted?.tweet?.attachments?.poll_ids ?? [])[0],
   };
 }
 
-function readErrors(value: unknown, problems: NormalizeProblem[]): PartialError[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push({ code: 'bad_payload', message: 'errors is not an array' });
-    return [];
-  }
-  return value.flatMap((item) => {
-    const e = errorSchema.safeParse(item);
-    if (!e.success) return [];
-    const resourceId = e.data.resource_id ?? (typeof e.data.value === 'string' ? e.data.value : null);
-    return [
-      {
-        kind: errorKind(e.data),
-        resourceType: e.data.resource_type ?? null,
-        resourceId,
-        detail: e.data.detail ?? e.data.title ?? 'unknown error',
-      },
-    ];
-  });
-}
-
-/** Problem type hosts vary (api.twitter.com, api.x.com): match on the suffix. */
-function errorKind(e: z.infer<typeof errorSchema>): PartialErrorKind {
-  const type = e.type ?? '';
-  if (/suspended/i.test(e.detail ?? '')) return 'suspended';
-  if (type.endsWith('/problems/resource-not-found')) return 'not_found';
-  if (type.endsWith('/problems/not-authorized-for-resource')) return 'not_authorized';
-  return 'other';
-}
-
-function normalizeTweet(t: Tweet, includes: Includes): NormalizedPost {
+function normalizeTweet(
+  t: Tweet,
+  includes: Includes,
+  problems: NormalizeProblem[],
+  via: NormalizedVia,
+  reposted?: { id: string; tweet?: Tweet },
+): NormalizedPost {
   const editIds = editChain(t);
   const platformId = editIds[0]!;
-  const longNote = t.note_tweet ?? t.note_post;
-  const text = longNote?.text ?? t.text;
-  const ents = longNote ? (longNote.entities ?? t.entities) : t.entities;
+  const words = shownWords(t, reposted);
   const versionCreatedAt = t.created_at ? new Date(t.created_at) : secondsOf(snowflakeTime(t.id));
   const createdAt = platformId === t.id ? versionCreatedAt : (secondsOf(snowflakeTime(platformId)) ?? versionCreatedAt);
-  const mediaKeys = t.attachments?.media_keys ?? [];
+  const media = mediaOf(t.id, words.mediaKeys, includes, problems);
+  const poll = words.pollId ? (includes.polls.get(words.pollId) ?? null) : null;
+  const geo = toGeo(t, includes.places);
   const content = {
-    text,
+    text: words.text,
     lang: t.lang ?? null,
     conversationId: t.conversation_id ?? null,
     inReplyToUserId: t.in_reply_to_user_id ?? null,
-    referencedPosts: (t.referenced_tweets ?? t.referenced_posts ?? []).map((r) => ({ type: r.type, id: r.id })),
-    urls: unique(expandedUrls(ents?.urls ?? [], t.id)),
-    mentions: unique((ents?.mentions ?? []).map((m) => m.username)),
-    hashtags: unique((ents?.hashtags ?? []).map((h) => h.tag)),
-    media: mediaKeys.flatMap((key) => {
-      const m = includes.media.get(key);
-      return m ? [m] : [];
-    }),
+    referencedPosts: referencesOf(t),
+    urls: words.urls,
+    mentions: words.mentions,
+    hashtags: words.hashtags,
+    media,
   };
+  const author = t.author_id ? includes.users.get(t.author_id) : undefined;
   return {
     platform: 'x',
     platformId,
@@ -293,10 +216,41 @@ function normalizeTweet(t: Tweet, includes: Includes): NormalizedPost {
     versionCreatedAt: versionCreatedAt ?? new Date(0),
     createdAt: createdAt ?? new Date(0),
     authorId: t.author_id ?? null,
-    authorHandle: t.author_id ? (includes.users.get(t.author_id) ?? null) : null,
+    authorHandle: author?.username ?? null,
+    authorName: author?.name ?? null,
     ...content,
-    contentSha256: contentSha256(content),
+    cashtags: words.cashtags,
+    mediaKeys: words.mediaKeys,
+    repostOf: reposted?.id ?? null,
+    withheld: toWithheld(t),
+    poll,
+    geo,
+    via,
+    contentSha256: contentSha256({
+      ...content,
+      // Added fields count only when present, so that the sha of a post without them is unchanged.
+      cashtags: words.cashtags.length ? words.cashtags : undefined,
+      repostOf: reposted?.id,
+      poll: pollIdentity(poll),
+      geo: geo ?? undefined,
+    }),
   };
+}
+
+/** The details of each media key found in includes.media; a key without details is a problem. */
+function mediaOf(id: string, keys: string[], includes: Includes, problems: NormalizeProblem[]): NormalizedMedia[] {
+  const missing = keys.filter((k) => !includes.media.has(k));
+  if (missing.length > 0) {
+    problems.push({
+      platformId: id,
+      code: 'media_missing',
+      message: `media ${missing.join(', ')} of post ${id} not in includes.media (kept as keys; a lookup of the post fills them in)`,
+    });
+  }
+  return keys.flatMap((k) => {
+    const m = includes.media.get(k);
+    return m ? [m] : [];
+  });
 }
 
 /** Oldest first; the version's own ID is always part of its chain. */
@@ -308,21 +262,6 @@ function editChain(t: Tweet): string[] {
 /** X prints created_at to the second; a time taken from a snowflake is cut the same way. */
 function secondsOf(time: Date | undefined): Date | undefined {
   return time && new Date(Math.floor(time.getTime() / 1000) * 1000);
-}
-
-/** Expanded link targets, without the t.co links X adds for the post's own media. */
-function expandedUrls(urls: z.infer<typeof entityUrl>[], ownId: string): string[] {
-  const selfMedia = new RegExp(`^https?://(?:www\\.)?(?:x|twitter)\\.com/[^/]+/status/${ownId}/(?:photo|video)/\\d+`);
-  return urls.flatMap((u) => {
-    if (u.media_key) return [];
-    const target = u.unwound_url ?? u.expanded_url ?? u.url;
-    if (!target || selfMedia.test(target)) return [];
-    return [target];
-  });
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
 }
 
 /**

@@ -4,9 +4,9 @@
 // into the scheduler. An unchanged account costs one request and writes only
 // its poll_runs row and its last_polled_at/last_success_at.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createAccountsRepository, type Account } from '../adapters/db/accounts-repository.js';
+import { createAccountsRepository, NOT_POLLED_STATUSES, type Account } from '../adapters/db/accounts-repository.js';
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
-import { getCursor, setCursor } from '../adapters/db/posts-repository.js';
+import { getCursor, setCursor, versionsMissingMedia } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
 import { OnrecordError, publicErrorSummary, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
 import { formatAccountRef } from '../core/ids.js';
@@ -29,6 +29,8 @@ import {
 /** Cursor rows that hold times of the last user refresh and the last re-check of recent posts. */
 export const USER_CHECK_SOURCE = 'x:user';
 export const RECHECK_SOURCE = 'x:recheck';
+/** Versions whose media details are missing, looked up again by each re-check (their own ID brings them). */
+export const MEDIA_FILL_PER_RECHECK = 20;
 /** How often the account's user is looked up by id (renames, suspensions). */
 export const USER_REFRESH_MS = 24 * 60 * 60_000;
 /** How often recent posts are looked up again to notice deletions and edits. */
@@ -82,8 +84,8 @@ export async function pollAccount(deps: PollDeps, accountId: number, options: Po
   if (!account) throw new Error(`account ${accountId} does not exist`);
   const summary = newSummary(account);
   const gate = deps.gate.check(account.id);
-  if (!gate.open || account.status === 'paused') {
-    const error = gate.open ? { code: 'paused', message: 'the account is paused' } : gate;
+  if (!gate.open || NOT_POLLED_STATUSES.includes(account.status)) {
+    const error = gate.open ? { code: 'paused', message: `the account is ${account.status}` } : gate;
     const resumeAt = gate.open ? null : gate.until.toISOString();
     return { ...summary, outcome: 'skipped', error: { code: errorCodeOf(error), message: error.message }, resumeAt };
   }
@@ -205,9 +207,9 @@ async function recheckIfDue(deps: PollDeps, account: Account, options: PollOptio
     after: await getCursor(deps.db, account.id, SWEEP_SOURCE),
     size: deps.sweepPerRecheck ?? 0,
   });
-  const result = await archivePostsById(deps, [...ids.map((r) => r.editIds.at(-1) ?? r.platformId), ...sweep.ids], {
-    signal: options.signal,
-  });
+  const incomplete = await versionsMissingMedia(deps.db, account.id, MEDIA_FILL_PER_RECHECK);
+  const lookups = [...ids.map((r) => r.editIds.at(-1) ?? r.platformId), ...sweep.ids, ...incomplete];
+  const result = await archivePostsById(deps, lookups, { signal: options.signal });
   progress.requests += result.requests;
   progress.versionsNew += result.versionsNew;
   await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());

@@ -1,7 +1,8 @@
 // Field selection and expansions, as the X API v2 does them: only the default
-// fields unless `tweet.fields` / `user.fields` / `media.fields` ask for more,
-// related objects in `includes` only when `expansions` asks, empty arrays omitted.
-import type { FakeMedia, FakePost, FakeUser, FakeXState } from './fake-x-state.js';
+// fields unless `tweet.fields` / `user.fields` / `media.fields` / `poll.fields`
+// / `place.fields` ask for more, related objects in `includes` only when
+// `expansions` asks, empty arrays omitted. Post text goes out HTML-escaped.
+import type { FakeMedia, FakePlace, FakePoll, FakePost, FakeUser, FakeXState } from './fake-x-state.js';
 
 export const TWEET_FIELDS = [
   'article',
@@ -72,6 +73,17 @@ export const MEDIA_FIELDS = [
   'variants',
   'width',
 ] as const;
+export const POLL_FIELDS = ['duration_minutes', 'end_datetime', 'id', 'options', 'voting_status'] as const;
+export const PLACE_FIELDS = [
+  'contained_within',
+  'country',
+  'country_code',
+  'full_name',
+  'geo',
+  'id',
+  'name',
+  'place_type',
+] as const;
 export const TWEET_EXPANSIONS = [
   'article.cover_media',
   'article.media_entities',
@@ -93,11 +105,15 @@ export const USER_EXPANSIONS = ['affiliation.user_id', 'most_recent_tweet_id', '
 const DEFAULT_TWEET = ['id', 'text', 'edit_history_tweet_ids'];
 const DEFAULT_USER = ['id', 'name', 'username'];
 const DEFAULT_MEDIA = ['media_key', 'type'];
+const DEFAULT_POLL = ['id', 'options'];
+const DEFAULT_PLACE = ['id', 'full_name'];
 
 export interface Selection {
   tweetFields: Set<string>;
   userFields: Set<string>;
   mediaFields: Set<string>;
+  pollFields: Set<string>;
+  placeFields: Set<string>;
   expansions: Set<string>;
 }
 
@@ -136,6 +152,8 @@ export function parseSelection(query: URLSearchParams, problems: ParamProblem[],
     tweetFields: listParam(query, 'tweet.fields', TWEET_FIELDS, problems, 'post.fields'),
     userFields: listParam(query, 'user.fields', USER_FIELDS, problems),
     mediaFields: listParam(query, 'media.fields', MEDIA_FIELDS, problems),
+    pollFields: listParam(query, 'poll.fields', POLL_FIELDS, problems),
+    placeFields: listParam(query, 'place.fields', PLACE_FIELDS, problems),
     expansions: listParam(query, 'expansions', forUsers ? USER_EXPANSIONS : TWEET_EXPANSIONS, problems),
   };
 }
@@ -150,7 +168,25 @@ function pick<T extends object>(object: T, defaults: string[], asked: Set<string
 
 export const renderUser = (user: FakeUser, sel: Selection) => pick(user, DEFAULT_USER, sel.userFields);
 export const renderMedia = (media: FakeMedia, sel: Selection) => pick(media, DEFAULT_MEDIA, sel.mediaFields);
-export const renderPost = (post: FakePost, sel: Selection) => pick(post, DEFAULT_TWEET, sel.tweetFields);
+export const renderPoll = (poll: FakePoll, sel: Selection) => pick(poll, DEFAULT_POLL, sel.pollFields);
+export const renderPlace = (place: FakePlace, sel: Selection) => pick(place, DEFAULT_PLACE, sel.placeFields);
+
+export function renderPost(post: FakePost, sel: Selection): Record<string, unknown> {
+  const out = pick(post, DEFAULT_TWEET, sel.tweetFields);
+  out.text = escapeXText(post.text);
+  if (post.note_tweet && out.note_tweet)
+    out.note_tweet = { ...post.note_tweet, text: escapeXText(post.note_tweet.text) };
+  return out;
+}
+
+/**
+ * X API v2 sends `text` and `note_tweet.text` with exactly these three
+ * characters escaped (not quotes, not non-ASCII), while entity indices count
+ * the unescaped text. No library escapes this exact set, hence the table.
+ */
+export function escapeXText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
 
 /** The `includes` object for a list of primary posts (or users), or undefined when nothing expands. */
 export function buildIncludes(
@@ -169,6 +205,8 @@ class Includes {
   private readonly users = new Map<string, FakeUser>();
   private readonly tweets = new Map<string, FakePost>();
   private readonly media = new Map<string, FakeMedia>();
+  private readonly polls = new Map<string, FakePoll>();
+  private readonly places = new Map<string, FakePlace>();
 
   constructor(
     private readonly state: FakeXState,
@@ -180,6 +218,8 @@ class Includes {
     if (ex.has('author_id')) this.addUser(post.author_id);
     if (ex.has('in_reply_to_user_id') && post.in_reply_to_user_id) this.addUser(post.in_reply_to_user_id);
     if (ex.has('attachments.media_keys')) this.addMedia(post);
+    if (ex.has('attachments.poll_ids')) this.addPolls(post);
+    if (ex.has('geo.place_id')) this.addPlace(post);
     if (ex.has('entities.mentions.username')) this.addMentions(post.entities);
     if (ex.has('entities.note.mentions.username')) this.addMentions(post.note_tweet?.entities);
     if (ex.has('edit_history_tweet_ids')) {
@@ -207,6 +247,8 @@ class Includes {
     if (this.media.size) out.media = [...this.media.values()].map((m) => renderMedia(m, this.sel));
     if (this.users.size) out.users = [...this.users.values()].map((u) => renderUser(u, this.sel));
     if (this.tweets.size) out.tweets = [...this.tweets.values()].map((t) => renderPost(t, this.sel));
+    if (this.polls.size) out.polls = [...this.polls.values()].map((p) => renderPoll(p, this.sel));
+    if (this.places.size) out.places = [...this.places.values()].map((p) => renderPlace(p, this.sel));
     return Object.keys(out).length ? out : undefined;
   }
 
@@ -227,6 +269,19 @@ class Includes {
       const media = this.state.media.get(key);
       if (media) this.media.set(key, media);
     }
+  }
+
+  private addPolls(post: FakePost): void {
+    for (const id of post.attachments?.poll_ids ?? []) {
+      const poll = this.state.polls.get(id);
+      if (poll) this.polls.set(id, poll);
+    }
+  }
+
+  private addPlace(post: FakePost): void {
+    const id = (post.geo as { place_id?: string } | undefined)?.place_id;
+    const place = id ? this.state.places.get(id) : undefined;
+    if (place) this.places.set(place.id, place);
   }
 
   private addMentions(entities: Record<string, unknown> | undefined): void {

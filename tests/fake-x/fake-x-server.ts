@@ -106,6 +106,8 @@ export class FakeX {
   /** Publishes a post (and its media) now or at `spec.at`. */
   addPost(spec: PostSpec): FakePost {
     for (const media of spec.media ?? []) this.state.addMedia(media);
+    if (spec.poll) this.state.addPoll(spec.poll);
+    if (spec.place) this.state.addPlace(spec.place);
     return this.state.addPost(makePost(spec));
   }
 

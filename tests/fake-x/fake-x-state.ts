@@ -51,6 +51,29 @@ export interface FakeMedia {
   [field: string]: unknown;
 }
 
+/** A poll as X returns it in includes.polls (counts as of now). */
+export interface FakePoll {
+  id: string;
+  options: { position: number; label: string; votes: number }[];
+  voting_status?: 'open' | 'closed';
+  duration_minutes?: number;
+  end_datetime?: string;
+  [field: string]: unknown;
+}
+
+/** A place as X returns it in includes.places. */
+export interface FakePlace {
+  id: string;
+  full_name: string;
+  name?: string;
+  country?: string;
+  country_code?: string;
+  place_type?: string;
+  geo?: { type: 'Feature'; bbox: number[]; properties: Record<string, unknown> };
+  contained_within?: string[];
+  [field: string]: unknown;
+}
+
 export type UserStatus = 'active' | 'suspended' | 'protected';
 
 /** Everything needed to rebuild a fake: what a fixture file holds and what `snapshot()` returns. */
@@ -58,6 +81,8 @@ export interface FakeXData {
   users?: (FakeUser & { status?: UserStatus })[];
   posts?: (FakePost & { deleted?: boolean })[];
   media?: FakeMedia[];
+  polls?: FakePoll[];
+  places?: FakePlace[];
 }
 
 /** The timeline only reaches this many of a user's most recent posts. */
@@ -71,6 +96,8 @@ export class FakeXState {
   readonly posts = new Map<string, FakePost>();
   readonly deleted = new Set<string>();
   readonly media = new Map<string, FakeMedia>();
+  readonly polls = new Map<string, FakePoll>();
+  readonly places = new Map<string, FakePlace>();
 
   addUser(user: FakeUser, status: UserStatus = 'active'): FakeUser {
     this.users.set(user.id, { ...user });
@@ -88,6 +115,16 @@ export class FakeXState {
   addMedia(media: FakeMedia): FakeMedia {
     this.media.set(media.media_key, { ...media });
     return media;
+  }
+
+  addPoll(poll: FakePoll): FakePoll {
+    this.polls.set(poll.id, structuredClone(poll));
+    return poll;
+  }
+
+  addPlace(place: FakePlace): FakePlace {
+    this.places.set(place.id, structuredClone(place));
+    return place;
   }
 
   userByUsername(username: string): FakeUser | undefined {
@@ -163,6 +200,8 @@ export class FakeXState {
   load(data: FakeXData): void {
     for (const { status, ...user } of data.users ?? []) this.addUser(user as FakeUser, status ?? 'active');
     for (const media of data.media ?? []) this.addMedia(media);
+    for (const poll of data.polls ?? []) this.addPoll(poll);
+    for (const place of data.places ?? []) this.addPlace(place);
     for (const { deleted, ...post } of data.posts ?? []) {
       this.addPost(post as FakePost);
       if (deleted) this.deleted.add(post.id);
@@ -174,6 +213,8 @@ export class FakeXState {
       users: [...this.users.values()].map((u) => ({ ...u, status: this.userStatus.get(u.id) ?? 'active' })),
       posts: [...this.posts.values()].map((p) => ({ ...p, ...(this.deleted.has(p.id) ? { deleted: true } : {}) })),
       media: [...this.media.values()],
+      polls: [...this.polls.values()],
+      places: [...this.places.values()],
     };
   }
 }

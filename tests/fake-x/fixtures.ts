@@ -1,7 +1,15 @@
 // Builders for fake X data shaped like the documented payloads: users, posts
 // (plain, long, reply, quote, repost, with media) and whole seeded accounts.
 import { nextSnowflake } from './snowflakes.js';
-import { toXTime, type FakeMedia, type FakePost, type FakeUser, type FakeXState } from './fake-x-state.js';
+import {
+  toXTime,
+  type FakeMedia,
+  type FakePlace,
+  type FakePoll,
+  type FakePost,
+  type FakeUser,
+  type FakeXState,
+} from './fake-x-state.js';
 
 /** A stable numeric user ID derived from the handle, so fixtures are the same on every run. */
 export function userIdFor(username: string): string {
@@ -34,13 +42,24 @@ export interface PostSpec {
   lang?: string;
   replyTo?: FakePost;
   quote?: FakePost;
-  /** A repost of this post: text becomes `RT @handle: …`. */
+  /**
+   * A repost of this post: as X does, its text becomes `RT @handle: …` cut at
+   * 140 characters (no note_tweet), and it carries the original's media keys.
+   */
   repostOf?: { post: FakePost; author: FakeUser };
   media?: FakeMedia[];
+  /** A poll (registered with the fake by `addPost`). */
+  poll?: FakePoll;
+  /** A place (registered with the fake by `addPost`), with optional exact [longitude, latitude]. */
+  place?: FakePlace;
+  coordinates?: [number, number];
+  withheld?: { copyright: boolean; country_codes: string[]; scope?: 'tweet' };
   extra?: Partial<FakePost>;
 }
 
 const MAX_TEXT = 280;
+/** X shortens the text of a repost (`RT @handle: ` included) to this many characters. */
+const MAX_REPOST_TEXT = 140;
 
 /** Entities X would find in a text: URLs (kept as given), hashtags and mentions. */
 export function entitiesOf(text: string): Record<string, unknown> | undefined {
@@ -53,7 +72,9 @@ export function entitiesOf(text: string): Record<string, unknown> | undefined {
   }));
   const hashtags = collect(/#(\w+)/g, (m) => ({ tag: m[1] }));
   const mentions = collect(/@(\w{1,15})/g, (m) => ({ username: m[1] }));
+  const cashtags = collect(/\$([A-Za-z]{1,6})\b/g, (m) => ({ tag: m[1] }));
   const out: Record<string, unknown> = {};
+  if (cashtags.length) out.cashtags = cashtags;
   if (urls.length) out.urls = urls;
   if (hashtags.length) out.hashtags = hashtags;
   if (mentions.length) out.mentions = mentions;
@@ -65,8 +86,9 @@ export function makePost(spec: PostSpec): FakePost {
   const id = spec.id ?? nextSnowflake(at);
   const authorId = typeof spec.author === 'string' ? spec.author : spec.author.id;
   const fullText = spec.repostOf ? `RT @${spec.repostOf.author.username}: ${spec.repostOf.post.text}` : spec.text;
-  const isLong = fullText.length > MAX_TEXT;
-  const text = isLong ? `${fullText.slice(0, MAX_TEXT - 1)}…` : fullText;
+  const max = spec.repostOf ? MAX_REPOST_TEXT : MAX_TEXT;
+  const isLong = fullText.length > max;
+  const text = isLong ? `${fullText.slice(0, max - 1)}…` : fullText;
   const references = [
     ...(spec.replyTo ? [{ type: 'replied_to' as const, id: spec.replyTo.id }] : []),
     ...(spec.quote ? [{ type: 'quoted' as const, id: spec.quote.id }] : []),
@@ -98,10 +120,23 @@ export function makePost(spec: PostSpec): FakePost {
   };
   const entities = entitiesOf(text);
   if (entities) post.entities = entities;
-  if (isLong) post.note_tweet = { text: fullText, ...(entitiesOf(fullText) ? { entities: entitiesOf(fullText) } : {}) };
+  if (isLong && !spec.repostOf)
+    post.note_tweet = { text: fullText, ...(entitiesOf(fullText) ? { entities: entitiesOf(fullText) } : {}) };
   if (spec.replyTo) post.in_reply_to_user_id = spec.replyTo.author_id;
   if (references.length) post.referenced_tweets = references;
-  if (spec.media?.length) post.attachments = { media_keys: spec.media.map((m) => m.media_key) };
+  const mediaKeys = spec.media?.map((m) => m.media_key) ?? spec.repostOf?.post.attachments?.media_keys ?? [];
+  const attachments = {
+    ...(mediaKeys.length ? { media_keys: mediaKeys } : {}),
+    ...(spec.poll ? { poll_ids: [spec.poll.id] } : {}),
+  };
+  if (Object.keys(attachments).length) post.attachments = attachments;
+  if (spec.place || spec.coordinates) {
+    post.geo = {
+      ...(spec.place ? { place_id: spec.place.id } : {}),
+      ...(spec.coordinates ? { coordinates: { type: 'Point', coordinates: spec.coordinates } } : {}),
+    };
+  }
+  if (spec.withheld) post.withheld = spec.withheld;
   return { ...post, ...spec.extra };
 }
 

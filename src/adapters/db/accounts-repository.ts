@@ -8,8 +8,13 @@ import { storableText } from '../../core/storable-text.js';
 
 export type { Account };
 
-export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error'] as const;
+export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error', 'unpolled'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+/**
+ * Accounts that are never polled: paused by a user, or `unpolled` (an author
+ * whose post was archived as the original of a repost, until `accounts add`).
+ */
+export const NOT_POLLED_STATUSES: readonly string[] = ['paused', 'unpolled'];
 
 export interface PollBookkeeping {
   polledAt: Date;
@@ -28,6 +33,14 @@ export function createAccountsRepository(db: Tx) {
     /** Adds an account, or returns the one already watched under that handle. */
     async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date) {
       const existing = await findByHandle(db, input.platform, input.handle);
+      // An author archived only for a repost becomes watched: polled from now on.
+      if (existing?.status === 'unpolled') {
+        const account = await db.account.update({
+          where: { id: existing.id },
+          data: { status: 'active', statusDetail: null, pollIntervalMs: input.pollIntervalMs },
+        });
+        return { account, created: true };
+      }
       if (existing) return { account: existing, created: false };
       const account = await db.account.create({
         data: {

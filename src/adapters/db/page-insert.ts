@@ -16,6 +16,8 @@ export interface PageInsert {
   versions: NormalizedPost[];
   /** Version IDs that are the newest of their post within the page (these create the post rows). */
   latest: Set<string>;
+  /** The account of each version whose author is not the page's account (originals of reposts). */
+  owners?: Map<string, number | null>;
   firstSeenBy: string;
   now: Date;
 }
@@ -47,7 +49,13 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
   // Kept exactly: as text, or as base64 when PostgreSQL cannot store the text; sha256 over the bytes.
   const raw = c ? encodeRawBody(c.body) : null;
   const captureSha = raw ? createHash('sha256').update(raw.bytes).digest('hex') : '';
-  const rows = JSON.stringify(page.versions.map((v) => ({ ...v, latest: page.latest.has(v.versionId) })));
+  const rows = JSON.stringify(
+    page.versions.map((v) => ({
+      ...v,
+      latest: page.latest.has(v.versionId),
+      account: page.owners?.has(v.versionId) ? page.owners.get(v.versionId) : page.accountId,
+    })),
+  );
   const capturedAt = c?.capturedAt ?? page.now;
   // During a backfill (history, which raises no alerts) a page commits without
   // waiting for the WAL flush (synchronous_commit off, this transaction only).
@@ -71,18 +79,20 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       SELECT id FROM cap UNION ALL
       SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${captureSha} LIMIT 1),
     r AS (
-      SELECT e.v - 'latest' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
+      SELECT e.v - 'latest' - 'account' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
           "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
           "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
-          hashtags text[], media jsonb, "contentSha256" text, latest boolean)),
+          hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb,
+          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int)),
     ins AS (
       INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
-        conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, media,
-        first_seen_by, first_seen_at, last_seen_at, version_count)
-      SELECT platform, "platformId", ${page.accountId}::int, "authorId", "editIds", text, lang, "createdAt",
-        "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags, media,
-        ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
+        conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, cashtags, media,
+        media_keys, repost_of, withheld, poll, geo, first_seen_by, first_seen_at, last_seen_at, version_count)
+      SELECT platform, "platformId", account, "authorId", "editIds", text, lang, "createdAt",
+        "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags,
+        coalesce(cashtags, '{}'), media, coalesce("mediaKeys", '{}'), "repostOf", nullif(withheld, 'null'),
+        nullif(poll, 'null'), nullif(geo, 'null'), ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
         (SELECT count(*)::int FROM r AS same WHERE same."platformId" = r."platformId")
       FROM r WHERE latest
       ON CONFLICT (platform, platform_id) DO NOTHING
@@ -94,8 +104,29 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
         LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
       WHERE coalesce(i.id, p.id) IS NOT NULL
+      -- Oldest version first, so that row ids follow the edit chain.
+      ORDER BY length(r."versionId"), r."versionId"
       ON CONFLICT (platform, version_id) DO NOTHING
-      RETURNING post_id, version_id)
+      RETURNING post_id, version_id),
+    -- Media details that an earlier capture lacked (X does not expand media of
+    -- posts in includes.tweets) are filled in from a capture that has more,
+    -- never replaced by fewer. A post seen again also takes its current
+    -- withheld countries and poll counts. Rows inserted above are not visible here.
+    fillver AS (
+      UPDATE post_versions pv SET data = jsonb_set(pv.data, '{media}', r.media)
+      FROM r WHERE pv.platform = r.platform AND pv.version_id = r."versionId"
+        AND jsonb_array_length(r.media) > jsonb_array_length(coalesce(pv.data->'media', '[]'))
+      RETURNING pv.id),
+    fillpost AS (
+      UPDATE posts p SET
+        media = CASE WHEN jsonb_array_length(r.media) > jsonb_array_length(p.media) THEN r.media ELSE p.media END,
+        withheld = nullif(r.withheld, 'null'), poll = coalesce(nullif(r.poll, 'null'), p.poll)
+      FROM r WHERE p.platform = r.platform AND p.platform_id = r."platformId"
+        AND p.edit_ids[array_upper(p.edit_ids, 1)] = r."versionId"
+        AND (jsonb_array_length(r.media) > jsonb_array_length(p.media)
+          OR p.withheld IS DISTINCT FROM nullif(r.withheld, 'null')
+          OR (nullif(r.poll, 'null') IS NOT NULL AND p.poll IS DISTINCT FROM r.poll))
+      RETURNING p.id)
     SELECT (SELECT id FROM capid) AS capture_id,
       (SELECT count(*)::int FROM cap) AS capture_new,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,

@@ -1,7 +1,7 @@
 // Changes to posts already archived: a new version (an X edit) and a change
 // of status (deleted, unavailable, suspended). Used by the posts repository
 // inside its transaction.
-import type { Account, Post } from '../../generated/prisma/client.js';
+import { Prisma, type Account, type Post } from '../../generated/prisma/client.js';
 import { compareIds } from '../../core/ids.js';
 import type { NormalizedPost } from '../../core/x-normalize.js';
 import { toPostView } from '../../core/post-view.js';
@@ -38,7 +38,13 @@ export async function applyEdit(tx: Tx, postId: number, added: NormalizedPost[],
         urls: newest.urls,
         mentions: newest.mentions,
         hashtags: newest.hashtags,
+        cashtags: newest.cashtags ?? [],
         media: JSON.parse(JSON.stringify(newest.media)),
+        mediaKeys: newest.mediaKeys ?? [],
+        repostOf: newest.repostOf ?? null,
+        withheld: jsonOrNull(newest.withheld),
+        poll: jsonOrNull(newest.poll),
+        geo: jsonOrNull(newest.geo),
         referencedPosts: JSON.parse(JSON.stringify(newest.referencedPosts)),
         conversationId: newest.conversationId,
         inReplyToUserId: newest.inReplyToUserId,
@@ -50,6 +56,10 @@ export async function applyEdit(tx: Tx, postId: number, added: NormalizedPost[],
     include: { account: true },
   });
   return { post, versionId: newest.versionId, previousText: row.text, isLatest };
+}
+
+function jsonOrNull(value: unknown) {
+  return value ? JSON.parse(JSON.stringify(value)) : Prisma.DbNull;
 }
 
 export const UNAVAILABLE_STATUSES = ['deleted', 'unavailable', 'suspended', 'withheld'] as const;

@@ -12,6 +12,7 @@ import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
 import { resolveReferencesForPosts, type ArrivedPost } from '../../jobs/resolve-references.js';
 import { insertPage, sha256Hex } from './page-insert.js';
+import { accountsOfReposted } from './post-authors.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 
@@ -69,7 +70,8 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
   const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
   const versions = uniqueVersions(input.posts);
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
-  const page = await insertPage(tx, { ...input, versions, latest });
+  const owners = await accountsOfReposted(tx, versions, input.now);
+  const page = await insertPage(tx, { ...input, versions, latest, owners });
   const { inserted, newVersions } = page;
   const result: StoreBatchResult = {
     captureId: page.captureId,
@@ -87,8 +89,10 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
   result.postsNew = inserted.size;
   result.versionsNew = newVersions.length;
   result.edited = edits.filter((e) => e.isLatest).length;
-  result.touched = [...newPostsTouched(versions, inserted, input.accountId), ...edits.flatMap(touchedOf)];
-  result.events = await raiseEvents(tx, input, inserted, edits);
+  result.touched = [...newPostsTouched(versions, inserted, input.accountId, owners), ...edits.flatMap(touchedOf)];
+  // The original of a repost is archived, but only the repost is news of the watched account.
+  const ownInserted = new Map([...inserted].filter(([platformId]) => !isRepostedOnly(versions, platformId)));
+  result.events = await raiseEvents(tx, input, ownInserted, edits);
   // Articles that cited a post before it was archived are linked to it in
   // this same transaction (the one place every stored post passes through).
   if (page.hasOpenReferences) await resolveReferencesForPosts(tx, result.touched);
@@ -155,11 +159,21 @@ async function applyEdits(
   return edits;
 }
 
-function newPostsTouched(versions: NormalizedPost[], inserted: Map<string, number>, accountId: number | null) {
+function isRepostedOnly(versions: NormalizedPost[], platformId: string): boolean {
+  return versions.every((v) => v.platformId !== platformId || v.via === 'retweeted');
+}
+
+function newPostsTouched(
+  versions: NormalizedPost[],
+  inserted: Map<string, number>,
+  pageAccountId: number | null,
+  owners: Map<string, number | null>,
+) {
   return latestPerPost(versions).flatMap((v) => {
     const id = inserted.get(v.platformId);
     if (id === undefined) return [];
     const { platform, platformId, editIds, text, createdAt } = v;
+    const accountId = owners.has(v.versionId) ? owners.get(v.versionId)! : pageAccountId;
     return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
   });
 }
@@ -193,6 +207,20 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
     });
   }
   return recordEvents(tx, events);
+}
+
+/**
+ * Versions of an account's posts that carry media keys without their details
+ * (X does not expand media of posts in includes.tweets), newest first: a
+ * lookup of their own ID brings the details.
+ */
+export async function versionsMissingMedia(db: Tx, accountId: number, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ version_id: string }[]>`
+    SELECT v.version_id FROM post_versions v JOIN posts p ON p.id = v.post_id
+    WHERE p.account_id = ${accountId}::int AND p.status = 'available'
+      AND jsonb_array_length(coalesce(v.data->'mediaKeys', '[]')) > jsonb_array_length(coalesce(v.data->'media', '[]'))
+    ORDER BY v.id DESC LIMIT ${limit}::int`;
+  return rows.map((r) => r.version_id);
 }
 
 /** Reads the cursor of one source of an account. */

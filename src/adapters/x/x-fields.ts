@@ -1,5 +1,6 @@
 // What the adapter asks X for: every field and expansion the model keeps
-// (full text of long posts, references, entities, media, edit chains).
+// (full text of long posts, references, entities, media, edit chains,
+// withheld countries, polls, places).
 export const TWEET_FIELDS = [
   'created_at',
   'author_id',
@@ -15,16 +16,36 @@ export const TWEET_FIELDS = [
   'possibly_sensitive',
   'reply_settings',
   'public_metrics',
+  'withheld',
+  'geo',
 ] as const;
 
 // edit_history_tweet_ids puts the earlier versions of an edited post in
 // includes.tweets: a post first seen after its edits still has every text.
+// referenced_tweets.id brings the full original of a repost (whose own text X
+// shortens to `RT @user: …`), with its author and its media.
 export const EXPANSIONS = [
   'attachments.media_keys',
+  'attachments.poll_ids',
   'author_id',
   'edit_history_tweet_ids',
+  'geo.place_id',
   'referenced_tweets.id',
+  'referenced_tweets.id.attachments.media_keys',
   'referenced_tweets.id.author_id',
+] as const;
+
+export const POLL_FIELDS = ['duration_minutes', 'end_datetime', 'id', 'options', 'voting_status'] as const;
+
+export const PLACE_FIELDS = [
+  'contained_within',
+  'country',
+  'country_code',
+  'full_name',
+  'geo',
+  'id',
+  'name',
+  'place_type',
 ] as const;
 
 export const MEDIA_FIELDS = [
@@ -47,6 +68,8 @@ export const POST_QUERY: Record<string, string> = {
   expansions: EXPANSIONS.join(','),
   'media.fields': MEDIA_FIELDS.join(','),
   'user.fields': USER_FIELDS.join(','),
+  'poll.fields': POLL_FIELDS.join(','),
+  'place.fields': PLACE_FIELDS.join(','),
 };
 
 export const USER_QUERY: Record<string, string> = { 'user.fields': USER_FIELDS.join(',') };

@@ -26,6 +26,7 @@ export async function postShowJson(db: Prisma, post: FoundPost) {
       capturedAt: v.capturedAt.toISOString(),
       sha256: v.contentSha256,
       captureId: v.captureId,
+      mediaKeys: mediaKeysOf(v.data),
     })),
     captures: [...captures.values()].map((c) => ({
       id: c.id,
@@ -36,6 +37,13 @@ export async function postShowJson(db: Prisma, post: FoundPost) {
     })),
     articles: await listCitingArticles(db, post.id),
   };
+}
+
+/** Every media key of a version as stored (its data is the normalized version). */
+function mediaKeysOf(data: unknown): string[] {
+  const d = data as { mediaKeys?: unknown; media?: { key?: unknown }[] } | null;
+  if (Array.isArray(d?.mediaKeys)) return d.mediaKeys.filter((k): k is string => typeof k === 'string');
+  return (Array.isArray(d?.media) ? d.media : []).flatMap((m) => (typeof m?.key === 'string' ? [m.key] : []));
 }
 
 export function registerPosts(program: Command, rt: CliRuntime): void {

@@ -6,6 +6,7 @@ import type { PostView } from '../../core/post-view.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { formatTime, page } from './layout.js';
 import { badges, postCard, postPath } from './post-card.js';
+import { postDetails } from './post-details.js';
 
 interface Version {
   versionId: string;
@@ -45,7 +46,7 @@ export function renderPostPage(data: { post: PostView; versions: Version[]; cita
         </p>`
       : '';
   const body = html`<h1>Post by ${post.account ?? 'an unknown account'} ${badges(post)}</h1>
-    ${deleted} ${postCard(post)}
+    ${deleted} ${postCard(post)} ${postDetails(post)}
     <h2>Versions (${versions.length})</h2>
     <ol class="versions">
       ${versions.map(

@@ -80,7 +80,15 @@ function post(overrides: Partial<NormalizedPost>): Omit<NormalizedPost, 'content
     urls: [],
     mentions: [],
     hashtags: [],
+    cashtags: [],
     media: [],
+    mediaKeys: [],
+    repostOf: null,
+    withheld: null,
+    poll: null,
+    geo: null,
+    authorName: null,
+    via: 'data',
     ...overrides,
   };
 }
@@ -106,7 +114,9 @@ describe('normalizeXBody on a documented timeline page', () => {
         createdAt: new Date('2026-03-04T15:20:11.000Z'),
         authorId: '1593187340',
         authorHandle: 'USFOR_A',
+        authorName: 'U.S. Forces Example',
         conversationId: '2029215334573188017',
+        mediaKeys: ['3_2029215278298038528'],
         urls: ['https://example.mil/news/handover'],
         hashtags: ['Partnership'],
         media: [
@@ -137,6 +147,7 @@ describe('normalizeXBody on a documented timeline page', () => {
         createdAt: new Date('2026-03-03T21:10:00.000Z'),
         authorId: '1593187340',
         authorHandle: 'USFOR_A',
+        authorName: 'U.S. Forces Example',
         conversationId: '2028939771245511696',
         inReplyToUserId: '1593187340',
         referencedPosts: [{ type: 'replied_to', id: '2028939771245511696' }],
@@ -326,7 +337,7 @@ describe('normalizeXBody edge cases', () => {
       },
     },
     {
-      name: 'a video: preview and variants; unknown media keys are skipped',
+      name: 'a video: preview and variants; a media key without details is kept as a key and reported',
       body: {
         data: [
           {
@@ -374,6 +385,15 @@ describe('normalizeXBody edge cases', () => {
               { contentType: 'application/x-mpegURL', url: 'https://video.twimg.com/a.m3u8', bitRate: null },
               { contentType: 'video/mp4', url: 'https://video.twimg.com/a.mp4', bitRate: 832000 },
             ],
+          },
+        ]);
+        expect(r.posts[0]!.mediaKeys).toEqual(['7_2028965264225206784', '3_404']);
+        expect(r.problems).toEqual([
+          {
+            platformId: '2028965431498502162',
+            code: 'media_missing',
+            message:
+              'media 3_404 of post 2028965431498502162 not in includes.media (kept as keys; a lookup of the post fills them in)',
           },
         ]);
       },

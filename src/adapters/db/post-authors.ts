@@ -1,0 +1,47 @@
+// The accounts of posts that are not the page's own: the original of a
+// repost belongs to its author. An author onrecord does not know yet becomes
+// an `unpolled` account: its posts are archived, it is not polled until
+// `accounts add` makes it active. Used by the posts repository in its transaction.
+import type { NormalizedPost } from '../../core/x-normalize.js';
+import type { Tx } from './database.js';
+
+export const UNPOLLED_DETAIL = 'author of a reposted post; not polled until `accounts add`';
+
+interface Author {
+  id: string;
+  handle: string | null;
+  name: string | null;
+}
+
+/** versionId → account id (null when the author is unknown and unnamed) of each repost original. */
+export async function accountsOfReposted(tx: Tx, versions: NormalizedPost[], now: Date) {
+  const originals = versions.filter((v) => v.via === 'retweeted');
+  const owners = new Map<string, number | null>();
+  if (originals.length === 0) return owners;
+  const authors = new Map<string, Author>();
+  for (const v of originals) {
+    if (v.authorId) authors.set(v.authorId, { id: v.authorId, handle: v.authorHandle, name: v.authorName });
+  }
+  const ids = await ensureAccounts(tx, [...authors.values()], now);
+  for (const v of originals) owners.set(v.versionId, v.authorId ? (ids.get(v.authorId) ?? null) : null);
+  return owners;
+}
+
+async function ensureAccounts(tx: Tx, authors: Author[], now: Date): Promise<Map<string, number>> {
+  const named = JSON.stringify(authors.filter((a) => a.handle !== null));
+  await tx.$executeRaw`
+    WITH created AS (
+      INSERT INTO accounts (platform, platform_user_id, handle, display_name, status, status_detail, created_at, updated_at)
+      SELECT 'x', a.id, a.handle, a.name, 'unpolled', ${UNPOLLED_DETAIL}, ${now}::timestamptz, ${now}::timestamptz
+      FROM jsonb_to_recordset(${named}::jsonb) AS a(id text, handle text, name text)
+      ON CONFLICT (platform, platform_user_id) DO NOTHING
+      RETURNING id, handle)
+    INSERT INTO account_handles (account_id, handle, first_seen_at, last_seen_at)
+    SELECT id, handle, ${now}::timestamptz, ${now}::timestamptz FROM created
+    ON CONFLICT (account_id, handle) DO NOTHING`;
+  const rows = await tx.account.findMany({
+    where: { platform: 'x', platformUserId: { in: authors.map((a) => a.id) } },
+    select: { id: true, platformUserId: true },
+  });
+  return new Map(rows.map((r) => [r.platformUserId!, r.id]));
+}
