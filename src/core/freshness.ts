@@ -37,6 +37,7 @@ export function assessFreshness(a: AccountActivity, now: Date): Freshness {
   const silentForMs = a.lastPostAt ? now.getTime() - a.lastPostAt.getTime() : null;
   const base = { silentForMs, usualGapMs: a.usualGapMs };
   if (a.status === 'paused') return { ...base, state: 'paused', reason: 'polling is paused' };
+  if (a.status === 'archived') return { ...base, state: 'paused', reason: 'archived from an import, not polled' };
   if (FAILING_STATUSES.has(a.status)) {
     return { ...base, state: 'failing', reason: `account is ${a.status}${a.lastError ? `: ${a.lastError}` : ''}` };
   }

@@ -7,7 +7,13 @@ import type { Tx } from './database.js';
 
 export type { Account };
 
-export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error'] as const;
+export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error', 'archived'] as const;
+/** Statuses the scheduler does not poll: paused by hand, or archived (an author known from an import). */
+export const UNPOLLED_STATUSES = ['paused', 'archived'] as const;
+
+export function isUnpolled(status: string): boolean {
+  return (UNPOLLED_STATUSES as readonly string[]).includes(status);
+}
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export interface PollBookkeeping {
@@ -24,10 +30,20 @@ export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
 
 export function createAccountsRepository(db: Tx) {
   return {
-    /** Adds an account, or returns the one already watched under that handle. */
+    /**
+     * Adds an account, or returns the one already watched under that handle.
+     * An archived account (an author known from an import) starts being polled.
+     */
     async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date) {
       const existing = await findByHandle(db, input.platform, input.handle);
-      if (existing) return { account: existing, created: false };
+      if (existing?.status === 'archived') {
+        const account = await db.account.update({
+          where: { id: existing.id },
+          data: { status: 'active', statusDetail: null, pollIntervalMs: input.pollIntervalMs },
+        });
+        return { account, created: false, activated: true };
+      }
+      if (existing) return { account: existing, created: false, activated: false };
       const account = await db.account.create({
         data: {
           platform: input.platform,
@@ -36,7 +52,7 @@ export function createAccountsRepository(db: Tx) {
           handles: { create: { handle: input.handle, firstSeenAt: now, lastSeenAt: now } },
         },
       });
-      return { account, created: true };
+      return { account, created: true, activated: false };
     },
 
     async setInterval(id: number, pollIntervalMs: number) {

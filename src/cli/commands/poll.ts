@@ -1,7 +1,7 @@
 // poll --once: polls the watched accounts now, prints a summary, and exits
 // non-zero if any poll failed. The service polls on schedule instead.
 import type { Command } from 'commander';
-import { createAccountsRepository, type Account } from '../../adapters/db/accounts-repository.js';
+import { createAccountsRepository, isUnpolled, type Account } from '../../adapters/db/accounts-repository.js';
 import { InvalidInput } from '../../core/errors.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import type { Context } from '../../context.js';
@@ -22,7 +22,7 @@ interface PollOpts {
 
 async function selectAccounts(ctx: Context, refs: string[]): Promise<Account[]> {
   const repo = createAccountsRepository(ctx.db.prisma);
-  if (refs.length === 0) return (await repo.list()).filter((a) => a.status !== 'paused');
+  if (refs.length === 0) return (await repo.list()).filter((a) => !isUnpolled(a.status));
   const accounts: Account[] = [];
   for (const ref of refs) {
     const { platform, handle } = parseAccountRef(ref);
