@@ -161,14 +161,23 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
      * object of that version as the source sent it (found in its capture by id).
      */
     async versionsOf(postIds: number[]): Promise<Map<number, ExportVersion[]>> {
+      // A version imported from onrecord's own export keeps the line it came
+      // from as its capture; the original capture and raw payload are read
+      // back from that line, so that an export of an import is the export
+      // that was imported.
       const rows = await db.$queryRaw<(ExportVersion & { postId: number })[]>`
         SELECT v.post_id AS "postId", v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
           v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data,
-          CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'source', c.source,
-            'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture,
-          CASE WHEN c.body LIKE '{%' THEN jsonb_path_query_first(c.body::jsonb, '$.** ? (@.id == $id)',
+          CASE WHEN c.id IS NULL THEN NULL WHEN o.v IS NOT NULL THEN nullif(o.v->'capture', 'null')
+            ELSE jsonb_build_object('id', c.id, 'source', c.source, 'requestUrl', c.request_url,
+              'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture,
+          CASE WHEN o.v IS NOT NULL THEN nullif(o.v->'raw', 'null')
+            WHEN c.body LIKE '{%' THEN jsonb_path_query_first(c.body::jsonb, '$.** ? (@.id == $id)',
             jsonb_build_object('id', v.version_id)) END AS raw
         FROM post_versions v LEFT JOIN captures c ON c.id = v.capture_id
+          LEFT JOIN LATERAL (SELECT e AS v FROM jsonb_array_elements(
+              CASE WHEN c.source LIKE '%:import-onrecord' THEN c.body::jsonb->'versions' END) AS e
+            WHERE e->>'versionId' = v.version_id LIMIT 1) o ON TRUE
         WHERE v.post_id = ANY(${postIds}::int[])
         ORDER BY v.post_id, v.created_at, v.id`;
       const byPost = new Map<number, ExportVersion[]>();
