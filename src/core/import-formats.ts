@@ -46,12 +46,19 @@ function parseObject(line: string): Record<string, unknown> | undefined {
   }
 }
 
-/** One parsed line of a twarc2 file as a v2 body: a response as it is, a flattened post re-expanded. */
-export function twarcLineToBody(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+/**
+ * One parsed line of a twarc2 file (or a whole x-response file) as a v2 body:
+ * a response as it is, a flattened post re-expanded; anything else is refused.
+ */
+export function twarcLineToBody(value: unknown): { ok: true; body: unknown } | { ok: false; message: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, message: 'not a JSON object' };
+  }
   const line = value as Record<string, unknown>;
-  const isFlattened = typeof line.id === 'string' && typeof line.text === 'string' && !('data' in line);
-  return isFlattened ? unflattenTwarcTweet(line) : line;
+  if ('data' in line || 'errors' in line) return { ok: true, body: line };
+  if (typeof line.id === 'string' && typeof line.text === 'string')
+    return { ok: true, body: unflattenTwarcTweet(line) };
+  return { ok: false, message: 'neither an X API v2 response (data, errors) nor a post (id, text)' };
 }
 
 /** A line's JSON, or the reason it is not JSON (a truncated line, stray text). */

@@ -19,6 +19,11 @@ export interface ArchiveAccount {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+/** Archives write most numbers as strings (`"w": "2048"`, `"bitrate": "2176000"`). */
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** `window.YTD.tweets.part0 = ` (any part, any data set): the text before the JSON array. */
@@ -129,21 +134,16 @@ function toV2Media(m: Json): Json & { media_key: string } {
     type,
     url: type === 'photo' ? url : undefined,
     preview_image_url: type === 'photo' ? undefined : url,
-    width: typeof large?.w === 'number' ? large.w : undefined,
-    height: typeof large?.h === 'number' ? large.h : undefined,
-    duration_ms: typeof video?.duration_millis === 'number' ? video.duration_millis : undefined,
+    width: num(large?.w),
+    height: num(large?.h),
+    duration_ms: num(video?.duration_millis),
     alt_text: str(m.ext_alt_text),
     variants: video ? list(video.variants).map(toV2Variant) : undefined,
   }) as Json & { media_key: string };
 }
 
 function toV2Variant(v: Json): Json {
-  const bitRate = typeof v.bitrate === 'number' ? v.bitrate : Number(str(v.bitrate) ?? NaN);
-  return dropUndefined({
-    url: str(v.url),
-    content_type: str(v.content_type),
-    bit_rate: Number.isFinite(bitRate) ? bitRate : undefined,
-  });
+  return dropUndefined({ url: str(v.url), content_type: str(v.content_type), bit_rate: num(v.bitrate) });
 }
 
 function dropUndefined(value: Json): Json {

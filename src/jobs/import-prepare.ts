@@ -5,7 +5,12 @@
 import { importSource, parseJsonLine, twarcLineToBody } from '../core/import-formats.js';
 import { parseOnrecordRecord, type OnrecordRecord } from '../core/onrecord-record.js';
 import { normalizeArchiveItem } from '../core/x-archive.js';
-import { normalizeXBody, type NormalizedPost, type NormalizeProblem } from '../core/x-normalize.js';
+import {
+  normalizeXBody,
+  type NormalizedBody,
+  type NormalizedPost,
+  type NormalizeProblem,
+} from '../core/x-normalize.js';
 import type { ImportUnit } from './import-readers.js';
 
 export interface PreparedUnit {
@@ -33,11 +38,16 @@ export function prepareUnit(unit: ImportUnit): PreparedUnit {
   const parsed = unit.value === undefined ? parseJsonLine(unit.text) : { ok: true as const, value: unit.value };
   if (!parsed.ok) return withProblem(prepared, parsed.message);
   if (unit.format === 'onrecord') return prepareRecord(prepared, parsed.value);
-  const normalized =
-    unit.format === 'x-archive'
-      ? normalizeArchiveItem(parsed.value, unit.account ?? null)
-      : normalizeXBody(twarcLineToBody(parsed.value));
+  if (unit.format === 'x-archive')
+    return withNormalized(prepared, normalizeArchiveItem(parsed.value, unit.account ?? null));
+  const body = twarcLineToBody(parsed.value);
+  if (!body.ok) return withProblem(prepared, body.message);
   Object.assign(prepared, twarcMeta(parsed.value));
+  return withNormalized(prepared, normalizeXBody(body.body));
+}
+
+function withNormalized(prepared: PreparedUnit, normalized: NormalizedBody): PreparedUnit {
+  const { unit } = prepared;
   prepared.posts = normalized.posts;
   prepared.problems = normalized.problems.map((p) => ({ ...p, message: `${where(unit)}: ${p.message}` }));
   return prepared;
