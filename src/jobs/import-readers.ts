@@ -5,9 +5,9 @@
 // gunzip; an X archive's zip is read entry by entry (yauzl), account.js first.
 import { createReadStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import split2 from 'split2';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import yauzl from 'yauzl';
 import { BadPayload } from '../core/errors.js';
@@ -44,13 +44,22 @@ export function isGzip(head: Buffer): boolean {
 
 /** The decoded text stream of a file, through gunzip when it is gzip'd. */
 export function textStream(input: Readable, gzip: boolean): Readable {
-  return gzip ? input.pipe(createGunzip()) : input;
+  return gzip ? chain(input, createGunzip()) : input;
+}
+
+/**
+ * Streams piped one into the next, an error in any of them ending the last
+ * (so that a reader of it fails instead of waiting forever).
+ */
+export function chain(first: Readable, ...rest: NodeJS.ReadWriteStream[]): Readable {
+  return (pipeline as (...streams: unknown[]) => Readable)(first, ...rest, () => undefined);
 }
 
 /** JSON Lines: one unit per non-empty line (CRLF and a leading BOM allowed). */
 export async function* jsonLines(text: Readable, fileName: string, format: ImportFormat): AsyncGenerator<ImportUnit> {
   let line = 0;
-  for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
+  // split2 is a Transform: the file is read only as fast as lines are taken.
+  for await (const raw of chain(text, split2()) as AsyncIterable<string>) {
     line += 1;
     const content = line === 1 ? stripBom(raw) : raw;
     if (content.trim() === '') continue;
@@ -98,7 +107,7 @@ export async function* archiveItems(
   fileName: string,
   account: ArchiveAccount | null,
 ): AsyncGenerator<ImportUnit> {
-  const items = text.pipe(archivePrefixStripper()).pipe(streamArray.withParserAsStream());
+  const items = chain(text, archivePrefixStripper(), streamArray.withParserAsStream());
   for await (const { key, value } of items as AsyncIterable<{ key: number; value: unknown }>) {
     yield { format: 'x-archive', fileName, line: key + 1, text: JSON.stringify(value), value, account };
   }

@@ -12,7 +12,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { InvalidInput } from '../../core/errors.js';
 import { detectFormat, IMPORT_FORMATS, type ImportFormat, type ImportFormatOption } from '../../core/import-formats.js';
 import { importPosts, type ImportSummary } from '../../jobs/import-posts.js';
-import { isGzip, siblingAccount, unitsOf } from '../../jobs/import-readers.js';
+import { chain, isGzip, siblingAccount, unitsOf } from '../../jobs/import-readers.js';
 import type { CliRuntime } from '../runtime.js';
 import { printJson, printLine } from '../output.js';
 
@@ -33,7 +33,10 @@ export function registerImport(program: Command, rt: CliRuntime): void {
         const opened = await openInput(file);
         const format = formatOf(opts.format as ImportFormatOption, opened.fileName, opened.head);
         const bar = progressBar(rt, opened.size);
-        const counted = opened.input.pipe(byteCounter((n) => bar?.increment(n)));
+        const counted = chain(
+          opened.input,
+          byteCounter((n) => bar?.increment(n)),
+        );
         const account = format === 'x-archive' && opened.path ? await siblingAccount(opened.path) : null;
         const units = unitsOf({ ...opened, format, input: counted, account });
         let summary: ImportSummary;

@@ -25,17 +25,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (name: string) => new URL(`../../fixtures/import/${name}`, import.meta.url).pathname;
 
 async function cli(...args: string[]): Promise<string> {
+  return (await cliWithStderr(new PassThrough(), ...args)).stdout;
+}
+
+/** Runs a command with stderr given (a terminal's stand-in: isTTY set draws the progress bar). */
+async function cliWithStderr(stderr: PassThrough, ...args: string[]) {
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
   const rt = createRuntime(
-    { stdout, stderr: new PassThrough(), isTty: false },
+    { stdout, stderr, isTty: false },
     { DATABASE_URL: db().url, LOG_LEVEL: 'silent', ONRECORD_POLL_INTERVAL: '10m' },
   );
   const program = new Command('onrecord').exitOverride();
   for (const register of [registerImport, registerExport, registerAccounts]) register(program, rt);
   await program.parseAsync(args, { from: 'user' });
-  return Buffer.concat(chunks).toString('utf8');
+  return { stdout: Buffer.concat(chunks).toString('utf8') };
 }
 
 const importJson = async (file: string, ...flags: string[]) =>
@@ -117,6 +122,9 @@ describe('import twarc2', () => {
     const gz = join(dir, 'twarc2-flat.jsonl.gz');
     writeFileSync(gz, gzipSync(readFileSync(flat)));
     expect(await importJson(gz)).toEqual({ lines: 4, posts: 3, postsNew: 0, versionsNew: 0, problems: 1 });
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, readFileSync(gz).subarray(0, 200));
+    await expect(cli('import', cut)).rejects.toThrow(/unexpected end of file/);
   });
 });
 
@@ -173,6 +181,19 @@ describe('import x-response and x-archive', () => {
     expect(await importJson(join(data, 'tweets.js'))).toMatchObject({ lines: 2, posts: 2, postsNew: 2, problems: 0 });
     const account = await db().prisma.account.findFirstOrThrow();
     expect([account.handle, account.status]).toEqual(['example_min', 'archived']);
+  });
+
+  it('draws a progress bar of bytes and posts on a terminal, and prints a summary line', async () => {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    const err: Buffer[] = [];
+    stderr.on('data', (c: Buffer) => err.push(c));
+    const file = fixture('twarc2-responses.jsonl');
+    const { stdout } = await cliWithStderr(stderr, 'import', file);
+    const size = readFileSync(file).length;
+    expect(Buffer.concat(err).toString('utf8')).toContain(`${size}/${size} bytes | 3 posts`);
+    expect(stdout).toBe(
+      'imported twarc2-responses.jsonl: 4 lines, 3 posts (3 new, 4 new versions), 1 problems (see: problems)\n',
+    );
   });
 
   it('refuses an unknown --format and a missing file with a clear error', async () => {
