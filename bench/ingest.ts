@@ -23,10 +23,10 @@ const GOAL_RATIO = 0.3;
 /** The pair (store, COPY) is run this many times; the machine's load varies, the median ratio is reported. */
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 
-const userIdOf = (account: number) => String(1_000_000_000 + account);
+export const userIdOf = (account: number) => String(1_000_000_000 + account);
 
 /** One timeline page body as X sends it (tweet.fields as the adapter asks, author expanded). */
-function pageBody(posts: SyntheticPost[]): string {
+export function pageBody(posts: SyntheticPost[]): string {
   const account = posts[0]!.account;
   const data = posts.map((p) => ({
     id: p.platformId,
@@ -74,7 +74,7 @@ function buildPages(): { account: number; body: string }[] {
   return pages;
 }
 
-async function freshDatabase(): Promise<{ db: Database; url: string }> {
+export async function freshDatabase(): Promise<{ db: Database; url: string }> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
@@ -136,7 +136,7 @@ const copyText = (v: string | null) =>
 const pgArray = (items: string[]) =>
   `{${items.map((s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
-function copyLine(p: NormalizedPost, accountId: number): string {
+export function copyLine(p: NormalizedPost, accountId: number): string {
   return `${[
     p.platform,
     p.platformId,
@@ -160,7 +160,7 @@ function copyLine(p: NormalizedPost, accountId: number): string {
 }
 
 /** The baseline: the same post rows, COPYed into the same (emptied) table. */
-async function rawCopy(url: string, rows: string[]): Promise<number> {
+export async function rawCopy(url: string, rows: string[]): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -178,7 +178,7 @@ async function rawCopy(url: string, rows: string[]): Promise<number> {
   }
 }
 
-const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
+export const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 interface Round {
   storeSeconds: number;

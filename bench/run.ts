@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   link: async () => (await import('./link.js')).default,
   alerts: async () => (await import('./alerts.js')).default,
   ingest: async () => (await import('./ingest.js')).default,
+  import: async () => (await import('./import.js')).default,
 };
 
 const wanted = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { registerPoll } from './commands/poll.js';
 import { registerStats } from './commands/stats.js';
 import { registerPosts } from './commands/posts.js';
 import { registerProblems } from './commands/problems.js';
+import { registerImport } from './commands/import.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const rt = createRuntime(processIo, env);
@@ -33,6 +34,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   registerStats(program, rt);
   registerPosts(program, rt);
   registerProblems(program, rt);
+  registerImport(program, rt);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -49,7 +49,7 @@ export function assessFreshness(a: AccountActivity, now: Date, block?: PlatformB
   const silentForMs = a.lastPostAt ? now.getTime() - a.lastPostAt.getTime() : null;
   const base = { silentForMs, usualGapMs: a.usualGapMs };
   if (a.status === 'paused') return { ...base, state: 'paused', reason: 'polling is paused' };
-  if (a.status === 'unpolled') return { ...base, state: 'paused', reason: 'not polled: archived as a reposted author' };
+  if (a.status === 'archived') return { ...base, state: 'paused', reason: 'archived from an import, not polled' };
   if (block) return { ...base, state: 'blocked', reason: block.reason, code: block.code };
   const pause = activePause(a, now);
   if (pause) {

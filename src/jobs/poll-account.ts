@@ -4,7 +4,7 @@
 // into the scheduler. An unchanged account costs one request and writes only
 // its poll_runs row and its last_polled_at/last_success_at.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createAccountsRepository, NOT_POLLED_STATUSES, type Account } from '../adapters/db/accounts-repository.js';
+import { createAccountsRepository, isUnpolled, type Account } from '../adapters/db/accounts-repository.js';
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
 import { getCursor, setCursor, versionsMissingMedia } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
@@ -84,8 +84,8 @@ export async function pollAccount(deps: PollDeps, accountId: number, options: Po
   if (!account) throw new Error(`account ${accountId} does not exist`);
   const summary = newSummary(account);
   const gate = deps.gate.check(account.id);
-  if (!gate.open || NOT_POLLED_STATUSES.includes(account.status)) {
-    const error = gate.open ? { code: 'paused', message: `the account is ${account.status}` } : gate;
+  if (!gate.open || isUnpolled(account.status)) {
+    const error = gate.open ? unpolledError(account.status) : gate;
     const resumeAt = gate.open ? null : gate.until.toISOString();
     return { ...summary, outcome: 'skipped', error: { code: errorCodeOf(error), message: error.message }, resumeAt };
   }
@@ -263,4 +263,11 @@ async function recordBookkeeping(deps: PollDeps, account: Account, result: PollS
   if (ok && account.status !== 'active') await accounts.setStatus(account.id, 'active', null);
   if (ok && account.pausedUntil) await accounts.clearPause(account.id);
   if (progress.seenHandle) await accounts.recordHandle(account.id, progress.seenHandle, now);
+}
+
+function unpolledError(status: string) {
+  if (status === 'archived') {
+    return { code: 'paused', message: 'the account is archived from an import: watch it with accounts add' };
+  }
+  return { code: 'paused', message: 'the account is paused' };
 }

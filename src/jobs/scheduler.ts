@@ -9,7 +9,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AccountLocks } from '../adapters/db/account-locks.js';
 import { once, type Handle } from '../core/lifecycle.js';
-import { NOT_POLLED_STATUSES } from '../adapters/db/accounts-repository.js';
+import { UNPOLLED_STATUSES } from '../adapters/db/accounts-repository.js';
 import { withAccountLease } from './account-lease.js';
 import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
 
@@ -117,7 +117,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
 
 function dueAccounts(db: PrismaClient) {
   return db.account.findMany({
-    where: { platform: 'x', status: { notIn: [...NOT_POLLED_STATUSES] } },
+    where: { platform: 'x', status: { notIn: [...UNPOLLED_STATUSES] } },
     select: { id: true, pollIntervalMs: true },
     orderBy: { id: 'asc' },
   });

@@ -8,13 +8,14 @@ import { storableText } from '../../core/storable-text.js';
 
 export type { Account };
 
-export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error', 'unpolled'] as const;
+export const ACCOUNT_STATUSES = ['active', 'paused', 'suspended', 'not_found', 'error', 'archived'] as const;
+/** Statuses the scheduler does not poll: paused by hand, or archived (an author known from an import or a repost). */
+export const UNPOLLED_STATUSES = ['paused', 'archived'] as const;
+
+export function isUnpolled(status: string): boolean {
+  return (UNPOLLED_STATUSES as readonly string[]).includes(status);
+}
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
-/**
- * Accounts that are never polled: paused by a user, or `unpolled` (an author
- * whose post was archived as the original of a repost, until `accounts add`).
- */
-export const NOT_POLLED_STATUSES: readonly string[] = ['paused', 'unpolled'];
 
 export interface PollBookkeeping {
   polledAt: Date;
@@ -30,18 +31,20 @@ export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
 
 export function createAccountsRepository(db: Tx) {
   return {
-    /** Adds an account, or returns the one already watched under that handle. */
+    /**
+     * Adds an account, or returns the one already watched under that handle.
+     * An archived account (an author known from an import) starts being polled.
+     */
     async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date) {
       const existing = await findByHandle(db, input.platform, input.handle);
-      // An author archived only for a repost becomes watched: polled from now on.
-      if (existing?.status === 'unpolled') {
+      if (existing?.status === 'archived') {
         const account = await db.account.update({
           where: { id: existing.id },
           data: { status: 'active', statusDetail: null, pollIntervalMs: input.pollIntervalMs },
         });
-        return { account, created: true };
+        return { account, created: false, activated: true };
       }
-      if (existing) return { account: existing, created: false };
+      if (existing) return { account: existing, created: false, activated: false };
       const account = await db.account.create({
         data: {
           platform: input.platform,
@@ -50,7 +53,7 @@ export function createAccountsRepository(db: Tx) {
           handles: { create: { handle: input.handle, firstSeenAt: now, lastSeenAt: now } },
         },
       });
-      return { account, created: true };
+      return { account, created: true, activated: false };
     },
 
     async setInterval(id: number, pollIntervalMs: number) {

@@ -64,7 +64,8 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
   // again. Later polls record alert events, which a delivery worker may send
   // as soon as they are visible: those commits stay fully durable, so that a
   // sent alert can never be forgotten and raised again.
-  const synchronousCommit = page.firstSeenBy === 'backfill' ? 'off' : 'on';
+  // An import raises no alerts either: the same holds for it.
+  const synchronousCommit = page.firstSeenBy === 'backfill' || page.firstSeenBy === 'import' ? 'off' : 'on';
   const [row] = await tx.$queryRaw<Row[]>`
     WITH cfg AS (SELECT set_config('synchronous_commit', ${synchronousCommit}, true) AS v),
     cap AS (

@@ -1,6 +1,6 @@
 // The accounts of posts that are not the page's own: the original of a
 // repost belongs to its author. An author onrecord does not know yet becomes
-// an `unpolled` account: its posts are archived, it is not polled until
+// an `archived` account: its posts are archived, it is not polled until
 // `accounts add` makes it active. Used by the posts repository in its transaction.
 import type { NormalizedPost } from '../../core/x-normalize.js';
 import type { Tx } from './database.js';
@@ -32,7 +32,7 @@ async function ensureAccounts(tx: Tx, authors: Author[], now: Date): Promise<Map
   await tx.$executeRaw`
     WITH created AS (
       INSERT INTO accounts (platform, platform_user_id, handle, display_name, status, status_detail, created_at, updated_at)
-      SELECT 'x', a.id, a.handle, a.name, 'unpolled', ${UNPOLLED_DETAIL}, ${now}::timestamptz, ${now}::timestamptz
+      SELECT 'x', a.id, a.handle, a.name, 'archived', ${UNPOLLED_DETAIL}, ${now}::timestamptz, ${now}::timestamptz
       FROM jsonb_to_recordset(${named}::jsonb) AS a(id text, handle text, name text)
       ON CONFLICT (platform, platform_user_id) DO NOTHING
       RETURNING id, handle)

@@ -32,6 +32,8 @@ export interface StoreBatchInput {
   firstSeenBy: FirstSeenBy;
   /** Raise `new` events for posts first seen here: polls after the account's backfill only. */
   raiseNew: boolean;
+  /** Raise `edited` events for new versions of archived posts (default true; an import raises none). */
+  raiseEdited?: boolean;
   now: Date;
 }
 
@@ -198,7 +200,7 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
       });
     }
   }
-  for (const edit of edits.filter((e) => e.isLatest)) {
+  for (const edit of edits.filter((e) => e.isLatest && input.raiseEdited !== false)) {
     events.push({
       kind: 'edited' as const,
       dedupeKey: eventKeys.edited(edit.post.platform, edit.versionId),

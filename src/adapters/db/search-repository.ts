@@ -171,9 +171,16 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
      * object of that version as the source sent it (found in its capture by id).
      */
     async versionsOf(postIds: number[]): Promise<Map<number, ExportVersion[]>> {
-      const rows = await db.$queryRaw<(Omit<ExportVersion, 'raw'> & { postId: number; captureId: number | null })[]>`
+      // A version imported from onrecord's own export keeps the line it came
+      // from as its capture; the original capture and raw payload are read
+      // back from that line, so that an export of an import is the export
+      // that was imported.
+      const rows = await db.$queryRaw<
+        (Omit<ExportVersion, 'raw'> & { postId: number; captureId: number | null; isOnrecordLine: boolean })[]
+      >`
         SELECT v.post_id AS "postId", v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
           v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data, v.capture_id AS "captureId",
+          coalesce(c.source LIKE '%:import-onrecord', false) AS "isOnrecordLine",
           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'source', c.source,
             'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture
         FROM post_versions v LEFT JOIN captures c ON c.id = v.capture_id
@@ -183,10 +190,12 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       // what JSON allows (\u0000, lone surrogates), and one such capture would fail the batch.
       const payloads = await capturePayloads([...new Set(rows.flatMap((r) => (r.captureId ? [r.captureId] : [])))]);
       const byPost = new Map<number, ExportVersion[]>();
-      for (const { postId, captureId, ...version } of rows) {
+      for (const { postId, captureId, isOnrecordLine, ...version } of rows) {
         const payload = captureId === null ? undefined : payloads.get(captureId);
-        const raw = payload === undefined ? null : findObjectWithId(payload, version.versionId);
-        byPost.set(postId, [...(byPost.get(postId) ?? []), { ...version, raw }]);
+        const exported = isOnrecordLine ? exportedVersion(payload, version.versionId) : undefined;
+        const raw = exported ? exported.raw : payload === undefined ? null : findObjectWithId(payload, version.versionId);
+        const capture = exported ? exported.capture : version.capture;
+        byPost.set(postId, [...(byPost.get(postId) ?? []), { ...version, capture, raw }]);
       }
       return byPost;
     },
@@ -241,4 +250,17 @@ function pageOf(rows: SearchRow[], limit: number, mode: SearchMode): SearchPage 
   // Past the ranked window (and without words) the order is by recency alone: rank -1 says so.
   const rank = mode === 'fulltext' && !last.pastWindow ? last.score : mode === 'recent' ? 0 : -1;
   return { rows: page, next: encodeCursor({ rank, createdAt: last.createdAt, id: last.id }), mode };
+}
+
+/** The version of an onrecord export line (what `import --format onrecord` kept as the capture). */
+function exportedVersion(
+  line: unknown,
+  versionId: string,
+): { capture: ExportVersion['capture']; raw: unknown } | undefined {
+  const versions = (line as { versions?: unknown } | null)?.versions;
+  if (!Array.isArray(versions)) return undefined;
+  const found = versions.find((v) => (v as { versionId?: unknown } | null)?.versionId === versionId) as
+    | { capture?: ExportVersion['capture']; raw?: unknown }
+    | undefined;
+  return found && { capture: found.capture ?? null, raw: found.raw ?? null };
 }

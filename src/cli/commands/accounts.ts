@@ -81,7 +81,7 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
         const repo = createAccountsRepository(ctx.db.prisma);
         const pollIntervalMs = intervalOf(opts.every, ctx.config.ONRECORD_POLL_INTERVAL);
         const added = await repo.add({ platform, handle, pollIntervalMs }, ctx.clock.now());
-        const { created } = added;
+        const { created, activated } = added;
         const account =
           !created && opts.every !== undefined
             ? await repo.setInterval(added.account.id, pollIntervalMs)
@@ -90,7 +90,7 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
         const name = formatAccountRef(account.platform, account.handle);
         printLine(
           rt.io,
-          `${created ? 'watching' : 'already watching'} ${name} every ${formatDuration(account.pollIntervalMs)}`,
+          `${created || activated ? 'watching' : 'already watching'} ${name} every ${formatDuration(account.pollIntervalMs)}`,
         );
       }),
     );

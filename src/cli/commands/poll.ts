@@ -2,7 +2,7 @@
 // non-zero if any poll failed or an account could not be polled (another live
 // process held it for longer than --wait). The service polls on schedule instead.
 import type { Command } from 'commander';
-import { createAccountsRepository, NOT_POLLED_STATUSES, type Account } from '../../adapters/db/accounts-repository.js';
+import { createAccountsRepository, isUnpolled, type Account } from '../../adapters/db/accounts-repository.js';
 import type { AccountLocks } from '../../adapters/db/account-locks.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { InvalidInput } from '../../core/errors.js';
@@ -29,7 +29,7 @@ export const DEFAULT_POLL_WAIT = '60s';
 
 async function selectAccounts(ctx: Context, refs: string[]): Promise<Account[]> {
   const repo = createAccountsRepository(ctx.db.prisma);
-  if (refs.length === 0) return (await repo.list()).filter((a) => !NOT_POLLED_STATUSES.includes(a.status));
+  if (refs.length === 0) return (await repo.list()).filter((a) => !isUnpolled(a.status));
   const accounts: Account[] = [];
   for (const ref of refs) {
     const { platform, handle } = parseAccountRef(ref);

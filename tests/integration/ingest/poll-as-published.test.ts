@@ -105,7 +105,7 @@ describe('a poll keeps posts as published', () => {
     });
     expect(views[4]!.withheld).toEqual({ copyright: false, countryCodes: ['DE'], scope: null });
     const cityAccount = rows[0]!.account!;
-    expect([cityAccount.status, cityAccount.displayName]).toEqual(['unpolled', 'City of Example - Water']);
+    expect([cityAccount.status, cityAccount.displayName]).toEqual(['archived', 'City of Example - Water']);
     // What X sent stays in the capture: escaped text and the shortened repost.
     const capture = await db().prisma.capture.findFirstOrThrow({ where: { source: 'x:timeline' } });
     expect(capture.body).toContain('Q&amp;A &lt;live&gt; at 14:00');

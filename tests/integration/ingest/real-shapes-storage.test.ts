@@ -39,15 +39,15 @@ async function store(d: Database, fixture: string, accountId: number, firstSeenB
 describe('storing real response shapes', () => {
   beforeEach(() => truncateAll(db()));
 
-  it('a repost is stored with the full original, which is archived under its own (unpolled) author', async () => {
+  it('a repost is stored with the full original, which is archived under its own (archived) author', async () => {
     const min = await ministry(db());
     const result = await store(db(), 'timeline-escapes-reposts-long', min.id);
     expect(result).toMatchObject({ postsNew: 8, versionsNew: 8, problems: 2, events: 6 });
 
     const accounts = await db().prisma.account.findMany({ orderBy: { handle: 'asc' } });
     expect(accounts.map((a) => [a.handle, a.platformUserId, a.displayName, a.status])).toEqual([
-      ['CityExample', '2209115540', 'City of Example 🏛️', 'unpolled'],
-      ['DeptExample', '783214005', 'Dept. of Examples - Trade Office', 'unpolled'],
+      ['CityExample', '2209115540', 'City of Example 🏛️', 'archived'],
+      ['DeptExample', '783214005', 'Dept. of Examples - Trade Office', 'archived'],
       ['MinExample', '1408877211', null, 'active'],
     ]);
     const byHandle = new Map(accounts.map((a) => [a.handle, a.id]));
@@ -118,7 +118,7 @@ describe('storing real response shapes', () => {
     const capture = await db().prisma.capture.findFirstOrThrow();
     expect(capture.body).toContain('Budget Q&amp;A at 14:00 today: spending &lt; 2% of GDP &gt; target?');
 
-    // Watching an unpolled author makes it active; storing the page again writes nothing.
+    // Watching an archived author makes it active; storing the page again writes nothing.
     const added = await createAccountsRepository(db().prisma).add(
       { platform: 'x', handle: 'DeptExample', pollIntervalMs: 600_000 },
       NOW,

@@ -1,0 +1,165 @@
+// Stores a batch of prepared units in one transaction through the one
+// storage path (storeBatch: captures, posts and versions idempotent on their
+// natural keys), as first seen by 'import', raising no events. Each unit is
+// its own capture, named by its file and line. Authors not known yet become
+// archived accounts: kept, not polled until `accounts add`.
+import type { Prisma, Tx } from '../adapters/db/database.js';
+import { FIRST_SEEN_BY, storeBatch, type CaptureInput, type FirstSeenBy } from '../adapters/db/posts-repository.js';
+import type { NormalizedPost } from '../core/x-normalize.js';
+import type { PreparedUnit } from './import-prepare.js';
+
+export interface BatchStored {
+  postsNew: number;
+  versionsNew: number;
+}
+
+/** Author (platform user ID) → account ID, or null when the author cannot be named (no handle). */
+export type AuthorAccounts = Map<string, number | null>;
+
+export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
+  await resolveAuthors(db, units, authors, now);
+  const records = await recordAccounts(db, units, now);
+  return db.$transaction(async (tx) => {
+    const total: BatchStored = { postsNew: 0, versionsNew: 0 };
+    const origins: { id: number; file: string; line: number }[] = [];
+    for (const prepared of units) {
+      const owner = (p: NormalizedPost) =>
+        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(p.authorId ?? '') ?? null);
+      const stored = await storeUnit(tx, prepared, owner, now);
+      total.postsNew += stored.postsNew;
+      total.versionsNew += stored.versionsNew;
+      if (stored.captureId !== null) {
+        origins.push({ id: stored.captureId, file: prepared.unit.fileName, line: prepared.unit.line });
+      }
+    }
+    await recordOrigins(tx, origins);
+    return total;
+  });
+}
+
+async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPost) => number | null, now: Date) {
+  const { unit, record } = prepared;
+  const capture = {
+    source: prepared.source,
+    requestUrl: prepared.requestUrl,
+    httpStatus: prepared.requestUrl ? 200 : null,
+    contentType: 'application/json',
+    body: unit.text,
+    capturedAt: prepared.retrievedAt ?? now,
+  } as unknown as CaptureInput; // an imported line has no request of its own: URL and status stay null
+  const groups = groupBy(prepared.posts, owner);
+  const result = { captureId: null as number | null, postsNew: 0, versionsNew: 0 };
+  let first = true;
+  for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
+    const stored = await storeBatch(tx, {
+      accountId,
+      capture,
+      posts,
+      problems: first ? prepared.problems : [],
+      firstSeenBy: record ? firstSeenByOf(record.firstSeenBy) : 'import',
+      raiseNew: false,
+      raiseEdited: false,
+      now: record?.firstSeenAt ?? now,
+    });
+    first = false;
+    result.captureId = stored.captureId;
+    result.postsNew += stored.postsNew;
+    result.versionsNew += stored.versionsNew;
+    if (record && stored.versionsNew > 0) await restoreRecord(tx, prepared);
+  }
+  return result;
+}
+
+function firstSeenByOf(value: string): FirstSeenBy {
+  return (FIRST_SEEN_BY as readonly string[]).includes(value) ? (value as FirstSeenBy) : 'import';
+}
+
+/** What onrecord's export says beyond the normalized versions: each version's capture time, the post's status. */
+async function restoreRecord(tx: Tx, prepared: PreparedUnit) {
+  const record = prepared.record!;
+  const versions = record.versions.map((v) => ({ id: v.post.versionId, at: v.capturedAt.toISOString() }));
+  await tx.$executeRaw`
+    UPDATE post_versions v SET captured_at = r.at::timestamptz
+    FROM jsonb_to_recordset(${JSON.stringify(versions)}::jsonb) AS r(id text, at text)
+    WHERE v.platform = ${record.platform} AND v.version_id = r.id
+      AND v.capture_id = (SELECT id FROM captures WHERE sha256 = encode(sha256(convert_to(${prepared.unit.text}, 'UTF8')), 'hex'))`;
+  await tx.$executeRaw`
+    UPDATE posts SET status = ${record.status}, status_changed_at = ${record.statusChangedAt}::timestamptz
+    WHERE platform = ${record.platform} AND platform_id = ${record.platformId} AND first_seen_by = ${record.firstSeenBy}
+      AND first_seen_at = ${record.firstSeenAt}::timestamptz`;
+}
+
+async function recordOrigins(tx: Tx, origins: { id: number; file: string; line: number }[]) {
+  if (origins.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE captures c SET file_name = o.file, file_line = o.line
+    FROM jsonb_to_recordset(${JSON.stringify(origins)}::jsonb) AS o(id int, file text, line int)
+    WHERE c.id = o.id AND c.file_name IS NULL`;
+}
+
+/** Authors of the batch not seen yet: their account, created archived when it does not exist. */
+async function resolveAuthors(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
+  const handles = new Map<string, string | null>();
+  for (const p of units.flatMap((u) => (u.record ? [] : u.posts))) {
+    if (p.authorId && !authors.has(p.authorId))
+      handles.set(p.authorId, p.authorHandle ?? handles.get(p.authorId) ?? null);
+  }
+  if (handles.size === 0) return;
+  const known = await db.account.findMany({
+    where: { platform: 'x', platformUserId: { in: [...handles.keys()] } },
+    select: { id: true, platformUserId: true },
+  });
+  for (const k of known) authors.set(k.platformUserId!, k.id);
+  for (const [authorId, handle] of handles) {
+    if (authors.has(authorId)) continue;
+    authors.set(authorId, handle ? await archivedAccount(db, 'x', handle, authorId, now) : null);
+  }
+}
+
+/** The account of each onrecord record of the batch (by line), created archived when it does not exist. */
+async function recordAccounts(db: Prisma, units: PreparedUnit[], now: Date): Promise<Map<number, number | null>> {
+  const byLine = new Map<number, number | null>();
+  for (const u of units) {
+    const account = u.record?.account;
+    if (!u.record || !account) continue;
+    const authorId = u.record.versions.at(-1)?.post.authorId ?? null;
+    byLine.set(u.unit.line, await archivedAccount(db, account.platform, account.handle, authorId, now));
+  }
+  return byLine;
+}
+
+/** The account under this user ID or handle; else a new one, archived (not polled until `accounts add`). */
+export async function archivedAccount(db: Prisma, platform: string, handle: string, userId: string | null, now: Date) {
+  const existing = await db.account.findFirst({
+    where: {
+      platform,
+      OR: [
+        ...(userId ? [{ platformUserId: userId }] : []),
+        { handle: { equals: handle, mode: 'insensitive' as const }, platformUserId: null },
+      ],
+    },
+    select: { id: true },
+  });
+  if (existing) return existing.id;
+  const created = await db.account.create({
+    data: {
+      platform,
+      handle,
+      platformUserId: userId,
+      status: 'archived',
+      handles: { create: { handle, firstSeenAt: now, lastSeenAt: now } },
+    },
+  });
+  return created.id;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
