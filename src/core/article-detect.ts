@@ -7,6 +7,7 @@ import { findStatusUrls, parseStatusUrl, type StatusHosts } from './status-url.j
 import { containment, normalizeText, textSimilarity, wordCount } from './text-normalize.js';
 import { parsePrintedDate, PRINTED_DATE_SOURCE } from './printed-date.js';
 import { findProseQuotes } from './prose-quotes.js';
+import { findReprintedPost } from './page-reprint.js';
 
 export const REFERENCE_KINDS = ['embed', 'link', 'quote'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
@@ -27,6 +28,8 @@ export interface ArticleContent {
   text: string;
   embeds: EmbedMarkup[];
   links: { href: string; text: string }[];
+  /** The page's own address (canonical URL): a page reprinting one post names it there. */
+  pageUrl?: string;
 }
 
 /** An account whose holder may be quoted in prose. */
@@ -43,7 +46,7 @@ export interface DetectOptions {
 }
 
 export interface Evidence {
-  form: 'embed-markup' | 'embed-text' | 'link' | 'url-in-text' | 'prose-quote';
+  form: 'embed-markup' | 'embed-text' | 'page-header' | 'link' | 'url-in-text' | 'prose-quote';
   /** The passage of the article that shows the citation. */
   excerpt: string;
   url?: string;
@@ -52,6 +55,10 @@ export interface Evidence {
   attributedTo?: string;
   /** For prose quotes: the article's date (ISO), from which the quoted post's window is counted. */
   articleDate?: string;
+  /** For prose quotes: the sentence designates this account and no other (only such quotes are kept open). */
+  unambiguous?: boolean;
+  /** For plain-text embeds kept open: the other forms the post's text may take (see `textVariants`). */
+  textVariants?: string[];
 }
 
 export interface CandidateReference {
@@ -66,12 +73,45 @@ export interface CandidateReference {
   date?: string;
   /** The article's copy of the post (or of the quoted part). */
   text?: string;
+  /**
+   * Plain-text embeds: other forms the post's text may take when the page's
+   * breaks do not show where it starts (with the lines above it, without a
+   * lead-in such as "He added:"). Matching keeps the form closest to the post.
+   */
+  textVariants?: string[];
   evidence: Evidence;
 }
 
 const SIGNATURE = new RegExp(String.raw`\(@([A-Za-z0-9_]{1,15})\)[ \t]*(${PRINTED_DATE_SOURCE})`, 'gu');
 // The separator before the name: an em dash anywhere, other dashes at the line's start or between spaces.
 const SEPARATOR = /\u2014|&mdash;|^\s*(?:--|\u2013|-)|\s(?:--|\u2013|-)(?=\s)/g;
+/** X display names have at most 50 characters. */
+const MAX_NAME_CHARS = 50;
+// Separators by strength: the widget prints an em dash; pipelines turn it into `--`, `–` or `-`.
+const SEPARATOR_TIERS = [/\u2014|&mdash;/, /--/, /\u2013/, /-/];
+
+/**
+ * Where the name starts in the text before `(@handle)`. A separator at the
+ * line's start is the signature's own; otherwise the strongest kind of
+ * separator present, its first occurrence that leaves a name of display-name
+ * length (names such as `Jane Doe - Ministry` contain dashes themselves).
+ */
+export function splitNamePrefix(prefix: string): { before: string; name: string } | undefined {
+  const seps = [...prefix.matchAll(SEPARATOR)];
+  if (seps.length === 0) return undefined;
+  const cut = (m: RegExpMatchArray) => ({
+    before: prefix.slice(0, m.index),
+    name: prefix.slice(m.index! + m[0].length).trim(),
+  });
+  const atStart = seps.find((m) => prefix.slice(0, m.index).trim() === '');
+  if (atStart) return cut(atStart);
+  for (const tier of SEPARATOR_TIERS) {
+    const ofTier = seps.filter((m) => tier.test(m[0]));
+    const fits = ofTier.find((m) => [...cut(m).name].length <= MAX_NAME_CHARS);
+    if (fits) return cut(fits);
+  }
+  return cut(seps.at(-1)!);
+}
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
@@ -81,7 +121,7 @@ function textFingerprint(prefix: string, handle: string | undefined, date: strin
   return `x:${prefix}:${sha(`${(handle ?? '').toLowerCase()}|${date ?? ''}|${normalizeText(text)}`)}`;
 }
 
-function clip(text: string, max = 400): string {
+export function clip(text: string, max = 400): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -101,9 +141,7 @@ export function parseSignature(line: string): Signature | undefined {
   const date = parsePrintedDate(m[2]!);
   if (!date) return undefined;
   const before = line.slice(0, m.index);
-  const seps = [...before.matchAll(SEPARATOR)];
-  const last = seps.at(-1);
-  const name = (last ? before.slice(last.index + last[0].length) : before).trim();
+  const name = splitNamePrefix(before)?.name ?? before.trim();
   return { name, handle: m[1]!, date, printed: m[0] };
 }
 
@@ -136,15 +174,42 @@ const MAX_EMBED_CHARS = 6000;
 /** Signatures read per article: more is not an article, and each costs a look back. */
 const MAX_SIGNATURES = 200;
 
-/** The post text printed before a signature: the same line, else the block above it. */
-function textBefore(body: string, lineStart: number, sameLine: string, paragraphs: boolean): string {
+/** Units (paragraphs or lines) above a signature that may belong to its post. */
+const MAX_TEXT_UNITS = 6;
+// A lead-in clause of the article before the post's words: "He added in a second message: ...".
+const LEAD_IN = /^([^:\n]{3,120}):\s+(?=\S)/;
+const MAX_LEAD_IN_WORDS = 12;
+
+/** The units printed before a signature, nearest last: the signature's own line ends the post. */
+function unitsBefore(body: string, lineStart: number, sameLine: string, paragraphs: boolean): string[] {
   const above = body.slice(Math.max(0, lineStart - MAX_EMBED_CHARS), lineStart);
   const startsBlock = above.trim() === '' || /\n[ \t]*\n[ \t]*$/.test(above);
   const trimmed = above.replace(/\s+$/, '');
-  const lastUnit = (paragraphs ? trimmed.split(/\n[ \t]*\n/) : trimmed.split('\n')).at(-1) ?? '';
-  // Text on the signature's own line ends the post; in block mode the rest of its block belongs to it.
-  if (sameLine.trim()) return (paragraphs && !startsBlock ? `${lastUnit}\n${sameLine}` : sameLine).trim();
-  return lastUnit.trim();
+  const units = (paragraphs ? trimmed.split(/\n[ \t]*\n/) : trimmed.split('\n')).map((u) => u.trim()).filter(Boolean);
+  // In block mode the rest of the signature line's block belongs to the post.
+  if (sameLine.trim() && paragraphs && !startsBlock) units.push(`${units.pop() ?? ''}\n${sameLine}`.trim());
+  else if (sameLine.trim()) units.push(sameLine.trim());
+  return units.slice(-MAX_TEXT_UNITS);
+}
+
+function withoutLeadIn(text: string): string | undefined {
+  const m = LEAD_IN.exec(text);
+  if (!m || wordCount(m[1]!) > MAX_LEAD_IN_WORDS || /https?:\/\//.test(m[1]!)) return undefined;
+  const rest = text.slice(m[0].length).trim();
+  return wordCount(rest) > 0 ? rest : undefined;
+}
+
+/** The nearest unit as the post's text, and the longer and lead-in-free forms it may take. */
+export function textForms(units: string[]): { text: string; variants: string[] } {
+  const text = units.at(-1) ?? '';
+  const longer = units
+    .slice(0, -1)
+    .map((_, i) => units.slice(i).join('\n'))
+    .reverse();
+  const forms = [text, ...longer];
+  const bare = forms.flatMap((f) => withoutLeadIn(f) ?? []);
+  const variants = [...new Set([...longer, ...bare])].filter((v) => v !== text);
+  return { text, variants };
 }
 
 /** Plain-text embeds: a post's text followed by its signature line. */
@@ -155,14 +220,13 @@ export function findTextEmbeds(body: string): CandidateReference[] {
     if (found.length >= MAX_SIGNATURES) break;
     const lineStart = body.lastIndexOf('\n', m.index) + 1;
     const linePrefix = body.slice(lineStart, m.index);
-    const seps = [...linePrefix.matchAll(SEPARATOR)];
-    const last = seps.at(-1);
+    const split = splitNamePrefix(linePrefix);
     // Without a dash the name must stand alone on its line (pipelines that drop the dash).
-    if (!last && linePrefix.length > 80) continue;
-    const name = (last ? linePrefix.slice(last.index + last[0].length) : linePrefix).trim();
+    if (!split && linePrefix.length > 80) continue;
+    const name = split?.name ?? linePrefix.trim();
     const date = parsePrintedDate(m[2]!);
     if (!date || name.length > 80) continue;
-    const text = textBefore(body, lineStart, last ? linePrefix.slice(0, last.index) : '', paragraphs);
+    const { text, variants } = textForms(unitsBefore(body, lineStart, split?.before ?? '', paragraphs));
     if (wordCount(text) === 0) continue;
     found.push({
       kind: 'embed',
@@ -172,9 +236,10 @@ export function findTextEmbeds(body: string): CandidateReference[] {
       ...(name ? { name } : {}),
       date,
       text,
+      ...(variants.length ? { textVariants: variants } : {}),
       evidence: {
         form: 'embed-text',
-        excerpt: clip(`${text} ${linePrefix.slice(last?.index ?? 0)}${m[0]}`),
+        excerpt: clip(`${text} ${linePrefix.slice(split ? split.before.length : 0)}${m[0]}`),
         signature: clip(`${name} ${m[0]}`, 200),
       },
     });
@@ -213,6 +278,7 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
     if (!out.some((o) => o.fingerprint === c.fingerprint || (c.kind === 'embed' && isSameEmbed(o, c)))) out.push(c);
   };
   content.embeds.forEach((e) => add(fromMarkup(e, options.hosts)));
+  if (content.pageUrl) add(findReprintedPost(content.text, content.pageUrl, options.hosts));
   findTextEmbeds(content.text).forEach(add);
   content.links.forEach((l) => add(linkCandidate(l.href, l.text, 'link', options.hosts)));
   findStatusUrls(content.text, options.hosts).forEach((u) =>
@@ -229,7 +295,7 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
       fingerprint: textFingerprint('quote', q.handle, undefined, q.quote),
       handle: q.handle,
       text: q.quote,
-      evidence: { form: 'prose-quote', excerpt: clip(q.context), attributedTo: q.alias },
+      evidence: { form: 'prose-quote', excerpt: clip(q.context), attributedTo: q.alias, unambiguous: q.unambiguous },
     });
   }
   return out;

@@ -173,22 +173,22 @@ describe('detectReferences', () => {
   it.each([
     [
       'said + display name',
-      '\u201cThe checkpoint was under attack and we responded in its defense,\u201d said a USFOR-A spokesman.',
+      '\u201cThe checkpoint was under attack and we responded in its defense,\u201d a USFOR-A spokesman wrote on X.',
       'USFOR_A',
     ],
     [
       'according to + handle',
-      'According to @USFOR_A, "the strike was a defensive action against active attackers".',
+      'In a post on X, @USFOR_A said "the strike was a defensive action against active attackers".',
       'USFOR_A',
     ],
     [
       'surname from an embed signature',
-      `${POST_A}\n${SIG}\n\n\u201cWe remain committed to the reduction in violence,\u201d Leggett said on Wednesday.`,
+      `${POST_A}\n${SIG}\n\n\u201cWe remain committed to the reduction in violence,\u201d Leggett tweeted on Wednesday.`,
       'USFOR_A',
     ],
     [
       'another watched account',
-      '\u201cWe call on all parties to honor their commitments today,\u201d the Department of State said.',
+      '\u201cWe call on all parties to honor their commitments today,\u201d the Department of State posted.',
       'StateDept',
     ],
   ])('prose quote: %s', (_name, text, handle) => {
