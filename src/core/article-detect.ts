@@ -30,6 +30,8 @@ export interface ArticleContent {
   links: { href: string; text: string }[];
   /** The page's own address (canonical URL): a page reprinting one post names it there. */
   pageUrl?: string;
+  /** The whole page's text when `text` is a reader view of it: plain-text embeds are looked for in both. */
+  pageText?: string;
 }
 
 /** An account whose holder may be quoted in prose. */
@@ -280,6 +282,7 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
   content.embeds.forEach((e) => add(fromMarkup(e, options.hosts)));
   if (content.pageUrl) add(findReprintedPost(content.text, content.pageUrl, options.hosts));
   findTextEmbeds(content.text).forEach(add);
+  if (content.pageText) findTextEmbeds(content.pageText).forEach(add);
   content.links.forEach((l) => add(linkCandidate(l.href, l.text, 'link', options.hosts)));
   findStatusUrls(content.text, options.hosts).forEach((u) =>
     add(linkCandidate(u.url, u.url, 'url-in-text', options.hosts)),

@@ -33,6 +33,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:said|wrote|added|announced|declared|warned|stated) on ${ON_X}`,
       String.raw`on (?:his|her|their|its) (?:official )?${ON_X} account`,
       String.raw`the (?:tweet|post) (?:read|reads|said|says)`,
+      String.raw`on ${ON_X}`,
     ],
     speaking: [
       String.raw`told`,
@@ -57,6 +58,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`dans un tweet`,
       String.raw`sur son compte ${ON_X}`,
       String.raw`(?:le|son) (?:tweet|message) (?:indique|disait|dit)`,
+      String.raw`sur ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:a )?(?:declare|affirme|dit|explique|confie|indique) (?:a|au|aux) (?:la presse|journalistes|micro|l antenne|france|rtl|bfm|europe|lci)`,
@@ -76,6 +78,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`en (?:un|una|su) (?:\w+ ){0,2}(?:mensaje|publicacion|tuit|post|hilo)`,
       String.raw`en su cuenta (?:de|en) ${ON_X}`,
       String.raw`el (?:tuit|mensaje) (?:decia|dice|rezaba)`,
+      String.raw`en ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:dijo|declaro|afirmo|explico|aseguro|senalo) (?:a|ante) (?:la prensa|los periodistas|periodistas|la radio|medios)`,
@@ -109,6 +112,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:publicou|postou)`,
       String.raw`em (?:uma|um|sua|seu) (?:\w+ ){0,2}(?:publicacao|mensagem|post|postagem|tuite)`,
       String.raw`(?:no|em) seu perfil (?:no|na|em) ${ON_X}`,
+      String.raw`(?:no|na|nas|nos) ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:disse|afirmou|declarou|explicou) (?:a|aos|as) (?:jornalistas|imprensa|reporteres|radio|tv)`,
@@ -123,6 +127,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:ha )?(?:pubblicato|postato)`,
       String.raw`in un (?:\w+ ){0,2}(?:post|tweet|messaggio)`,
       String.raw`sul suo (?:profilo|account) ${ON_X}`,
+      String.raw`su ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:ha )?(?:detto|dichiarato|spiegato|affermato) (?:ai|alla|al) (?:giornalisti|cronisti|stampa|microfoni|tg)`,

@@ -74,7 +74,7 @@ function surnameOf(part: string): string | undefined {
   if (words.some((w) => BODY_WORDS.has(normalizeText(w)))) return undefined;
   const firstParticle = words.findIndex((w, i) => i > 0 && PARTICLES.has(w));
   const surname = words.slice(firstParticle > 0 ? firstParticle : -1).join(' ');
-  return surname.length >= 4 ? surname : undefined;
+  return surname.length >= 3 ? surname : undefined;
 }
 
 /** Every comparable name of a holder (normalized), most specific first. */

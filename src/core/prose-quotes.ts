@@ -57,7 +57,7 @@ interface Mention {
 
 function quotesIn(block: string): Found[] {
   return [...block.matchAll(QUOTE)].map((m) => ({
-    quote: (m.slice(1).find((g) => g !== undefined) ?? '').trim().replace(/[,;:]$/, ''),
+    quote: (m.slice(1).find((g) => g !== undefined) ?? '').trim().replace(/[,;:.]$/, ''),
     span: { start: m.index, end: m.index + m[0].length },
   }));
 }

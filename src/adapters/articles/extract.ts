@@ -158,11 +158,14 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const metaTitle = metaContent(doc, 'meta[property="og:title"]') ?? ld.headline;
     const documentTitle = doc.title.trim() || undefined;
     const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
+    // Read before Readability, which may drop a plain-text embed's signature line.
+    const pageText = blockText(doc.body ?? doc);
     const body: ReadBody = depth > MAX_READABILITY_DEPTH ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
     const title = metaTitle ?? body.title ?? documentTitle;
     const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {
       text: body.text,
+      ...(pageText !== body.text ? { pageText } : {}),
       embeds,
       links,
       ...(title ? { title } : {}),
