@@ -36,9 +36,13 @@ const QUOTE = new RegExp(
   'gu',
 );
 const MIN_QUOTE_WORDS = 2;
+/** Quotations read per article: more is not coverage. */
+const MAX_QUOTES = 2000;
 /** A posting cue right after a speaking one qualifies it: "a statement posted on X". */
 const QUALIFIER_CHARS = 25;
 const LOOK_BACK_SENTENCES = 3;
+/** How much of the sentence either side of a quotation is read for its attribution. */
+const CONTEXT_CHARS = 300;
 
 interface Span {
   start: number;
@@ -70,13 +74,15 @@ function endsSentence(block: string, i: number): boolean {
   return !(/^\p{Lu}/u.test(word) && word.replace(/\./g, '').length <= 3);
 }
 
-/** Sentence spans of a block; a quotation never splits one. */
+/** Sentence spans of a block; a quotation never splits one. `quotes` are in order and disjoint. */
 export function sentences(block: string, quotes: Span[]): Span[] {
   const spans: Span[] = [];
   let start = 0;
+  let next = 0;
   for (let i = 0; i < block.length; i++) {
-    const inside = quotes.find((q) => i >= q.start && i < q.end);
-    if (inside) {
+    while (next < quotes.length && quotes[next]!.end <= i) next++;
+    const inside = quotes[next];
+    if (inside && i >= inside.start) {
       i = inside.end - 1;
       continue;
     }
@@ -106,15 +112,18 @@ function distance(a: Span, at: number): number {
 }
 
 interface Attribution {
+  /** The text read around the quotation, as printed. */
+  raw: string;
   padded: string;
   quoteAt: number;
 }
 
 /** The sentence around a quotation in folded form, with the quotation's place in it. */
 function attributionText(sentence: string, quote: Span): Attribution {
-  const left = fold(sentence.slice(0, quote.start));
-  const right = fold(sentence.slice(quote.end));
-  return { padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
+  const left = fold(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start));
+  const right = fold(sentence.slice(quote.end, quote.end + CONTEXT_CHARS));
+  const raw = `${sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)} ${sentence.slice(quote.end, quote.end + CONTEXT_CHARS)}`;
+  return { raw, padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
 }
 
 /** The posting cue that attributes the quotation, unless a speaking cue is nearer. */
@@ -163,7 +172,7 @@ function attribute(sentence: string, q: Found, ctx: Context): Omit<ProseQuote, '
   const a = attributionText(sentence, q.span);
   const cue = postingCue(a);
   if (!cue) return undefined;
-  const mentions = mentionsIn(a.padded, ctx.named, otherHandles(sentence, ctx.named));
+  const mentions = mentionsIn(a.padded, ctx.named, otherHandles(a.raw, ctx.named));
   if (mentions.length) {
     const near = (m: Mention) => Math.min(distance(m, cue.start), distance(m, cue.end));
     const best = mentions.reduce((x, y) => (near(y) < near(x) ? y : x));
@@ -184,22 +193,39 @@ export function findProseQuotes(text: string, holders: Holder[]): ProseQuote[] {
   const named = holders.map((h) => ({ handle: h.handle, names: holderNames(h) }));
   const found: ProseQuote[] = [];
   const before: string[] = [];
+  let read = 0;
   for (const block of text.split(/\n/).filter((b) => b.trim())) {
     const quotes = quotesIn(block);
+    let next = 0;
     for (const s of sentences(
       block,
       quotes.map((q) => q.span),
     )) {
       const sentence = block.slice(s.start, s.end);
-      for (const q of quotes.filter((x) => x.span.start >= s.start && x.span.end <= s.end)) {
+      const inside: Found[] = [];
+      while (next < quotes.length && quotes[next]!.span.end <= s.end) inside.push(quotes[next++]!);
+      for (const q of inside) {
+        if (++read > MAX_QUOTES) return found;
         if (wordCount(q.quote) < MIN_QUOTE_WORDS) continue;
         const local = { quote: q.quote, span: { start: q.span.start - s.start, end: q.span.end - s.start } };
-        const who = attribute(sentence, local, { named, before: before.slice(-LOOK_BACK_SENTENCES) });
+        const who = attribute(sentence, local, { named, before });
         if (!who || found.some((f) => f.quote === q.quote && f.handle === who.handle)) continue;
         found.push({ quote: q.quote, context: sentence.trim(), ...who });
       }
-      before.push(fold(quotes.reduce((t, q) => t.replace(block.slice(q.span.start, q.span.end), ' '), sentence)));
+      before.push(fold(withoutQuotes(sentence, inside, s.start)));
+      if (before.length > LOOK_BACK_SENTENCES) before.shift();
     }
   }
   return found;
+}
+
+/** The sentence with its quotations blanked out (bounded: the look-back reads names only). */
+function withoutQuotes(sentence: string, quotes: Found[], offset: number): string {
+  let out = '';
+  let at = 0;
+  for (const q of quotes) {
+    out += `${sentence.slice(at, q.span.start - offset)} `;
+    at = q.span.end - offset;
+  }
+  return (out + sentence.slice(at)).slice(-2 * CONTEXT_CHARS);
 }

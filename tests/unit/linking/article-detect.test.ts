@@ -222,6 +222,8 @@ describe('hostile text', () => {
     ['thousands of signatures', 'text here\n\u2014 N (@USFOR_A) March 4, 2020\n'.repeat(5000)],
     ['a dash storm', '\u2014 '.repeat(100_000) + '(@x) March 4, 2020'],
     ['unclosed quotes', '\u201c'.repeat(50_000) + ' said USFOR-A'],
+    ['thousands of quotations in one sentence', '\u201cwe act now\u201d, '.repeat(20_000) + 'USFOR-A tweeted.'],
+    ['thousands of sentences with names', 'USFOR-A wrote on X, Dr. Roe said. '.repeat(20_000)],
   ])('%s is scanned in linear time', { timeout: 10_000 }, (_name, text) => {
     const found = detect(text);
     expect(found.length).toBeLessThanOrEqual(1);
