@@ -1,4 +1,7 @@
-// Linking an article with three references against an archive of N synthetic
+// Two parts. Quality: the labelled set (tests/fixtures/linking) through
+// addArticle in a database of its own, precision and recall of stored links
+// and open references per split (held-out, tuning) and kind, spurious open
+// references per 10 articles. Speed: linking an article with three references against an archive of N synthetic
 // posts (default 1M, loaded with COPY into a database of its own): p50/p95 of
 // addArticle (extraction, detection, candidate search in PostgreSQL, the
 // transaction with article, snapshot, references and events), for the
@@ -19,12 +22,16 @@ import { DEFAULT_STATUS_HOSTS } from '../src/core/status-url.js';
 import { addArticle, type LinkArticleDeps } from '../src/jobs/link-article.js';
 import { createLogger } from '../src/logger.js';
 import { seedSyntheticPosts, syntheticHandle } from './lib/synthetic.js';
+import { LABELLED_CASES } from '../tests/fixtures/linking/labelled-cases.js';
+import { misses, runCases, scoreTable } from '../tests/fixtures/linking/labelled-runner.js';
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const COUNT = Number(process.env.BENCH_POSTS ?? 1_000_000);
 const DB_NAME = `onrecord_bench_link_${COUNT}`;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const GOAL_P95_MS = 100;
+const QUALITY_DB = 'onrecord_bench_link_labelled';
+const GOALS = { heldOutPrecision: 0.98, embedRecall: 0.95, linkRecall: 0.95, quoteRecall: 0.75, spuriousPer10: 1 };
 const HANDLE = syntheticHandle(0);
 const DAY = '2024-05-01';
 const CITED = [
@@ -177,12 +184,59 @@ async function measure(url: string) {
   }
 }
 
+/** The labelled set in a fresh database: one row per (split, kind). */
+async function quality() {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${QUALITY_DB}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${QUALITY_DB}"`);
+  } finally {
+    await admin.end();
+  }
+  const db = await openDatabase({ url: dbUrl(QUALITY_DB), dataDir: '' });
+  try {
+    await migrate(db);
+    const outcomes = await runCases(db, LABELLED_CASES);
+    const table = scoreTable(outcomes);
+    console.table(
+      table.map((f) => ({
+        split: f.split,
+        kind: f.kind,
+        articles: f.articles,
+        links: `${f.linkTp}/${f.linkTp + f.linkFp} stored, ${f.linkFn} missed`,
+        linkPrecision: f.linkPrecision,
+        linkRecall: f.linkRecall,
+        openPrecision: f.openPrecision,
+        openRecall: f.openRecall,
+        spuriousOpenPer10: f.spuriousOpenPer10,
+        falseDiffers: f.falseDiffers,
+      })),
+    );
+    const wrong = misses(outcomes);
+    if (wrong.length) console.log(`cases not as labelled:\n  ${wrong.join('\n  ')}`);
+    const row = (split: string, kind: string) => table.find((t) => t.split === split && t.kind === kind)!;
+    const goalsMet = {
+      heldOutPrecision: (row('held-out', 'all').linkPrecision ?? 0) >= GOALS.heldOutPrecision,
+      embedRecall: (row('held-out', 'embed').linkRecall ?? 0) >= GOALS.embedRecall,
+      linkRecall: (row('held-out', 'link').linkRecall ?? 0) >= GOALS.linkRecall,
+      quoteRecall: (row('held-out', 'quote').linkRecall ?? 0) >= GOALS.quoteRecall,
+      spurious: row('held-out', 'all').spuriousOpenPer10 < GOALS.spuriousPer10,
+    };
+    return { cases: LABELLED_CASES.length, goals: GOALS, goalsMet, table, notAsLabelled: wrong };
+  } finally {
+    await db.close();
+  }
+}
+
 export default {
   name: 'link',
-  description: `linking an article with three references against ${COUNT} posts (goal p95 < ${GOAL_P95_MS} ms)`,
+  description: `labelled set per split and kind; linking an article with three references against ${COUNT} posts (goal p95 < ${GOAL_P95_MS} ms)`,
   async run() {
+    const labelled = await quality();
+    if (COUNT === 0) return { labelled };
     const url = await prepare();
     const posts = await countPosts(url);
-    return { posts, iterations: ITERATIONS, results: await measure(url) };
+    return { labelled, posts, iterations: ITERATIONS, results: await measure(url) };
   },
 };

@@ -7,6 +7,10 @@ import { findStatusUrls, parseStatusUrl, type StatusHosts } from './status-url.j
 import { containment, normalizeText, textSimilarity, wordCount } from './text-normalize.js';
 import { parsePrintedDate, PRINTED_DATE_SOURCE } from './printed-date.js';
 import { findProseQuotes } from './prose-quotes.js';
+import { findReprintedPost } from './page-reprint.js';
+import { splitNamePrefix, textForms, unitsBefore } from './embed-text-forms.js';
+
+export { splitNamePrefix, textForms } from './embed-text-forms.js';
 
 export const REFERENCE_KINDS = ['embed', 'link', 'quote'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
@@ -27,6 +31,10 @@ export interface ArticleContent {
   text: string;
   embeds: EmbedMarkup[];
   links: { href: string; text: string }[];
+  /** The page's own address (canonical URL): a page reprinting one post names it there. */
+  pageUrl?: string;
+  /** The whole page's text when `text` is a reader view of it: plain-text embeds are looked for in both. */
+  pageText?: string;
 }
 
 /** An account whose holder may be quoted in prose. */
@@ -43,7 +51,7 @@ export interface DetectOptions {
 }
 
 export interface Evidence {
-  form: 'embed-markup' | 'embed-text' | 'link' | 'url-in-text' | 'prose-quote';
+  form: 'embed-markup' | 'embed-text' | 'page-header' | 'link' | 'url-in-text' | 'prose-quote';
   /** The passage of the article that shows the citation. */
   excerpt: string;
   url?: string;
@@ -52,6 +60,10 @@ export interface Evidence {
   attributedTo?: string;
   /** For prose quotes: the article's date (ISO), from which the quoted post's window is counted. */
   articleDate?: string;
+  /** For prose quotes: the sentence designates this account and no other (only such quotes are kept open). */
+  unambiguous?: boolean;
+  /** For plain-text embeds kept open: the other forms the post's text may take (see `textVariants`). */
+  textVariants?: string[];
 }
 
 export interface CandidateReference {
@@ -66,13 +78,16 @@ export interface CandidateReference {
   date?: string;
   /** The article's copy of the post (or of the quoted part). */
   text?: string;
+  /**
+   * Plain-text embeds: other forms the post's text may take when the page's
+   * breaks do not show where it starts (with the lines above it, without a
+   * lead-in such as "He added:"). Matching keeps the form closest to the post.
+   */
+  textVariants?: string[];
   evidence: Evidence;
 }
 
 const SIGNATURE = new RegExp(String.raw`\(@([A-Za-z0-9_]{1,15})\)[ \t]*(${PRINTED_DATE_SOURCE})`, 'gu');
-// The separator before the name: an em dash anywhere, other dashes at the line's start or between spaces.
-const SEPARATOR = /\u2014|&mdash;|^\s*(?:--|\u2013|-)|\s(?:--|\u2013|-)(?=\s)/g;
-
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
@@ -81,7 +96,7 @@ function textFingerprint(prefix: string, handle: string | undefined, date: strin
   return `x:${prefix}:${sha(`${(handle ?? '').toLowerCase()}|${date ?? ''}|${normalizeText(text)}`)}`;
 }
 
-function clip(text: string, max = 400): string {
+export function clip(text: string, max = 400): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -101,9 +116,7 @@ export function parseSignature(line: string): Signature | undefined {
   const date = parsePrintedDate(m[2]!);
   if (!date) return undefined;
   const before = line.slice(0, m.index);
-  const seps = [...before.matchAll(SEPARATOR)];
-  const last = seps.at(-1);
-  const name = (last ? before.slice(last.index + last[0].length) : before).trim();
+  const name = splitNamePrefix(before)?.name ?? before.trim();
   return { name, handle: m[1]!, date, printed: m[0] };
 }
 
@@ -131,21 +144,8 @@ function fromMarkup(embed: EmbedMarkup, hosts: StatusHosts): CandidateReference 
   };
 }
 
-/** How far above a signature the post's text may start (embeds show at most a few thousand characters). */
-const MAX_EMBED_CHARS = 6000;
 /** Signatures read per article: more is not an article, and each costs a look back. */
 const MAX_SIGNATURES = 200;
-
-/** The post text printed before a signature: the same line, else the block above it. */
-function textBefore(body: string, lineStart: number, sameLine: string, paragraphs: boolean): string {
-  const above = body.slice(Math.max(0, lineStart - MAX_EMBED_CHARS), lineStart);
-  const startsBlock = above.trim() === '' || /\n[ \t]*\n[ \t]*$/.test(above);
-  const trimmed = above.replace(/\s+$/, '');
-  const lastUnit = (paragraphs ? trimmed.split(/\n[ \t]*\n/) : trimmed.split('\n')).at(-1) ?? '';
-  // Text on the signature's own line ends the post; in block mode the rest of its block belongs to it.
-  if (sameLine.trim()) return (paragraphs && !startsBlock ? `${lastUnit}\n${sameLine}` : sameLine).trim();
-  return lastUnit.trim();
-}
 
 /** Plain-text embeds: a post's text followed by its signature line. */
 export function findTextEmbeds(body: string): CandidateReference[] {
@@ -155,14 +155,13 @@ export function findTextEmbeds(body: string): CandidateReference[] {
     if (found.length >= MAX_SIGNATURES) break;
     const lineStart = body.lastIndexOf('\n', m.index) + 1;
     const linePrefix = body.slice(lineStart, m.index);
-    const seps = [...linePrefix.matchAll(SEPARATOR)];
-    const last = seps.at(-1);
+    const split = splitNamePrefix(linePrefix);
     // Without a dash the name must stand alone on its line (pipelines that drop the dash).
-    if (!last && linePrefix.length > 80) continue;
-    const name = (last ? linePrefix.slice(last.index + last[0].length) : linePrefix).trim();
+    if (!split && linePrefix.length > 80) continue;
+    const name = split?.name ?? linePrefix.trim();
     const date = parsePrintedDate(m[2]!);
     if (!date || name.length > 80) continue;
-    const text = textBefore(body, lineStart, last ? linePrefix.slice(0, last.index) : '', paragraphs);
+    const { text, variants } = textForms(unitsBefore(body, lineStart, split?.before ?? '', paragraphs));
     if (wordCount(text) === 0) continue;
     found.push({
       kind: 'embed',
@@ -172,9 +171,10 @@ export function findTextEmbeds(body: string): CandidateReference[] {
       ...(name ? { name } : {}),
       date,
       text,
+      ...(variants.length ? { textVariants: variants } : {}),
       evidence: {
         form: 'embed-text',
-        excerpt: clip(`${text} ${linePrefix.slice(last?.index ?? 0)}${m[0]}`),
+        excerpt: clip(`${text} ${linePrefix.slice(split ? split.before.length : 0)}${m[0]}`),
         signature: clip(`${name} ${m[0]}`, 200),
       },
     });
@@ -213,7 +213,9 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
     if (!out.some((o) => o.fingerprint === c.fingerprint || (c.kind === 'embed' && isSameEmbed(o, c)))) out.push(c);
   };
   content.embeds.forEach((e) => add(fromMarkup(e, options.hosts)));
+  if (content.pageUrl) add(findReprintedPost(content.text, content.pageUrl, options.hosts));
   findTextEmbeds(content.text).forEach(add);
+  if (content.pageText) findTextEmbeds(content.pageText).forEach(add);
   content.links.forEach((l) => add(linkCandidate(l.href, l.text, 'link', options.hosts)));
   findStatusUrls(content.text, options.hosts).forEach((u) =>
     add(linkCandidate(u.url, u.url, 'url-in-text', options.hosts)),
@@ -229,7 +231,7 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
       fingerprint: textFingerprint('quote', q.handle, undefined, q.quote),
       handle: q.handle,
       text: q.quote,
-      evidence: { form: 'prose-quote', excerpt: clip(q.context), attributedTo: q.alias },
+      evidence: { form: 'prose-quote', excerpt: clip(q.context), attributedTo: q.alias, unambiguous: q.unambiguous },
     });
   }
   return out;

@@ -4,7 +4,7 @@
 // post is linked at most once per article. Pure.
 import type { CandidateReference } from './article-detect.js';
 import { printedDateWindow } from './printed-date.js';
-import { containment, isTruncated, normalizeText, textSimilarity } from './text-normalize.js';
+import { containment, isTruncated, normalizeText, textSimilarity, wordCount } from './text-normalize.js';
 
 /** An archived post as matching sees it. */
 export interface PostCandidate {
@@ -24,6 +24,16 @@ export interface MatchScore {
   method: 'id' | 'text';
   similarity?: number;
   handleMismatch?: boolean;
+  /** The form of the article's copy that matched, when not the candidate's `text` (see `textVariants`). */
+  witnessed?: string;
+}
+
+export interface MatchOptions {
+  /**
+   * A reference kept open resolves only to a post whose text contains the
+   * quotation word for word (no near matches: the words may be common).
+   */
+  containedOnly?: boolean;
 }
 
 export interface Assignment {
@@ -42,12 +52,18 @@ export const EMBED_MIN_SIMILARITY = 0.88;
 export const QUOTE_MIN_CONTAINMENT = 0.8;
 /** How far before an article's publication a quoted post may be. */
 export const QUOTE_LOOKBACK_DAYS = 31;
+/** Quotations shorter than this are linked only to the one post of the day that contains them. */
+export const SHORT_QUOTE_WORDS = 5;
 
 const DAY_MS = 86_400_000;
 
 /** The time range a candidate's post must fall in (undefined: no bound known). */
 export function candidateWindow(c: CandidateReference, publishedAt?: Date): { from: Date; to: Date } | undefined {
   if (c.date) return printedDateWindow(c.date);
+  if (c.kind === 'quote' && publishedAt && isShortQuote(c)) {
+    // "That day": the article's calendar day in any time zone, and the evening before.
+    return { from: new Date(publishedAt.getTime() - 2 * DAY_MS), to: new Date(publishedAt.getTime() + DAY_MS) };
+  }
   if (c.kind === 'quote' && publishedAt) {
     return {
       from: new Date(publishedAt.getTime() - QUOTE_LOOKBACK_DAYS * DAY_MS),
@@ -72,25 +88,62 @@ function byId(c: CandidateReference, post: PostCandidate): MatchScore | undefine
     : { confidence: base, method: 'id' };
 }
 
-function byText(c: CandidateReference, post: PostCandidate, publishedAt?: Date): MatchScore | undefined {
+export function isShortQuote(c: CandidateReference): boolean {
+  return c.kind === 'quote' && wordCount(c.text ?? '') < SHORT_QUOTE_WORDS;
+}
+
+/**
+ * True when the post says the quotation word for word (after normalization);
+ * an elided quotation ("... [the] ...") is contained when each part is.
+ */
+export function containsQuote(quote: string, text: string): boolean {
+  const haystack = ` ${normalizeText(text)} `;
+  const parts = quote
+    .split(/\u2026|\.\.\.|\[[^\]]*\]/)
+    .map(normalizeText)
+    .filter(Boolean);
+  return parts.length > 0 && parts.every((p) => haystack.includes(` ${p} `));
+}
+
+function byQuote(c: CandidateReference, post: PostCandidate, options: MatchOptions): MatchScore | undefined {
+  const contained = containsQuote(c.text!, post.text);
+  if (isShortQuote(c) || options.containedOnly) {
+    return contained ? { confidence: isShortQuote(c) ? 0.5 : 0.7, method: 'text', similarity: 1 } : undefined;
+  }
+  const share = contained ? 1 : containment(c.text!, post.text);
+  if (share < QUOTE_MIN_CONTAINMENT) return undefined;
+  return { confidence: round(0.3 + 0.4 * share), method: 'text', similarity: round(share) };
+}
+
+/** The closest of the forms an embed's copy may take. */
+function byEmbedText(c: CandidateReference, post: PostCandidate): MatchScore | undefined {
+  let best = { sim: textSimilarity(c.text!, post.text), form: c.text! };
+  for (const form of c.textVariants ?? []) {
+    const sim = textSimilarity(form, post.text);
+    if (sim > best.sim) best = { sim, form };
+  }
+  if (best.sim < EMBED_MIN_SIMILARITY) return undefined;
+  const confidence = (0.45 + 0.5 * best.sim) * (c.date ? 1 : 0.9);
+  const score: MatchScore = { confidence: round(confidence), method: 'text', similarity: round(best.sim) };
+  return best.form === c.text ? score : { ...score, witnessed: best.form };
+}
+
+function byText(c: CandidateReference, post: PostCandidate, publishedAt: Date | undefined, options: MatchOptions) {
   if (!c.text || !hasHandle(post, c.handle)) return undefined;
   const window = candidateWindow(c, publishedAt);
   if (window && (post.createdAt < window.from || post.createdAt >= window.to)) return undefined;
-  if (c.kind === 'quote') {
-    const share = containment(c.text, post.text);
-    if (share < QUOTE_MIN_CONTAINMENT) return undefined;
-    return { confidence: round(0.3 + 0.4 * share), method: 'text', similarity: round(share) };
-  }
-  const sim = textSimilarity(c.text, post.text);
-  if (sim < EMBED_MIN_SIMILARITY) return undefined;
-  const confidence = (0.45 + 0.5 * sim) * (c.date ? 1 : 0.9);
-  return { confidence: round(confidence), method: 'text', similarity: round(sim) };
+  return c.kind === 'quote' ? byQuote(c, post, options) : byEmbedText(c, post);
 }
 
 /** Scores one (candidate, post) pair; undefined when the post cannot be the one cited. */
-export function scorePair(c: CandidateReference, post: PostCandidate, publishedAt?: Date): MatchScore | undefined {
+export function scorePair(
+  c: CandidateReference,
+  post: PostCandidate,
+  publishedAt?: Date,
+  options: MatchOptions = {},
+): MatchScore | undefined {
   if (post.platform !== c.platform) return undefined;
-  return c.citedId ? byId(c, post) : byText(c, post, publishedAt);
+  return c.citedId ? byId(c, post) : byText(c, post, publishedAt, options);
 }
 
 function round(n: number): number {
@@ -108,8 +161,9 @@ export function assignPosts(
   candidates: CandidateReference[],
   postsFor: (c: CandidateReference) => PostCandidate[],
   publishedAt?: Date,
+  options: MatchOptions = {},
 ): Assignment[] {
-  const best = candidates.map((c) => bestPair(c, postsFor(c), publishedAt));
+  const best = candidates.map((c) => bestPair(c, postsFor(c), publishedAt, options));
   const order = candidates.map((_, i) => i).sort((a, b) => (best[b]?.rank ?? -1) - (best[a]?.rank ?? -1));
   const taken = new Set<number>();
   const result: Assignment[] = candidates.map((candidate) => ({ candidate }));
@@ -123,15 +177,18 @@ export function assignPosts(
   return result;
 }
 
-function bestPair(c: CandidateReference, posts: PostCandidate[], publishedAt?: Date) {
+function bestPair(c: CandidateReference, posts: PostCandidate[], publishedAt: Date | undefined, options: MatchOptions) {
   let best: { post: PostCandidate; score: MatchScore; rank: number } | undefined;
+  let matched = 0;
   for (const post of posts) {
-    const score = scorePair(c, post, publishedAt);
+    const score = scorePair(c, post, publishedAt, options);
     if (!score) continue;
+    matched++;
     const rank = rankOf(c, post, score);
     if (!best || rank > best.rank) best = { post, score, rank };
   }
-  return best;
+  // A short quotation designates a post only when no other post of the day says it too.
+  return isShortQuote(c) && matched > 1 ? undefined : best;
 }
 
 function rankOf(c: CandidateReference, post: PostCandidate, score: MatchScore): number {

@@ -1,78 +1,231 @@
-// Quotations in an article's prose that are attributed to the holder of a
-// watched account ("...," said Col. Sonny Leggett). Weaker evidence than an
-// embed: the words may have been spoken, not posted, so the match against the
-// account's posts decides. Pure.
+// Quotations in an article's prose that its sentence attributes to a post of
+// a watched account's holder ("“...,” the minister wrote on X", «...», a-t-il
+// tweeté). Spoken words ("told reporters", "at a briefing", "in a
+// statement") are not posts. The attribution is the one the sentence makes:
+// the watched name nearest to the posting verb, or, when the sentence names
+// no one, the one account named in the sentences before it. Pure.
+import { POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
+import { holderNames, type Holder } from './holder-names.js';
 import { normalizeText, wordCount } from './text-normalize.js';
 
 export interface ProseQuote {
   quote: string;
-  /** The surrounding passage that attributes it. */
+  /** The sentence that attributes it. */
   context: string;
   handle: string;
-  /** The name in the passage that designates the account. */
+  /** The name in the sentence that designates the account. */
   alias: string;
+  /** True when the sentence (or its pronoun) designates this account and no other. */
+  unambiguous: boolean;
 }
 
-interface Holder {
+// Quotation marks of the supported languages: “…”, "…", „…“, «…», »…«, ‹…›, 「…」, 『…』, ‚…‘, ‘…’.
+const QUOTE = new RegExp(
+  [
+    String.raw`\u201e([^\u201c\u201d\u201e\n]{4,1000})[\u201c\u201d]`,
+    String.raw`\u201c([^\u201c\u201d\n]{4,1000})\u201d`,
+    String.raw`"([^"\n]{4,1000})"`,
+    String.raw`\u00ab\s*([^\u00ab\u00bb\n]{4,1000}?)\s*\u00bb`,
+    String.raw`\u00bb([^\u00ab\u00bb\n]{4,1000})\u00ab`,
+    String.raw`\u2039\s*([^\u2039\u203a\n]{4,1000}?)\s*\u203a`,
+    String.raw`\u300c([^\u300c\u300d\n]{2,1000})\u300d`,
+    String.raw`\u300e([^\u300e\u300f\n]{2,1000})\u300f`,
+    String.raw`\u201a([^\u201a\u2018\u2019\n]{4,1000})[\u2018\u2019]`,
+    String.raw`(?<!\p{L})\u2018((?:[^\u2018\u2019\n]|\u2019(?=\p{L})){4,1000}?)\u2019(?!\p{L})`,
+  ].join('|'),
+  'gu',
+);
+const MIN_QUOTE_WORDS = 2;
+/** Quotations read per article: more is not coverage. */
+const MAX_QUOTES = 2000;
+/** A posting cue right after a speaking one qualifies it: "a statement posted on X". */
+const QUALIFIER_CHARS = 25;
+const LOOK_BACK_SENTENCES = 3;
+/** How much of the sentence either side of a quotation is read for its attribution. */
+const CONTEXT_CHARS = 300;
+
+interface Span {
+  start: number;
+  end: number;
+}
+interface Found {
+  quote: string;
+  span: Span;
+}
+interface Mention {
   handle: string;
-  displayName: string | null;
-  aliases?: string[];
+  alias: string;
+  start: number;
+  end: number;
 }
 
-const QUOTE = /\u201c([^\u201c\u201d]{15,1000})\u201d|"([^"\n]{15,1000})"/g;
-const ATTRIBUTION =
-  /\b(?:said|says|saying|wrote|writes|tweeted|posted|stated|added|announced|told|according to|in a (?:statement|post|tweet))\b/i;
-const CONTEXT_CHARS = 220;
-const MIN_QUOTE_WORDS = 5;
-// Words too common in titles to designate anyone on their own.
-const GENERIC = new Set([
-  'spokesman',
-  'spokesperson',
-  'spokeswoman',
-  'official',
-  'officials',
-  'department',
-  'ministry',
-  'office',
-  'forces',
-  'army',
-  'press',
-  'news',
-  'the',
-]);
-
-function namesOf(holder: Holder): string[] {
-  const names = [holder.handle, holder.handle.replace(/_/g, '-'), holder.displayName ?? '', ...(holder.aliases ?? [])];
-  const surnames = names
-    .map((n) => n.trim().split(/\s+/))
-    .filter((words) => words.length >= 2)
-    .map((words) => words.at(-1)!)
-    .filter((w) => w.length >= 4 && /^\p{Lu}/u.test(w));
-  return [...new Set([...names, ...surnames].map(normalizeText))].filter((n) => n.length >= 3 && !GENERIC.has(n));
+function quotesIn(block: string): Found[] {
+  return [...block.matchAll(QUOTE)].map((m) => ({
+    quote: (m.slice(1).find((g) => g !== undefined) ?? '').trim().replace(/[,;:.]$/, ''),
+    span: { start: m.index, end: m.index + m[0].length },
+  }));
 }
 
-function blocks(text: string): string[] {
-  return text.split(/\n[ \t]*\n|\n/).filter((b) => b.trim());
+// A period after a short capitalized word or an initial ("Col.", "U.S.", "Dr.") ends no sentence.
+function endsSentence(block: string, i: number): boolean {
+  if (!/[.!?]/.test(block[i]!) || !/^\s/.test(block.slice(i + 1, i + 2))) return false;
+  if (block[i] !== '.') return true;
+  const word = /([\p{L}.]+)$/u.exec(block.slice(Math.max(0, i - 6), i))?.[1] ?? '';
+  return !(/^\p{Lu}/u.test(word) && word.replace(/\./g, '').length <= 3);
+}
+
+/** Sentence spans of a block; a quotation never splits one. `quotes` are in order and disjoint. */
+export function sentences(block: string, quotes: Span[]): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  let next = 0;
+  for (let i = 0; i < block.length; i++) {
+    while (next < quotes.length && quotes[next]!.end <= i) next++;
+    const inside = quotes[next];
+    if (inside && i >= inside.start) {
+      i = inside.end - 1;
+      continue;
+    }
+    if (endsSentence(block, i)) {
+      spans.push({ start, end: i + 1 });
+      start = i + 1;
+    }
+  }
+  if (block.slice(start).trim()) spans.push({ start, end: block.length });
+  return spans;
+}
+
+/** Folded text with possessives and elisions opened ("ACLU's" → aclu, "l'ONU" → l onu). */
+function fold(text: string): string {
+  const opened = text
+    .replace(/(\p{L})['\u2019]s(?!\p{L})/gu, '$1')
+    .replace(/(?<!\p{L})(\p{Ll}{1,4})['\u2019](?=\p{Lu})/gu, '$1 ');
+  return normalizeText(opened);
+}
+
+function matchesOf(re: RegExp, padded: string): Span[] {
+  return [...padded.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+}
+
+function distance(a: Span, at: number): number {
+  return a.end <= at ? at - a.end : Math.max(0, a.start - at);
+}
+
+interface Attribution {
+  /** The text read around the quotation, as printed. */
+  raw: string;
+  padded: string;
+  quoteAt: number;
+}
+
+/** The sentence around a quotation in folded form, with the quotation's place in it. */
+function attributionText(sentence: string, quote: Span): Attribution {
+  const left = fold(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start));
+  const right = fold(sentence.slice(quote.end, quote.end + CONTEXT_CHARS));
+  const raw = `${sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)} ${sentence.slice(quote.end, quote.end + CONTEXT_CHARS)}`;
+  return { raw, padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
+}
+
+/** The posting cue that attributes the quotation, unless a speaking cue is nearer. */
+function postingCue({ padded, quoteAt }: Attribution): Span | undefined {
+  const posting = matchesOf(POSTING_CUES, padded).sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
+  const speaking = matchesOf(SPEAKING_CUES, padded);
+  const nearest = posting[0];
+  if (!nearest) return undefined;
+  const qualified = posting.find((p) =>
+    speaking.some((s) => p.start >= s.end - 1 && p.start - s.end <= QUALIFIER_CHARS),
+  );
+  if (qualified) return qualified;
+  const spoken = speaking.some((s) => distance(s, quoteAt) < distance(nearest, quoteAt));
+  return spoken ? undefined : nearest;
+}
+
+function mentionsIn(padded: string, named: { handle: string; names: string[] }[], others: string[]): Mention[] {
+  const found: Mention[] = [];
+  const look = (handle: string, alias: string) => {
+    for (let at = padded.indexOf(` ${alias} `); at >= 0; at = padded.indexOf(` ${alias} `, at + 1))
+      found.push({ handle, alias, start: at + 1, end: at + 1 + alias.length });
+  };
+  for (const h of named) h.names.forEach((n) => look(h.handle, n));
+  others.forEach((o) => look('', o));
+  // A longer name covers the shorter ones inside it ("jane doe" over "doe").
+  return found.filter(
+    (m) => !found.some((o) => o !== m && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start),
+  );
+}
+
+/** @handles in a text that belong to no watched account (they designate someone else). */
+function otherHandles(text: string, named: { handle: string }[]): string[] {
+  const watched = new Set(named.map((n) => n.handle.toLowerCase()));
+  return [...text.matchAll(/@([A-Za-z0-9_]{1,15})/g)]
+    .filter((m) => !watched.has(m[1]!.toLowerCase()))
+    .map((m) => normalizeText(m[1]!));
+}
+
+interface Context {
+  named: { handle: string; names: string[] }[];
+  /** Folded sentences before this one (nearest last). */
+  before: string[];
+}
+
+function attribute(sentence: string, q: Found, ctx: Context): Omit<ProseQuote, 'quote' | 'context'> | undefined {
+  const a = attributionText(sentence, q.span);
+  const cue = postingCue(a);
+  if (!cue) return undefined;
+  const mentions = mentionsIn(a.padded, ctx.named, otherHandles(a.raw, ctx.named));
+  if (mentions.length) {
+    const near = (m: Mention) => Math.min(distance(m, cue.start), distance(m, cue.end));
+    const best = mentions.reduce((x, y) => (near(y) < near(x) ? y : x));
+    if (!best.handle) return undefined;
+    const sole = mentions.every((m) => m.handle === best.handle);
+    return { handle: best.handle, alias: best.alias, unambiguous: sole };
+  }
+  const earlier = ctx.before.flatMap((s) => mentionsIn(` ${s} `, ctx.named, []));
+  const handles = new Set(earlier.map((m) => m.handle));
+  if (handles.size !== 1) return undefined;
+  const pronoun = PRONOUNS.test(a.padded);
+  PRONOUNS.lastIndex = 0;
+  return { handle: earlier.at(-1)!.handle, alias: earlier.at(-1)!.alias, unambiguous: pronoun };
 }
 
 /** Quotations attributed to a watched account's holder, one per (quote, account). */
 export function findProseQuotes(text: string, holders: Holder[]): ProseQuote[] {
-  const named = holders.map((h) => ({ handle: h.handle, names: namesOf(h) }));
+  const named = holders.map((h) => ({ handle: h.handle, names: holderNames(h) }));
   const found: ProseQuote[] = [];
-  for (const block of blocks(text)) {
-    for (const m of block.matchAll(QUOTE)) {
-      const quote = (m[1] ?? m[2] ?? '').trim().replace(/[,;:]$/, '');
-      if (wordCount(quote) < MIN_QUOTE_WORDS) continue;
-      const start = Math.max(0, m.index - CONTEXT_CHARS);
-      const context = block.slice(start, m.index + m[0].length + CONTEXT_CHARS);
-      const outside = context.replace(m[0], ' ');
-      if (!ATTRIBUTION.test(outside)) continue;
-      const padded = ` ${normalizeText(outside)} `;
-      for (const h of named) {
-        const alias = h.names.find((n) => padded.includes(` ${n} `));
-        if (alias) found.push({ quote, context: context.trim(), handle: h.handle, alias });
+  const before: string[] = [];
+  let read = 0;
+  for (const block of text.split(/\n/).filter((b) => b.trim())) {
+    const quotes = quotesIn(block);
+    let next = 0;
+    for (const s of sentences(
+      block,
+      quotes.map((q) => q.span),
+    )) {
+      const sentence = block.slice(s.start, s.end);
+      const inside: Found[] = [];
+      while (next < quotes.length && quotes[next]!.span.end <= s.end) inside.push(quotes[next++]!);
+      for (const q of inside) {
+        if (++read > MAX_QUOTES) return found;
+        if (wordCount(q.quote) < MIN_QUOTE_WORDS) continue;
+        const local = { quote: q.quote, span: { start: q.span.start - s.start, end: q.span.end - s.start } };
+        const who = attribute(sentence, local, { named, before });
+        if (!who || found.some((f) => f.quote === q.quote && f.handle === who.handle)) continue;
+        found.push({ quote: q.quote, context: sentence.trim(), ...who });
       }
+      before.push(fold(withoutQuotes(sentence, inside, s.start)));
+      if (before.length > LOOK_BACK_SENTENCES) before.shift();
     }
   }
   return found;
+}
+
+/** The sentence with its quotations blanked out (bounded: the look-back reads names only). */
+function withoutQuotes(sentence: string, quotes: Found[], offset: number): string {
+  let out = '';
+  let at = 0;
+  for (const q of quotes) {
+    out += `${sentence.slice(at, q.span.start - offset)} `;
+    at = q.span.end - offset;
+  }
+  return (out + sentence.slice(at)).slice(-2 * CONTEXT_CHARS);
 }

@@ -7,7 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { detectReferences, type CandidateReference } from '../core/article-detect.js';
-import { assignPosts, candidateWindow, differsFromArchive, type Assignment } from '../core/article-match.js';
+import {
+  assignPosts,
+  candidateWindow,
+  differsFromArchive,
+  isShortQuote,
+  type Assignment,
+} from '../core/article-match.js';
 import { toArticleView, type ArticleView, type ReferenceView } from '../core/article-view.js';
 import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
@@ -112,7 +118,8 @@ export async function addArticle(
   const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
   const watched = await repo.listWatchedAccounts(deps.prisma);
-  const candidates = detectReferences(extracted, { hosts: deps.hosts, watched });
+  const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
+  const candidates = detectReferences(content, { hosts: deps.hosts, watched });
   if (deps.postSource) await archiveMissingPosts(deps, deps.postSource, citedIds(candidates), signal);
   const stored = await deps.prisma.$transaction(async (tx) => {
     const { id, created, contentChanged } = await repo.upsertArticle(tx, {
@@ -192,7 +199,7 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
   // An unmatched prose quote is kept open: its post may not be archived yet. It
   // carries the date its look-back window is counted from, so that it resolves on
   // arrival under the same rules as here.
-  const kept = assignments.filter(({ sameAs }) => !sameAs);
+  const kept = assignments.filter(({ sameAs, candidate, post }) => !sameAs && (post || keptOpen(candidate)));
   const saved = await repo.saveReferences(
     tx,
     kept.map(({ candidate: c, post, score }) => ({
@@ -205,20 +212,36 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
       citedDate: c.date ?? null,
       kind: c.kind,
       confidence: score?.confidence ?? 0,
-      evidence: {
-        ...c.evidence,
-        ...(c.name ? { name: c.name } : {}),
-        ...(c.kind === 'quote' ? { articleDate: articleDate.toISOString() } : {}),
-        ...(score ? { match: score } : {}),
-      },
-      witnessedText: c.text ?? null,
-      differsFromArchive: post && c.kind === 'embed' ? differsFromArchive(c.text, post.text) : false,
+      evidence: evidenceOf(c, articleDate, post ? score : undefined),
+      witnessedText: score?.witnessed ?? c.text ?? null,
+      differsFromArchive:
+        post && c.kind === 'embed' ? differsFromArchive(score?.witnessed ?? c.text, post.text) : false,
     })),
   );
   await recordCitations(
     tx,
     saved.flatMap((r) => (r.postId ? [r.id] : [])),
   );
+}
+
+/**
+ * An unmatched prose quotation is kept open only when its sentence designates
+ * one account and it is long enough to designate one post: an open reference
+ * resolves later to any post of that account that says it.
+ */
+function keptOpen(c: CandidateReference): boolean {
+  return c.kind !== 'quote' || (c.evidence.unambiguous === true && !isShortQuote(c));
+}
+
+function evidenceOf(c: CandidateReference, articleDate: Date, score: Assignment['score']) {
+  const { witnessed: _witnessed, ...match } = score ?? {};
+  return {
+    ...c.evidence,
+    ...(c.name ? { name: c.name } : {}),
+    ...(c.kind === 'quote' ? { articleDate: articleDate.toISOString() } : {}),
+    ...(!score && c.textVariants?.length ? { textVariants: c.textVariants } : {}),
+    ...(score ? { match } : {}),
+  };
 }
 
 export async function showArticle(tx: Tx, id: number): Promise<ArticleView> {

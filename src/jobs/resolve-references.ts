@@ -51,14 +51,16 @@ export async function resolveReferencesForPosts(tx: Tx, posts: ArrivedPost[]): P
   const open = await openReferences(tx, candidates);
   const resolved: number[] = [];
   for (const ref of open) {
-    const [assignment] = assignPosts([toCandidate(ref)], () => candidates, ref.article_date);
+    const [assignment] = assignPosts([toCandidate(ref)], () => candidates, ref.article_date, { containedOnly: true });
     if (!assignment?.post || !assignment.score) continue;
     const post = assignment.post;
+    const { witnessed, ...match } = assignment.score;
     const updated = await tx.$executeRaw`
       UPDATE article_references SET post_id = ${post.postId}, status = 'resolved', resolved_at = now(),
         confidence = ${assignment.score.confidence},
-        evidence = evidence || ${JSON.stringify({ match: assignment.score, resolvedOnArrival: true })}::jsonb,
-        differs_from_archive = ${ref.kind === 'embed' ? differsFromArchive(ref.witnessed_text ?? undefined, post.text) : false}
+        evidence = evidence || ${JSON.stringify({ match, resolvedOnArrival: true })}::jsonb,
+        witnessed_text = ${witnessed ?? ref.witnessed_text},
+        differs_from_archive = ${ref.kind === 'embed' ? differsFromArchive(witnessed ?? ref.witnessed_text ?? undefined, post.text) : false}
       WHERE id = ${ref.id} AND post_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM article_references o WHERE o.article_id = ${ref.article_id} AND o.post_id = ${post.postId})`;
     if (updated > 0) resolved.push(ref.id);
@@ -103,6 +105,7 @@ function toCandidate(ref: OpenReference): CandidateReference {
     ...(ref.cited_handle ? { handle: ref.cited_handle } : {}),
     ...(ref.cited_date ? { date: ref.cited_date } : {}),
     ...(ref.witnessed_text ? { text: ref.witnessed_text } : {}),
+    ...(ref.evidence.textVariants?.length ? { textVariants: ref.evidence.textVariants } : {}),
     evidence: ref.evidence,
   };
 }

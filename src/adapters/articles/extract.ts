@@ -179,11 +179,14 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
     const documentTitle = doc.title.trim() || undefined;
     const metaPublished = metaPublishedAt(doc) ?? ld.datePublished;
     const isLarge = depth > MAX_READABILITY_DEPTH || doc.getElementsByTagName('*').length > MAX_READABILITY_ELEMENTS;
-    const body: ReadBody = isLarge ? { text: blockText(doc.body ?? doc) } : readBody(doc, html);
+    // Read before Readability, which may drop a plain-text embed's signature line.
+    const pageText = blockText(doc.body ?? doc);
+    const body: ReadBody = isLarge ? { text: pageText } : readBody(doc, html);
     const title = metaTitle ?? body.title ?? documentTitle;
     const publishedAt = metaPublished ?? parseTime(body.publishedTime);
     return {
       text: body.text,
+      ...(pageText !== body.text ? { pageText } : {}),
       embeds,
       links,
       ...(title ? { title } : {}),

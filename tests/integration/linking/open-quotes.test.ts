@@ -20,7 +20,9 @@ const QUOTE = 'The checkpoint near Gereshk was reopened to traffic this afternoo
 const ARTICLE = [
   'Checkpoint reopened in Helmand',
   '',
-  `\u201c${QUOTE},\u201d USFOR-A said in a statement, adding that patrols would continue.`,
+  `\u201c${QUOTE},\u201d USFOR-A said in a post on X, adding that patrols would continue.`,
+  '',
+  `\u201c${QUOTE},\u201d the USFOR-A commander told reporters on Tuesday.`,
   '',
   '\u201cThe bazaar stayed closed all day because of the fighting,\u201d a local shopkeeper said.',
   '',
@@ -136,8 +138,9 @@ const OPEN_QUOTE = (article: number) => ({
   witnessed: QUOTE,
   evidence: {
     form: 'prose-quote',
-    excerpt: `\u201c${QUOTE},\u201d USFOR-A said in a statement, adding that patrols would continue.`,
+    excerpt: `\u201c${QUOTE},\u201d USFOR-A said in a post on X, adding that patrols would continue.`,
     attributedTo: 'usfor a',
+    unambiguous: true,
     articleDate: PUBLISHED,
   },
 });
@@ -150,7 +153,7 @@ describe('prose quotations not archived yet', () => {
   it('keeps an unmatched quotation of a watched holder open; no noise, and re-adding changes nothing', async () => {
     await watch('USFOR_A');
     const first = await addArticle(deps(), { source: ARTICLE, publishedAt: PUBLISHED });
-    // The shopkeeper is no watched account, and "Strike was defensive" is under five words.
+    // Spoken words are no post, the shopkeeper is no watched account, and "Strike was defensive" is under five words.
     expect(await referenceRows()).toEqual([OPEN_QUOTE(first.article.id)]);
     expect(first.references.map((r) => ({ post: r.post, cited: r.cited, resolvedAt: r.resolvedAt }))).toEqual([
       {
@@ -174,6 +177,8 @@ describe('prose quotations not archived yet', () => {
     await arrive(account.id, 'USFOR_A', [
       { at: '2026-01-21T09:00:00.000Z', text: `${QUOTE}, as every week.` },
       { at: '2026-03-04T09:00:00.000Z', text: 'The checkpoint near Lashkar Gah stays closed to traffic until Friday.' },
+      // Nearly the same words: an open reference resolves only to a post that says them.
+      { at: '2026-03-04T11:00:00.000Z', text: QUOTE.replace('this afternoon', 'this morning') },
     ]);
     expect(await referenceRows()).toEqual([OPEN_QUOTE(article.id)]);
     const [quoted] = await arrive(account.id, 'USFOR_A', [

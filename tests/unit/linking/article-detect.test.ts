@@ -173,22 +173,22 @@ describe('detectReferences', () => {
   it.each([
     [
       'said + display name',
-      '\u201cThe checkpoint was under attack and we responded in its defense,\u201d said a USFOR-A spokesman.',
+      '\u201cThe checkpoint was under attack and we responded in its defense,\u201d a USFOR-A spokesman wrote on X.',
       'USFOR_A',
     ],
     [
       'according to + handle',
-      'According to @USFOR_A, "the strike was a defensive action against active attackers".',
+      'In a post on X, @USFOR_A said "the strike was a defensive action against active attackers".',
       'USFOR_A',
     ],
     [
       'surname from an embed signature',
-      `${POST_A}\n${SIG}\n\n\u201cWe remain committed to the reduction in violence,\u201d Leggett said on Wednesday.`,
+      `${POST_A}\n${SIG}\n\n\u201cWe remain committed to the reduction in violence,\u201d Leggett tweeted on Wednesday.`,
       'USFOR_A',
     ],
     [
       'another watched account',
-      '\u201cWe call on all parties to honor their commitments today,\u201d the Department of State said.',
+      '\u201cWe call on all parties to honor their commitments today,\u201d the Department of State posted.',
       'StateDept',
     ],
   ])('prose quote: %s', (_name, text, handle) => {
@@ -222,6 +222,8 @@ describe('hostile text', () => {
     ['thousands of signatures', 'text here\n\u2014 N (@USFOR_A) March 4, 2020\n'.repeat(5000)],
     ['a dash storm', '\u2014 '.repeat(100_000) + '(@x) March 4, 2020'],
     ['unclosed quotes', '\u201c'.repeat(50_000) + ' said USFOR-A'],
+    ['thousands of quotations in one sentence', '\u201cwe act now\u201d, '.repeat(20_000) + 'USFOR-A tweeted.'],
+    ['thousands of sentences with names', 'USFOR-A wrote on X, Dr. Roe said. '.repeat(20_000)],
   ])('%s is scanned in linear time', { timeout: 10_000 }, (_name, text) => {
     const found = detect(text);
     expect(found.length).toBeLessThanOrEqual(1);

@@ -1,0 +1,119 @@
+// Which prose quotations become candidates, and for whom: the sentence's own
+// attribution to a post, in every supported language and quotation mark;
+// spoken words never.
+import { describe, expect, it } from 'vitest';
+import { findProseQuotes } from '../../../src/core/prose-quotes.js';
+import { holderNames, nameParts } from '../../../src/core/holder-names.js';
+import { ATTRIBUTION_LANGUAGES, ATTRIBUTION_LEXICON } from '../../../src/core/attribution-lexicon.js';
+
+const HOLDERS = [
+  { handle: 'JDoeMinistry', displayName: 'Jane Doe - Ministry of Ports' },
+  { handle: 'StateDept', displayName: 'Department of State' },
+  { handle: 'ACLU', displayName: 'ACLU' },
+  { handle: 'FireDeptRC', displayName: '\u{1F692} River County Fire | Rescue' },
+  { handle: 'SvdBerg', displayName: 'Sanne van den Berg | Wethouder' },
+];
+const Q = 'the terminal reopens to cargo traffic tomorrow morning';
+
+function found(text: string) {
+  return findProseQuotes(text, HOLDERS).map((q) => ({ quote: q.quote, handle: q.handle, unambiguous: q.unambiguous }));
+}
+
+describe('findProseQuotes: attributed to a post', () => {
+  it.each([
+    ['tweeted', `\u201c${Q},\u201d Doe tweeted on Tuesday.`, 'JDoeMinistry'],
+    ['wrote on X', `Doe wrote on X: \u201c${Q}.\u201d`, 'JDoeMinistry'],
+    ['said in a post', `In a post on X, Jane Doe said \u201c${Q}\u201d.`, 'JDoeMinistry'],
+    ['the tweet read', `\u201c${Q},\u201d the tweet from the Department of State read.`, 'StateDept'],
+    ['possessive', `The ACLU's account posted: \u201c${Q}.\u201d`, 'ACLU'],
+    ['display-name part', `\u201c${Q},\u201d River County Fire posted.`, 'FireDeptRC'],
+    ['surname with particles', `\u2018${Q}\u2019, schreef Van den Berg op X.`, 'SvdBerg'],
+    ['guillemets', `\u00ab ${Q} \u00bb, a tweet\u00e9 Jane Doe.`, 'JDoeMinistry'],
+    ['German marks', `\u201e${Q}\u201c, twitterte Doe am Abend.`, 'JDoeMinistry'],
+    ['reversed guillemets', `Doe postete auf X: \u00bb${Q}\u00ab`, 'JDoeMinistry'],
+    ['single guillemets', `\u2039${Q}\u203a, a publi\u00e9 Doe sur X.`, 'JDoeMinistry'],
+    ['corner brackets', `\u300c${Q}\u300d, Doe tweeted.`, 'JDoeMinistry'],
+    ['Spanish, name between verb and platform', `\u00ab${Q}\u00bb, escribi\u00f3 Jane Doe en X.`, 'JDoeMinistry'],
+    ['Portuguese', `\u201c${Q}\u201d, publicou Jane Doe no X.`, 'JDoeMinistry'],
+    ['Italian', `\u00ab${Q}\u00bb, ha scritto Jane Doe su X.`, 'JDoeMinistry'],
+    ['statement posted on X', `\u201c${Q},\u201d Doe said in a statement posted on X.`, 'JDoeMinistry'],
+  ])('%s', (_name, text, handle) => {
+    expect(found(text)).toEqual([{ quote: Q, handle, unambiguous: true }]);
+  });
+
+  it('takes the name the sentence attributes the post to, not every name nearby', () => {
+    const text = `\u201c${Q},\u201d Doe tweeted, hours after the Department of State asked for calm.`;
+    expect(found(text)).toEqual([{ quote: Q, handle: 'JDoeMinistry', unambiguous: false }]);
+  });
+
+  it('attributes a pronoun to the one account named before it', () => {
+    const text = `Jane Doe visited the port on Tuesday. Later she tweeted: \u201c${Q}.\u201d`;
+    expect(found(text)).toEqual([{ quote: Q, handle: 'JDoeMinistry', unambiguous: true }]);
+  });
+
+  it('keeps a quotation whose sentence names no one and has no pronoun, but as ambiguous', () => {
+    const text = `Jane Doe visited the port on Tuesday.\nThe tweet read: \u201c${Q}.\u201d`;
+    expect(found(text)).toEqual([{ quote: Q, handle: 'JDoeMinistry', unambiguous: false }]);
+  });
+
+  it('leaves a quotation to an @handle that is not watched', () => {
+    expect(found(`\u201c${Q},\u201d @DockUnionLocal tweeted, quoting Jane Doe.`)).toEqual([]);
+  });
+
+  it('does not split a sentence at an abbreviated title', () => {
+    expect(found(`\u201c${Q},\u201d tweeted U.S. Sen. Jane Doe.`)).toEqual([
+      { quote: Q, handle: 'JDoeMinistry', unambiguous: true },
+    ]);
+  });
+});
+
+describe('findProseQuotes: not a post', () => {
+  it.each([
+    ['told reporters', `\u201c${Q},\u201d Doe told reporters.`],
+    ['at a briefing', `Doe said at a briefing: \u201c${Q}.\u201d`],
+    ['in a statement', `\u201c${Q},\u201d the Department of State said in a statement.`],
+    ['on television', `Speaking to Fox Business, Doe said \u201c${Q}.\u201d`],
+    ['said alone', `\u201c${Q},\u201d Doe said.`],
+    ['French press', `\u00ab ${Q} \u00bb, a d\u00e9clar\u00e9 Jane Doe \u00e0 la presse.`],
+    ['Spanish press conference', `En rueda de prensa, Jane Doe asegur\u00f3: \u00ab${Q}\u00bb.`],
+    ['German interview', `\u201e${Q}\u201c, sagte Doe im Interview mit dem Radio.`],
+    ['Dutch reporters', `\u2018${Q}\u2019, zei Doe tegen verslaggevers.`],
+    ['organisation last word', `\u201c${Q},\u201d the Secretary of State tweeted.`],
+    ['a bystander', `\u201c${Q},\u201d a dock worker posted on X.`],
+    ['one word', `\u201cNo,\u201d Doe tweeted.`],
+  ])('%s', (_name, text) => {
+    expect(found(text)).toEqual([]);
+  });
+});
+
+describe('holder names', () => {
+  it.each([
+    ['Jane Doe - Ministry of Ports', ['Jane Doe - Ministry of Ports', 'Jane Doe', 'Ministry of Ports']],
+    ['\u{1F692} River County Fire | Rescue', ['\u{1F692} River County Fire | Rescue', 'River County Fire', 'Rescue']],
+    ['Ana Souza \u2022 Ministra', ['Ana Souza \u2022 Ministra', 'Ana Souza', 'Ministra']],
+  ])('splits %s', (name, parts) => {
+    expect(nameParts(name)).toEqual(parts);
+  });
+
+  it.each([
+    [{ handle: 'StateDept', displayName: 'Department of State' }, ['department of state', 'statedept']],
+    [{ handle: 'HarborPolice', displayName: 'Harbor Police' }, ['harbor police', 'harborpolice']],
+    [
+      { handle: 'JDoe', displayName: 'Jane Doe - Ministry of Ports' },
+      ['jane doe ministry of ports', 'ministry of ports', 'jane doe', 'jdoe', 'doe'],
+    ],
+    [
+      { handle: 'SvdBerg', displayName: 'Sanne van den Berg | Wethouder Verkeer' },
+      ['sanne van den berg wethouder verkeer', 'sanne van den berg', 'wethouder verkeer', 'van den berg', 'svdberg'],
+    ],
+  ])('names of %o: no organisation or title word alone', (holder, names) => {
+    expect(holderNames(holder)).toEqual(names);
+  });
+
+  it('keeps posting and speaking cues for every supported language', () => {
+    for (const lang of ATTRIBUTION_LANGUAGES) {
+      expect(ATTRIBUTION_LEXICON[lang].posting.length, lang).toBeGreaterThan(0);
+      expect(ATTRIBUTION_LEXICON[lang].speaking.length, lang).toBeGreaterThan(0);
+    }
+  });
+});
