@@ -108,12 +108,13 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
   alerts
     .command('remove <id>')
     .description('remove an alert rule and its deliveries')
-    .action((id: string) =>
-      rt.run({}, async (ctx) => {
-        await createAlertsRepository(ctx.db.prisma).removeRule(parseId(id));
+    .action((id: string) => {
+      const ruleId = parseId(id);
+      return rt.run({}, async (ctx) => {
+        await createAlertsRepository(ctx.db.prisma).removeRule(ruleId);
         printLine(rt.io, `removed alert rule ${id}`);
-      }),
-    );
+      });
+    });
 
   registerTest(alerts, rt);
   registerDeliveries(alerts, rt);
@@ -134,9 +135,9 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
     .option('--on <events>', 'events: new, edited, deleted, cited (comma-separated; default: new)')
     .option('--digest <period>', 'gather matches into one message per period: hourly or daily')
     .option('--json', 'print JSON')
-    .action((opts: RuleInput & { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const parsed = parseRuleInput(opts);
+    .action((opts: RuleInput & { json?: boolean }) => {
+      const parsed = parseRuleInput(opts);
+      return rt.run({}, async (ctx) => {
         if (parsed.channel === 'email' && !ctx.config.SMTP_URL) {
           throw new ConfigError('email alerts need SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
         }
@@ -146,8 +147,8 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
         if (opts.json) return printJson(rt.io, { ...ruleView(rule), ...(secret ? { secret } : {}) });
         printLine(rt.io, `added alert rule ${rule.id}: ${describeRule(rule)}`);
         if (generated) printLine(rt.io, `signing secret (shown once): ${secret}`);
-      }),
-    );
+      });
+    });
 }
 
 function describeRule(rule: AlertRuleRecord): string {
@@ -164,16 +165,17 @@ function registerTest(alerts: Command, rt: CliRuntime): void {
     .command('test <id>')
     .description("send a sample alert to the rule's receiver now and show its answer")
     .option('--json', 'print JSON')
-    .action((id: string, opts: { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const result = await sendTestAlert(ctx, parseId(id));
+    .action((id: string, opts: { json?: boolean }) => {
+      const ruleId = parseId(id);
+      return rt.run({}, async (ctx) => {
+        const result = await sendTestAlert(ctx, ruleId);
         if (opts.json) printJson(rt.io, result);
         else if (result.status === 'accepted') {
           printLine(rt.io, `accepted (${result.statusCode ?? 'no status'}): ${result.detail.trim()}`.trimEnd());
         } else printLine(rt.io, `failed (${result.statusCode ?? 'no answer'}): ${result.error}`);
         if (result.status !== 'accepted') throw new ExitCode(1);
-      }),
-    );
+      });
+    });
 }
 
 function registerDeliveries(alerts: Command, rt: CliRuntime): void {
@@ -184,17 +186,18 @@ function registerDeliveries(alerts: Command, rt: CliRuntime): void {
     .option('--status <status>', 'pending, sending, delivered, dead or digested')
     .option('--limit <n>', 'how many (default 50)', '50')
     .option('--json', 'print JSON')
-    .action((opts: { rule?: string; status?: string; limit: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const statuses = ['pending', 'sending', 'delivered', 'dead', 'digested'];
-        if (opts.status && !statuses.includes(opts.status)) {
-          throw new InvalidInput(`unknown status "${opts.status}" (known: ${statuses.join(', ')})`);
-        }
-        const rows = await createAlertsRepository(ctx.db.prisma).listDeliveries({
-          ruleId: opts.rule === undefined ? undefined : parseId(opts.rule),
-          status: opts.status,
-          limit: parseId(opts.limit),
-        });
+    .action((opts: { rule?: string; status?: string; limit: string; json?: boolean }) => {
+      const statuses = ['pending', 'sending', 'delivered', 'dead', 'digested'];
+      if (opts.status && !statuses.includes(opts.status)) {
+        throw new InvalidInput(`unknown status "${opts.status}" (known: ${statuses.join(', ')})`);
+      }
+      const query = {
+        ruleId: opts.rule === undefined ? undefined : parseId(opts.rule),
+        status: opts.status,
+        limit: parseId(opts.limit),
+      };
+      return rt.run({}, async (ctx) => {
+        const rows = await createAlertsRepository(ctx.db.prisma).listDeliveries(query);
         if (opts.json) return printJson(rt.io, rows);
         if (rows.length === 0) return printLine(rt.io, 'no deliveries');
         printTable(
@@ -211,6 +214,6 @@ function registerDeliveries(alerts: Command, rt: CliRuntime): void {
             d.lastError,
           ]),
         );
-      }),
-    );
+      });
+    });
 }

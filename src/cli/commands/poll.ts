@@ -82,9 +82,10 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
     .option('--recheck', 'also look recent posts up again to notice deletions')
     .option('--refresh-user', "look the account's user up by id (renames) before polling")
     .option('--json', 'print the summary as JSON')
-    .action((opts: PollOpts) =>
-      rt.run({}, async (ctx) => {
-        if (!opts.once) throw new InvalidInput('use poll --once (the service, onrecord start, polls on schedule)');
+    .action((opts: PollOpts) => {
+      if (!opts.once) throw new InvalidInput('use poll --once (the service, onrecord start, polls on schedule)');
+      for (const ref of opts.account) parseAccountRef(ref);
+      return rt.run({}, async (ctx) => {
         const source = xSourceFromConfig(ctx.config, ctx.logger);
         const polls: PollSummary[] = [];
         try {
@@ -105,6 +106,6 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
           printLine(rt.io, `alerts: ${delivered} delivered, ${retrying} failed (retried later), ${dead} dead`);
         }
         if (failed.length > 0) throw new ExitCode(1);
-      }),
-    );
+      });
+    });
 }
