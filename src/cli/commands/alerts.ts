@@ -1,12 +1,9 @@
 // `onrecord alerts add|list|remove|test|deliveries`: who is told what, and where.
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import {
-  createAlertsRepository,
-  type AlertRuleRecord,
-  type RuleDeliveryStats,
-} from '../../adapters/db/alerts-repository.js';
-import { maskTarget, parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
+import { createAlertsRepository, type AlertRuleRecord } from '../../adapters/db/alerts-repository.js';
+import { parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
+import { alertRuleView, maskTarget } from '../../core/alert-rule-view.js';
 import { ConfigError, InvalidInput } from '../../core/errors.js';
 import { sendTestAlert } from '../../jobs/test-alert.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -17,40 +14,6 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function parseId(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidInput(`a rule id is a number, got "${text}"`);
   return Number(text);
-}
-
-const EMPTY_STATS: RuleDeliveryStats = {
-  pending: 0,
-  retrying: 0,
-  delivered: 0,
-  dead: 0,
-  digested: 0,
-  lastError: null,
-};
-
-/** A rule as shown: never its secret, and Slack/Discord URLs masked. */
-function ruleView(rule: AlertRuleRecord, stats: RuleDeliveryStats = EMPTY_STATS) {
-  return {
-    id: rule.id,
-    channel: rule.channel,
-    target: maskTarget(rule.channel, rule.target),
-    signed: rule.secret !== null,
-    accounts: rule.accounts,
-    keywords: rule.keywords,
-    regex: rule.regex,
-    events: rule.events,
-    digest: rule.digest,
-    enabled: rule.enabled,
-    createdAt: rule.createdAt.toISOString(),
-    deliveries: {
-      delivered: stats.delivered,
-      pending: stats.pending,
-      retrying: stats.retrying,
-      dead: stats.dead,
-      digested: stats.digested,
-    },
-    lastError: stats.lastError,
-  };
 }
 
 export function registerAlerts(program: Command, rt: CliRuntime): void {
@@ -67,7 +30,7 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
       rt.run({}, async (ctx) => {
         const repo = createAlertsRepository(ctx.db.prisma);
         const [rules, stats] = await Promise.all([repo.listRules(), repo.ruleStats()]);
-        const views = rules.map((r) => ruleView(r, stats.get(r.id)));
+        const views = rules.map((r) => alertRuleView(r, stats.get(r.id)));
         if (opts.json) return printJson(rt.io, views);
         if (views.length === 0) return printLine(rt.io, 'no alert rules (add one with `onrecord alerts add`)');
         printTable(
@@ -98,7 +61,7 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
             v.deliveries.pending,
             v.deliveries.retrying,
             v.deliveries.dead,
-            v.lastError ?? '',
+            v.deliveries.lastError ?? '',
           ]),
           48,
         );
@@ -144,7 +107,7 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
         const generated = parsed.channel === 'webhook' && parsed.secret === null;
         const secret = generated ? randomBytes(24).toString('hex') : parsed.secret;
         const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, secret });
-        if (opts.json) return printJson(rt.io, { ...ruleView(rule), ...(secret ? { secret } : {}) });
+        if (opts.json) return printJson(rt.io, { ...alertRuleView(rule), ...(generated ? { secret } : {}) });
         printLine(rt.io, `added alert rule ${rule.id}: ${describeRule(rule)}`);
         if (generated) printLine(rt.io, `signing secret (shown once): ${secret}`);
       });
@@ -152,7 +115,7 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
 }
 
 function describeRule(rule: AlertRuleRecord): string {
-  const parts = [`${rule.channel} ${maskTarget(rule.channel, rule.target)}`, `on ${rule.events.join(',')}`];
+  const parts = [`${rule.channel} ${maskTarget(rule.target)}`, `on ${rule.events.join(',')}`];
   parts.push(rule.accounts.length ? `accounts ${rule.accounts.join(', ')}` : 'all accounts');
   if (rule.keywords.length) parts.push(`keywords ${rule.keywords.map((k) => `"${k}"`).join(', ')}`);
   if (rule.regex) parts.push(`regex /${rule.regex}/`);

@@ -1,7 +1,7 @@
 // The alert rules: who is told about what, and how to add a rule.
 import { html } from './html.js';
 import { formatTime, page } from './layout.js';
-import type { AlertRuleListView as RuleView } from '../routes/alert-rule-input.js';
+import type { AlertRuleView as RuleView } from '../../core/alert-rule-view.js';
 
 export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
   const body = html`<h1>Alert rules</h1>

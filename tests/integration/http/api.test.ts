@@ -96,7 +96,7 @@ describe('GET /api/posts', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       error: 'invalid_input',
-      message: '--since must be a day as YYYY-MM-DD (UTC), got "yesterday"',
+      message: 'query parameter "since" must be a day as YYYY-MM-DD (UTC), got "yesterday"',
     });
     expect((await app.inject('/api/posts?limit=500')).statusCode).toBe(400);
   });
@@ -207,7 +207,7 @@ describe('alert rules', () => {
     const rule = created.json();
     expect(rule).toMatchObject({
       channel: 'webhook',
-      target: 'https://hooks.example/abc/SECRET',
+      target: 'https://hooks.example/…',
       hasSecret: true,
       accounts: ['x:USFOR_A'],
     });
