@@ -32,6 +32,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // Fastify's own request logs are two multi-field lines per request at info: one line at debug instead.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
   app.setErrorHandler(errorHandler);
   app.addSchema(postSchema);
