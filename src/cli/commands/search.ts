@@ -66,4 +66,3 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
       });
     });
 }
-

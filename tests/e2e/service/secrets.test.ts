@@ -84,9 +84,7 @@ describe('secrets never shown', () => {
       ])),
     ];
     // The failing test alert and the refused poll did reach the receiver, so their errors were printed.
-    expect(receiver.requests.map((r) => new URL(r.url, receiver.url).pathname)).toContain(
-      `/hooks/${PLANTED.hookPath}`,
-    );
+    expect(receiver.requests.map((r) => new URL(r.url, receiver.url).pathname)).toContain(`/hooks/${PLANTED.hookPath}`);
     expect(outputs.join('\n')).toContain('401');
     expect(leaks(outputs.join('\n'))).toEqual([]);
   }, 180_000);
