@@ -77,6 +77,8 @@ describe('GET /api/posts', () => {
         'firstSeenBy',
         'statusChangedAt',
         'score',
+        'cited',
+        'citations',
       ].sort(),
     );
     const second = (await app.inject(`/api/posts?q=convoy%20OR%20strike&limit=1&cursor=${body.next}`)).json();
