@@ -35,7 +35,10 @@ const list = z
 
 const schema = z.object({
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) under ONRECORD_DATA_DIR. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine(isPostgresUrl, 'must be a URL like postgresql://user:password@host:5432/database'),
   /** Where the embedded database and other local state live. */
   ONRECORD_DATA_DIR: z.string().default('./data'),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
@@ -100,6 +103,18 @@ const schema = z.object({
   /** Nitter instances whose status URLs count as X links (comma-separated). */
   ONRECORD_NITTER_HOSTS: list.transform((v) => (v.length ? v : ['nitter.net', 'nitter.poast.org', 'xcancel.com'])),
 });
+
+/** postgres:// or postgresql://, with a host. The value is never echoed: it may carry a password. */
+function isPostgresUrl(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  try {
+    const url = new URL(value);
+    const hasHost = url.hostname !== '' || url.searchParams.has('host');
+    return (url.protocol === 'postgresql:' || url.protocol === 'postgres:') && hasHost;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.output<typeof schema> & { instanceId: string };
 

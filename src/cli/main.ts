@@ -1,6 +1,8 @@
 // Entry point of bin/onrecord: builds the command tree and turns any failure
 // into one line on stderr and a non-zero exit.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { readEnvFile, withEnvFile, type Env } from '../env-file.js';
 import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -16,10 +18,32 @@ import { registerPosts } from './commands/posts.js';
 import { registerProblems } from './commands/problems.js';
 import { registerImport } from './commands/import.js';
 
-export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * Runs one command. `envFileDir`: where to read a `.env` file from (the working
+ * directory, for bin/onrecord); the environment's own values win over it.
+ */
+export async function main(argv: string[], processEnv: Env, envFileDir?: string): Promise<number> {
+  let env = processEnv;
+  try {
+    if (envFileDir !== undefined) env = withEnvFile(processEnv, readEnvFile(envFileDir));
+    return await runProgram(argv, env);
+  } catch (err) {
+    if (err instanceof ExitCode) return err.code;
+    if (err instanceof CommanderError) return err.exitCode;
+    processIo.stderr.write(`${describeError(err, env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')}\n`);
+    return 1;
+  }
+}
+
+async function runProgram(argv: string[], env: Env): Promise<number> {
   const rt = createRuntime(processIo, env);
   const program = new Command('onrecord')
     .description('An archive of what officials say on the record.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError();
   // Each command group registers itself here.
@@ -36,13 +60,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
   registerProblems(program, rt);
   registerImport(program, rt);
 
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof ExitCode) return err.code;
-    if (err instanceof CommanderError) return err.exitCode;
-    processIo.stderr.write(`${describeError(err, env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')}\n`);
-    return 1;
-  }
+  await program.parseAsync(argv, { from: 'user' });
+  return 0;
 }

@@ -82,15 +82,3 @@ function parseEmail(text: string): string {
   if (!EMAIL.test(address)) throw new InvalidInput(`--email needs an address like someone@example.org, got "${text}"`);
   return address;
 }
-
-/** Slack and Discord webhook URLs are credentials: show only where they point. */
-export function maskTarget(channel: string, target: string): string {
-  if (channel !== 'slack' && channel !== 'discord') return target;
-  try {
-    const url = new URL(target);
-    const first = url.pathname.split('/').filter(Boolean).slice(0, 2).join('/');
-    return `${url.origin}/${first}/…`;
-  } catch {
-    return '…';
-  }
-}

@@ -60,28 +60,37 @@ export interface SearchInput {
   cursor?: string | undefined;
 }
 
-export function parseSearchInput(input: SearchInput, maxLimit = MAX_SEARCH_LIMIT): SearchRequest {
-  const filters = parseFilters(input);
-  const request: SearchRequest = { ...filters, limit: parseLimit(input.limit, maxLimit) };
+/** How an error names an input: a query parameter over HTTP (the default), a flag in the CLI. */
+export type InputName = (key: string) => string;
+export const QUERY_PARAMS: InputName = (key) => `query parameter "${key}"`;
+export const CLI_FLAGS: InputName = (key) => `--${key}`;
+
+export function parseSearchInput(
+  input: SearchInput,
+  maxLimit = MAX_SEARCH_LIMIT,
+  name: InputName = QUERY_PARAMS,
+): SearchRequest {
+  const filters = parseFilters(input, name);
+  const request: SearchRequest = { ...filters, limit: parseLimit(input.limit, maxLimit, name) };
   if (input.cursor) request.cursor = decodeCursor(input.cursor);
   return request;
 }
 
-export function parseFilters(input: SearchInput): SearchFilters {
+export function parseFilters(input: SearchInput, name: InputName = QUERY_PARAMS): SearchFilters {
   const filters: SearchFilters = { q: parseQueryText(input.q ?? ''), accounts: parseAccounts(input.account) };
   if (input.platform) filters.platform = parsePlatform(input.platform);
-  if (input.since) filters.since = parseDay(input.since, '--since');
-  if (input.until) filters.untilExclusive = new Date(parseDay(input.until, '--until').getTime() + DAY_MS);
+  if (input.since) filters.since = parseDay(input.since, name('since'));
+  if (input.until) filters.untilExclusive = new Date(parseDay(input.until, name('until')).getTime() + DAY_MS);
   if (filters.since && filters.untilExclusive && filters.since >= filters.untilExclusive) {
-    throw new InvalidInput(`--since ${input.since} is after --until ${input.until}`);
+    throw new InvalidInput(`${name('since')} ${input.since} is after ${name('until')} ${input.until}`);
   }
   for (const key of ['cited', 'edited', 'deleted'] as const) {
-    const value = parseBool(input[key], key);
+    const value = parseBool(input[key], name(key));
     if (value !== undefined) filters[key] = value;
   }
   if (input.lang) {
     if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(input.lang))
-      throw new InvalidInput(`not a language code: ${input.lang}`);
+      throw new InvalidInput(`${name('lang')} is not a language code: ${input.lang}`);
     filters.lang = input.lang;
   }
   return filters;
@@ -143,10 +152,16 @@ function parseBool(value: string | boolean | undefined, what: string): boolean |
   throw new InvalidInput(`${what} must be true or false, got "${value}"`);
 }
 
-export function parseLimit(value: string | number | undefined, max = MAX_SEARCH_LIMIT): number {
+export function parseLimit(
+  value: string | number | undefined,
+  max = MAX_SEARCH_LIMIT,
+  name: InputName = QUERY_PARAMS,
+): number {
   if (value === undefined || value === '') return Math.min(DEFAULT_SEARCH_LIMIT, max);
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidInput(`limit must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new InvalidInput(`${name('limit')} must be an integer from 1 to ${max}`);
+  }
   return n;
 }
 
@@ -199,8 +214,12 @@ export function parseWebQuery(q: string): QueryItem[][] {
 }
 
 /** A post as search results show it: the public post shape plus its score. */
-export function toSearchHit(row: PostRow & { score: number }): PostView & { score: number } {
-  return { ...toPostView(row), score: Math.round(row.score * 1e6) / 1e6 };
+/** A search result: the post, its score, and whether (and by how many articles) it is cited. */
+export function toSearchHit(
+  row: PostRow & { score: number; citations?: number },
+): PostView & { score: number; cited: boolean; citations: number } {
+  const citations = row.citations ?? 0;
+  return { ...toPostView(row), score: Math.round(row.score * 1e6) / 1e6, cited: citations > 0, citations };
 }
 
 /**

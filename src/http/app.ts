@@ -1,7 +1,7 @@
 // The HTTP application: JSON API, OpenAPI document and docs page, web pages,
 // feeds, health and metrics. A factory with no listen and no signals: the
 // service part (server.ts) listens, tests use app.inject().
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,7 +15,8 @@ import { storableInputHook } from './storable-input.js';
 import { errorSchema, postSchema } from './schemas.js';
 import { registerReadApi } from './routes/api-read.js';
 import { registerWriteApi, type WriteDeps } from './routes/api-write.js';
-import { registerPages } from './routes/pages.js';
+import { publicUrl, registerPages } from './routes/pages.js';
+import { openapiOptions } from './openapi.js';
 import { registerAssets } from './routes/assets.js';
 import { registerFeeds } from './routes/feeds.js';
 import { registerHealth } from './routes/health.js';
@@ -62,21 +63,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // Fastify's own request logs are two multi-field lines per request at info: one line at debug instead.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
   app.setErrorHandler(errorHandler);
   await app.register(helmet, SECURITY_HEADERS);
   app.addSchema(postSchema);
   app.addSchema(errorSchema);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'onrecord',
-        description: 'An archive of what officials say on the record: search posts, their versions and citations.',
-        version: '1',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
+  await app.register(swagger, openapiOptions(publicUrl(deps)));
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.addHook(
     'onRequest',

@@ -37,6 +37,8 @@ export const postSchema = {
     firstSeenBy: { type: 'string' },
     statusChangedAt: nullableString,
     score: { type: 'number', description: 'relevance (search results only)' },
+    cited: { type: 'boolean', description: 'cited by at least one article (search results only)' },
+    citations: { type: 'integer', description: 'how many articles cite the post (search results only)' },
   },
   required: ['id', 'platform', 'account', 'text', 'createdAt', 'url', 'status'],
 } as const;

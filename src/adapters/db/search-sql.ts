@@ -11,6 +11,8 @@ export interface SearchRow extends PostRow {
   headline?: string | null;
   /** Set on matches older than the ranked window (ordered by recency). */
   pastWindow?: boolean;
+  /** How many articles cite the post. */
+  citations: number;
 }
 
 export const POST_COLUMNS = Prisma.sql`p.id, p.platform, p.platform_id AS "platformId", p.text, p.created_at AS "createdAt",
@@ -18,7 +20,8 @@ export const POST_COLUMNS = Prisma.sql`p.id, p.platform, p.platform_id AS "platf
   p.media, p.referenced_posts AS "referencedPosts", p.conversation_id AS "conversationId", p.cashtags,
   p.media_keys AS "mediaKeys", p.repost_of AS "repostOf", p.withheld, p.poll, p.geo,
   p.in_reply_to_user_id AS "inReplyToUserId", p.first_seen_at AS "firstSeenAt", p.first_seen_by AS "firstSeenBy",
-  p.status_changed_at AS "statusChangedAt", a.platform AS "accountPlatform", a.handle AS "accountHandle"`;
+  p.status_changed_at AS "statusChangedAt", a.platform AS "accountPlatform", a.handle AS "accountHandle",
+  (SELECT count(*) FROM article_references r WHERE r.post_id = p.id)::int AS citations`;
 
 export type RawRow = Omit<SearchRow, 'account'> & { accountPlatform: string | null; accountHandle: string | null };
 
@@ -31,6 +34,7 @@ export function toSearchRow(raw: RawRow): SearchRow {
     mentions: rest.mentions ?? [],
     hashtags: rest.hashtags ?? [],
     score: Number(rest.score),
+    citations: Number(rest.citations ?? 0),
     account: accountPlatform && accountHandle ? { platform: accountPlatform, handle: accountHandle } : null,
   };
 }

@@ -58,8 +58,8 @@ function stateOf(r: ReturnType<typeof accountJson>): string {
   return r.blocked ? 'blocked' : r.pause ? 'paused' : r.status;
 }
 
-function intervalOf(text: string | undefined, fallbackMs: number): number {
-  if (text === undefined) return fallbackMs;
+function intervalOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const ms = parseDuration(text);
   if (ms === undefined || ms < 60_000) {
     throw new InvalidInput(`--every must be a duration of at least 1m (like 5m, 1h), got "${text}"`);
@@ -75,11 +75,13 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
     .description('watch an account, e.g. x:USFOR_A (polled by the service, or now with: poll --once)')
     .option('--every <duration>', 'poll interval (default ONRECORD_POLL_INTERVAL, 5m)')
     .option('--json', 'print the account as JSON')
-    .action((ref: string, opts: { every?: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const { platform, handle } = parseAccountRef(ref);
+    .action((ref: string, opts: { every?: string; json?: boolean }) => {
+      // Arguments are checked before the database is opened: a typo is answered at once.
+      const { platform, handle } = parseAccountRef(ref);
+      const every = intervalOf(opts.every);
+      return rt.run({}, async (ctx) => {
         const repo = createAccountsRepository(ctx.db.prisma);
-        const pollIntervalMs = intervalOf(opts.every, ctx.config.ONRECORD_POLL_INTERVAL);
+        const pollIntervalMs = every ?? ctx.config.ONRECORD_POLL_INTERVAL;
         const added = await repo.add({ platform, handle, pollIntervalMs }, ctx.clock.now());
         const { created, activated } = added;
         const account =
@@ -92,8 +94,8 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
           rt.io,
           `${created || activated ? 'watching' : 'already watching'} ${name} every ${formatDuration(account.pollIntervalMs)}`,
         );
-      }),
-    );
+      });
+    });
 
   accounts
     .command('list')
@@ -117,12 +119,12 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
     .command('remove <account>')
     .description('stop watching an account (its archived posts are kept)')
     .option('--json', 'print the removed account as JSON')
-    .action((ref: string, opts: { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const { platform, handle } = parseAccountRef(ref);
+    .action((ref: string, opts: { json?: boolean }) => {
+      const { platform, handle } = parseAccountRef(ref);
+      return rt.run({}, async (ctx) => {
         const removed = await createAccountsRepository(ctx.db.prisma).remove(platform, handle);
         if (opts.json) return printJson(rt.io, accountJson(removed));
         printLine(rt.io, `no longer watching ${formatAccountRef(removed.platform, removed.handle)}`);
-      }),
-    );
+      });
+    });
 }

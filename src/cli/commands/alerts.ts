@@ -1,12 +1,9 @@
 // `onrecord alerts add|list|remove|test|deliveries`: who is told what, and where.
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import {
-  createAlertsRepository,
-  type AlertRuleRecord,
-  type RuleDeliveryStats,
-} from '../../adapters/db/alerts-repository.js';
-import { maskTarget, parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
+import { createAlertsRepository, type AlertRuleRecord } from '../../adapters/db/alerts-repository.js';
+import { parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
+import { alertRuleView, maskTarget } from '../../core/alert-rule-view.js';
 import { ConfigError, InvalidInput } from '../../core/errors.js';
 import { parseRowId } from '../../core/ids.js';
 import { sendTestAlert } from '../../jobs/test-alert.js';
@@ -17,40 +14,6 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function parseId(text: string): number {
   return parseRowId(text, 'a rule id');
-}
-
-const EMPTY_STATS: RuleDeliveryStats = {
-  pending: 0,
-  retrying: 0,
-  delivered: 0,
-  dead: 0,
-  digested: 0,
-  lastError: null,
-};
-
-/** A rule as shown: never its secret, and Slack/Discord URLs masked. */
-function ruleView(rule: AlertRuleRecord, stats: RuleDeliveryStats = EMPTY_STATS) {
-  return {
-    id: rule.id,
-    channel: rule.channel,
-    target: maskTarget(rule.channel, rule.target),
-    signed: rule.secret !== null,
-    accounts: rule.accounts,
-    keywords: rule.keywords,
-    regex: rule.regex,
-    events: rule.events,
-    digest: rule.digest,
-    enabled: rule.enabled,
-    createdAt: rule.createdAt.toISOString(),
-    deliveries: {
-      delivered: stats.delivered,
-      pending: stats.pending,
-      retrying: stats.retrying,
-      dead: stats.dead,
-      digested: stats.digested,
-    },
-    lastError: stats.lastError,
-  };
 }
 
 export function registerAlerts(program: Command, rt: CliRuntime): void {
@@ -67,7 +30,7 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
       rt.run({}, async (ctx) => {
         const repo = createAlertsRepository(ctx.db.prisma);
         const [rules, stats] = await Promise.all([repo.listRules(), repo.ruleStats()]);
-        const views = rules.map((r) => ruleView(r, stats.get(r.id)));
+        const views = rules.map((r) => alertRuleView(r, stats.get(r.id)));
         if (opts.json) return printJson(rt.io, views);
         if (views.length === 0) return printLine(rt.io, 'no alert rules (add one with `onrecord alerts add`)');
         printTable(
@@ -98,7 +61,7 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
             v.deliveries.pending,
             v.deliveries.retrying,
             v.deliveries.dead,
-            v.lastError ?? '',
+            v.deliveries.lastError ?? '',
           ]),
           48,
         );
@@ -108,12 +71,13 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
   alerts
     .command('remove <id>')
     .description('remove an alert rule and its deliveries')
-    .action((id: string) =>
-      rt.run({}, async (ctx) => {
-        await createAlertsRepository(ctx.db.prisma).removeRule(parseId(id));
+    .action((id: string) => {
+      const ruleId = parseId(id);
+      return rt.run({}, async (ctx) => {
+        await createAlertsRepository(ctx.db.prisma).removeRule(ruleId);
         printLine(rt.io, `removed alert rule ${id}`);
-      }),
-    );
+      });
+    });
 
   registerTest(alerts, rt);
   registerDeliveries(alerts, rt);
@@ -134,24 +98,24 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
     .option('--on <events>', 'events: new, edited, deleted, cited (comma-separated; default: new)')
     .option('--digest <period>', 'gather matches into one message per period: hourly or daily')
     .option('--json', 'print JSON')
-    .action((opts: RuleInput & { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const parsed = parseRuleInput(opts);
+    .action((opts: RuleInput & { json?: boolean }) => {
+      const parsed = parseRuleInput(opts);
+      return rt.run({}, async (ctx) => {
         if (parsed.channel === 'email' && !ctx.config.SMTP_URL) {
           throw new ConfigError('email alerts need SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
         }
         const generated = parsed.channel === 'webhook' && parsed.secret === null;
         const secret = generated ? randomBytes(24).toString('hex') : parsed.secret;
         const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, secret });
-        if (opts.json) return printJson(rt.io, { ...ruleView(rule), ...(secret ? { secret } : {}) });
+        if (opts.json) return printJson(rt.io, { ...alertRuleView(rule), ...(generated ? { secret } : {}) });
         printLine(rt.io, `added alert rule ${rule.id}: ${describeRule(rule)}`);
         if (generated) printLine(rt.io, `signing secret (shown once): ${secret}`);
-      }),
-    );
+      });
+    });
 }
 
 function describeRule(rule: AlertRuleRecord): string {
-  const parts = [`${rule.channel} ${maskTarget(rule.channel, rule.target)}`, `on ${rule.events.join(',')}`];
+  const parts = [`${rule.channel} ${maskTarget(rule.target)}`, `on ${rule.events.join(',')}`];
   parts.push(rule.accounts.length ? `accounts ${rule.accounts.join(', ')}` : 'all accounts');
   if (rule.keywords.length) parts.push(`keywords ${rule.keywords.map((k) => `"${k}"`).join(', ')}`);
   if (rule.regex) parts.push(`regex /${rule.regex}/`);
@@ -164,16 +128,17 @@ function registerTest(alerts: Command, rt: CliRuntime): void {
     .command('test <id>')
     .description("send a sample alert to the rule's receiver now and show its answer")
     .option('--json', 'print JSON')
-    .action((id: string, opts: { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const result = await sendTestAlert(ctx, parseId(id));
+    .action((id: string, opts: { json?: boolean }) => {
+      const ruleId = parseId(id);
+      return rt.run({}, async (ctx) => {
+        const result = await sendTestAlert(ctx, ruleId);
         if (opts.json) printJson(rt.io, result);
         else if (result.status === 'accepted') {
           printLine(rt.io, `accepted (${result.statusCode ?? 'no status'}): ${result.detail.trim()}`.trimEnd());
         } else printLine(rt.io, `failed (${result.statusCode ?? 'no answer'}): ${result.error}`);
         if (result.status !== 'accepted') throw new ExitCode(1);
-      }),
-    );
+      });
+    });
 }
 
 function registerDeliveries(alerts: Command, rt: CliRuntime): void {
@@ -184,17 +149,18 @@ function registerDeliveries(alerts: Command, rt: CliRuntime): void {
     .option('--status <status>', 'pending, sending, delivered, dead or digested')
     .option('--limit <n>', 'how many (default 50)', '50')
     .option('--json', 'print JSON')
-    .action((opts: { rule?: string; status?: string; limit: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const statuses = ['pending', 'sending', 'delivered', 'dead', 'digested'];
-        if (opts.status && !statuses.includes(opts.status)) {
-          throw new InvalidInput(`unknown status "${opts.status}" (known: ${statuses.join(', ')})`);
-        }
-        const rows = await createAlertsRepository(ctx.db.prisma).listDeliveries({
-          ruleId: opts.rule === undefined ? undefined : parseId(opts.rule),
-          status: opts.status,
-          limit: parseId(opts.limit),
-        });
+    .action((opts: { rule?: string; status?: string; limit: string; json?: boolean }) => {
+      const statuses = ['pending', 'sending', 'delivered', 'dead', 'digested'];
+      if (opts.status && !statuses.includes(opts.status)) {
+        throw new InvalidInput(`unknown status "${opts.status}" (known: ${statuses.join(', ')})`);
+      }
+      const query = {
+        ruleId: opts.rule === undefined ? undefined : parseId(opts.rule),
+        status: opts.status,
+        limit: parseId(opts.limit),
+      };
+      return rt.run({}, async (ctx) => {
+        const rows = await createAlertsRepository(ctx.db.prisma).listDeliveries(query);
         if (opts.json) return printJson(rt.io, rows);
         if (rows.length === 0) return printLine(rt.io, 'no deliveries');
         printTable(
@@ -211,6 +177,6 @@ function registerDeliveries(alerts: Command, rt: CliRuntime): void {
             d.lastError,
           ]),
         );
-      }),
-    );
+      });
+    });
 }

@@ -62,9 +62,9 @@ export function registerArticles(program: Command, rt: CliRuntime): void {
     .option('--title <title>', 'the title, when the page has none')
     .option('--published-at <date>', 'the publication time (ISO 8601), when the page has none')
     .option('--json', 'print the article and its references as JSON')
-    .action((source: string, opts: { url?: string; title?: string; publishedAt?: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const body = await readSource(source);
+    .action(async (source: string, opts: { url?: string; title?: string; publishedAt?: string; json?: boolean }) => {
+      const body = await readSource(source);
+      await rt.run({}, async (ctx) => {
         const deps = createLinkDeps(ctx);
         try {
           const { article } = await addArticle(deps, { source: body, ...opts });
@@ -73,20 +73,21 @@ export function registerArticles(program: Command, rt: CliRuntime): void {
         } finally {
           await deps.close();
         }
-      }),
-    );
+      });
+    });
   articles
     .command('show')
     .description('show an article and its references')
     .argument('<id>', 'the article id')
     .option('--json', 'print JSON')
-    .action((id: string, opts: { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const article = await showArticle(ctx.db.prisma, parseId(id));
+    .action((id: string, opts: { json?: boolean }) => {
+      const articleId = parseId(id);
+      return rt.run({}, async (ctx) => {
+        const article = await showArticle(ctx.db.prisma, articleId);
         if (opts.json) return printJson(rt.io, article);
         printArticle(rt.io, article);
-      }),
-    );
+      });
+    });
   articles
     .command('list')
     .description('list the articles, newest first')

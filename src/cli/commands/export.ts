@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createSearchRepository } from '../../adapters/db/search-repository.js';
 import { InvalidInput } from '../../core/errors.js';
-import { parseFilters } from '../../core/search-query.js';
+import { CLI_FLAGS, parseFilters } from '../../core/search-query.js';
 import { EXPORT_FORMATS, exportPosts, type ExportFormat } from '../../jobs/export-posts.js';
 import type { CliRuntime } from '../runtime.js';
 import { addFilterOptions, type FilterOptions } from './search.js';
@@ -20,12 +20,12 @@ export function registerExport(program: Command, rt: CliRuntime): void {
   )
     .requiredOption('--format <format>', `output format: ${EXPORT_FORMATS.join(' or ')}`)
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((query: string | undefined, opts: FilterOptions & { format: string; out?: string }) =>
-      rt.run({}, async (ctx) => {
-        if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
-          throw new InvalidInput(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${opts.format}"`);
-        }
-        const filters = parseFilters({ ...opts, q: query });
+    .action((query: string | undefined, opts: FilterOptions & { format: string; out?: string }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
+        throw new InvalidInput(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${opts.format}"`);
+      }
+      const filters = parseFilters({ ...opts, q: query }, CLI_FLAGS);
+      return rt.run({}, async (ctx) => {
         const out = opts.out ? createWriteStream(opts.out) : rt.io.stdout;
         const stderr = rt.io.stderr as NodeJS.WriteStream;
         let bar: SingleBar | undefined;
@@ -50,6 +50,6 @@ export function registerExport(program: Command, rt: CliRuntime): void {
         } finally {
           bar?.stop();
         }
-      }),
-    );
+      });
+    });
 }

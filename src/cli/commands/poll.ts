@@ -108,10 +108,11 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
     .option('--refresh-user', "look the account's user up by id (renames) before polling")
     .option('--wait <duration>', 'how long to wait for another live poller of an account', DEFAULT_POLL_WAIT)
     .option('--json', 'print the summary as JSON')
-    .action((opts: PollOpts) =>
-      rt.run({}, async (ctx) => {
-        if (!opts.once) throw new InvalidInput('use poll --once (the service, onrecord start, polls on schedule)');
-        const waitMs = waitOf(opts.wait);
+    .action((opts: PollOpts) => {
+      if (!opts.once) throw new InvalidInput('use poll --once (the service, onrecord start, polls on schedule)');
+      for (const ref of opts.account) parseAccountRef(ref);
+      const waitMs = waitOf(opts.wait);
+      return rt.run({}, async (ctx) => {
         const source = xSourceFromConfig(ctx.config, ctx.logger);
         const locks = ctx.db.accountLocks(`${ctx.config.instanceId}:cli`);
         const polls: PollSummary[] = [];
@@ -134,6 +135,6 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
           printLine(rt.io, `alerts: ${delivered} delivered, ${retrying} failed (retried later), ${dead} dead`);
         }
         if (failed.length > 0) throw new ExitCode(1);
-      }),
-    );
+      });
+    });
 }

@@ -52,9 +52,9 @@ export function registerPosts(program: Command, rt: CliRuntime): void {
     .command('show <post>')
     .description('show a post and its versions, e.g. x:1235243970720694456 (any ID of an edit chain)')
     .option('--json', 'print as JSON')
-    .action((ref: string, opts: { json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const { platform, id } = parsePostRef(ref);
+    .action((ref: string, opts: { json?: boolean }) => {
+      const { platform, id } = parsePostRef(ref);
+      return rt.run({}, async (ctx) => {
         const post = await createPostsRepository(ctx.db.prisma).findByAnyId(platform, id);
         if (!post) throw new NotFound(`no archived post ${platform}:${id}`);
         const json = await postShowJson(ctx.db.prisma, post);
@@ -70,6 +70,6 @@ export function registerPosts(program: Command, rt: CliRuntime): void {
           printLine(rt.io, `${json.versions.length} versions, oldest first:`);
           for (const v of json.versions) printLine(rt.io, `  ${v.createdAt}  ${v.versionId}  ${v.text}`);
         }
-      }),
-    );
+      });
+    });
 }

@@ -12,10 +12,10 @@ export function registerProblems(program: Command, rt: CliRuntime): void {
     .description('list the latest ingest problems')
     .option('--limit <n>', 'how many (default 50)', '50')
     .option('--json', 'print as JSON')
-    .action((opts: { limit: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const take = Number(opts.limit);
-        if (!Number.isInteger(take) || take < 1) throw new InvalidInput(`--limit must be a positive integer`);
+    .action((opts: { limit: string; json?: boolean }) => {
+      const take = Number(opts.limit);
+      if (!Number.isInteger(take) || take < 1) throw new InvalidInput(`--limit must be a positive integer`);
+      return rt.run({}, async (ctx) => {
         const rows = await ctx.db.prisma.ingestProblem.findMany({
           orderBy: { id: 'desc' },
           take,
@@ -41,6 +41,6 @@ export function registerProblems(program: Command, rt: CliRuntime): void {
           json.map((p) => [p.id, p.createdAt, p.account, p.platformId, p.capture?.id, p.message]),
           80,
         );
-      }),
-    );
+      });
+    });
 }

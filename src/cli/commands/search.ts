@@ -1,7 +1,7 @@
 // `onrecord search <query>`: find posts by words, account and date.
 import type { Command } from 'commander';
 import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
-import { parseSearchInput, toSearchHit } from '../../core/search-query.js';
+import { CLI_FLAGS, parseSearchInput, toSearchHit } from '../../core/search-query.js';
 import { printJson, printLine, printTable } from '../output.js';
 import type { CliRuntime } from '../runtime.js';
 
@@ -35,14 +35,17 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
   addFilterOptions(
     program
       .command('search')
-      .description('search posts: "a phrase", OR, -excluded words; best matches first, newer first on ties')
-      .argument('<query>', 'words in web-search syntax'),
+      .description(
+        'search posts: "a phrase", OR, -excluded words; best matches first, newer first on ties. ' +
+          'without words, every post that matches the filters, newest first',
+      )
+      .argument('[query]', 'words in web-search syntax (optional with filters)'),
   )
     .option('--limit <n>', 'how many posts to show (1-200)', '20')
     .option('--json', 'print the posts as a JSON array')
-    .action((query: string, opts: FilterOptions & { limit: string; json?: boolean }) =>
-      rt.run({}, async (ctx) => {
-        const request = parseSearchInput({ ...opts, q: query });
+    .action((query: string | undefined, opts: FilterOptions & { limit: string; json?: boolean }) => {
+      const request = parseSearchInput({ ...opts, q: query ?? '' }, undefined, CLI_FLAGS);
+      return rt.run({}, async (ctx) => {
         const page = await createTimedSearchRepository(ctx.db.prisma, ctx.config.ONRECORD_SEARCH_TIMEOUT).search(
           request,
         );
@@ -52,9 +55,16 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
         if (page.mode === 'similar') printLine(rt.io, 'no exact matches; similar posts:');
         printTable(
           rt.io,
-          ['date', 'account', 'id', 'score', 'text'],
-          hits.map((h) => [h.createdAt.slice(0, 16).replace('T', ' '), h.account, h.id, h.score.toFixed(3), h.text]),
+          ['date', 'account', 'id', 'score', 'cited', 'text'],
+          hits.map((h) => [
+            h.createdAt.slice(0, 16).replace('T', ' '),
+            h.account,
+            h.id,
+            h.score.toFixed(3),
+            h.cited ? `cited ×${h.citations}` : '',
+            h.text,
+          ]),
         );
-      }),
-    );
+      });
+    });
 }

@@ -36,7 +36,7 @@ export function renderAccountsPage(
   const body = html`<h1>Accounts</h1>
     ${
       accounts.length
-        ? html`<table class="data">
+        ? html`<table class="data" tabindex="0">
             <thead>
               <tr>
                 <th>Account</th>
@@ -82,7 +82,9 @@ export function renderAccountPage({ account, perDay, timeline, now, block }: Acc
     <script src="/assets/uPlot.iife.min.js" defer></script>
     <script src="/assets/account-chart.js" defer></script>`;
   const next = timeline.next
-    ? html`<nav class="pager"><a rel="next" href="?cursor=${encodeURIComponent(timeline.next)}">Older posts →</a></nav>`
+    ? html`<nav class="pager" aria-label="More results">
+        <a rel="next" href="?cursor=${encodeURIComponent(timeline.next)}">Older posts →</a>
+      </nav>`
     : '';
   const body = html`<h1>${account.displayName ?? account.handle} <span class="muted">${ref}</span></h1>
     <dl class="facts">

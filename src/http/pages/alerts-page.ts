@@ -1,13 +1,13 @@
 // The alert rules: who is told about what, and how to add a rule.
 import { html } from './html.js';
 import { formatTime, page } from './layout.js';
-import type { AlertRuleListView as RuleView } from '../routes/alert-rule-input.js';
+import type { AlertRuleView as RuleView } from '../../core/alert-rule-view.js';
 
 export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
   const body = html`<h1>Alert rules</h1>
     ${
       rules.length
-        ? html`<table class="data">
+        ? html`<table class="data" tabindex="0">
             <thead>
               <tr>
                 <th>#</th>
@@ -44,7 +44,9 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
     }
     <h2>Add a rule</h2>
     <p>Rules are added with the token (<code>ONRECORD_API_TOKEN</code>) through the API or the command line:</p>
-    <pre><code>curl -X POST ${publicUrl}/api/alerts -H 'Authorization: Bearer …' -H 'Content-Type: application/json' \\
+    <pre
+      tabindex="0"
+    ><code>curl -X POST ${publicUrl}/api/alerts -H 'Authorization: Bearer …' -H 'Content-Type: application/json' \\
   -d '{"channel":"webhook","target":"https://example.org/hook","accounts":["x:USFOR_A"],"keywords":["airstrike"]}'</code></pre>
     <p>
       Every search and every account also has a feed (Atom, RSS, JSON Feed): a feed reader is an alert channel too.

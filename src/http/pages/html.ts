@@ -55,6 +55,25 @@ export function safeUrl(url: string | null | undefined): string {
 }
 
 /** Text with marked spans (between start and stop markers) as escaped HTML with <mark>. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
+
+/**
+ * Post text with its http(s) links clickable (X writes them as t.co links);
+ * everything else escaped. Trailing punctuation stays outside the link.
+ */
+export function linkedText(text: string): SafeHtml {
+  const parts: SafeHtml[] = [];
+  let at = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = m[0].replace(/[.,;:!?)\]]+$/, '');
+    parts.push(html`${text.slice(at, m.index)}`);
+    parts.push(html`<a href="${safeUrl(url)}" rel="nofollow noopener noreferrer">${url}</a>`);
+    at = m.index + url.length;
+  }
+  parts.push(html`${text.slice(at)}`);
+  return html`${parts}`;
+}
+
 export function markedText(text: string, start: string, stop: string): SafeHtml {
   let out = '';
   let open = false;

@@ -15,13 +15,14 @@ export function page(title: string, body: SafeHtml, options: { head?: SafeHtml; 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · onrecord</title>
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
         <link rel="stylesheet" href="/assets/style.css" />
         ${options.head}
       </head>
       <body>
         <header class="site">
           <a class="brand" href="/">onrecord</a>
-          <nav>
+          <nav aria-label="Main">
             ${NAV.map(
               ([href, label]) =>
                 html`<a href="${href}" ${options.current === href ? html` aria-current="page"` : ''}>${label}</a>`,
@@ -37,6 +38,15 @@ export function page(title: string, body: SafeHtml, options: { head?: SafeHtml; 
 export function formatTime(date: Date | string | null | undefined): string {
   if (!date) return '—';
   return new Date(date).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/**
+ * A publication time; a date given without a time (stored as 00:00 UTC) is
+ * shown as the date alone rather than as a midnight nobody wrote.
+ */
+export function formatPublished(date: Date | string): string {
+  const iso = new Date(date).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : formatTime(iso);
 }
 
 export function formatSpan(ms: number | null | undefined): string {

@@ -3,8 +3,8 @@
 // passages highlighted).
 import { diffWords } from 'diff';
 import type { PostView } from '../../core/post-view.js';
-import { html, safeUrl, type SafeHtml } from './html.js';
-import { formatTime, page } from './layout.js';
+import { html, linkedText, safeUrl, type SafeHtml } from './html.js';
+import { formatPublished, formatTime, page } from './layout.js';
 import { badges, postCard, postPath } from './post-card.js';
 import { postDetails } from './post-details.js';
 
@@ -56,7 +56,7 @@ export function renderPostPage(data: { post: PostView; versions: Version[]; cita
               Version ${i + 1} · ID ${v.versionId} · published ${formatTime(v.createdAt)} · captured
               ${formatTime(v.capturedAt)}
             </div>
-            ${i === 0 ? html`<p class="text">${v.text}</p>` : html`<p class="text diff">${diffHtml(versions[i - 1]!.text, v.text)}</p>`}
+            ${i === 0 ? html`<p class="text">${linkedText(v.text)}</p>` : html`<p class="text diff">${diffHtml(versions[i - 1]!.text, v.text)}</p>`}
           </li>`,
       )}
     </ol>
@@ -71,8 +71,10 @@ export function renderPostPage(data: { post: PostView; versions: Version[]; cita
                     >${c.article.title ?? c.article.url ?? `article ${c.article.id}`}</a
                   >
                   <span class="muted"
-                    >${c.article.siteName} ${c.article.publishedAt ? formatTime(c.article.publishedAt) : ''} ·
-                    ${c.kind}, confidence ${c.confidence.toFixed(2)}</span
+                    >${c.article.siteName ? html`${c.article.siteName} · ` : ''}${
+                      c.article.publishedAt ? html`${formatPublished(c.article.publishedAt)} · ` : ''
+                    }${c.kind},
+                    confidence ${c.confidence.toFixed(2)}</span
                   >
                   ${c.differsFromArchive ? html`<span class="badge badge-deleted">differs from the archive</span>` : ''}
                   ${
@@ -122,6 +124,22 @@ export function highlightReferences(text: string, references: ArticleReference[]
   return html`${parts}`;
 }
 
+/** Site, byline, publication time and the original link, separated by dots only between them. */
+function articleFacts(article: {
+  url: string | null;
+  byline: string | null;
+  siteName: string | null;
+  publishedAt: string | null;
+}): SafeHtml {
+  const facts = [
+    article.siteName ? html`${article.siteName}` : null,
+    article.byline ? html`${article.byline}` : null,
+    article.publishedAt ? html`${formatPublished(article.publishedAt)}` : null,
+    article.url ? html`<a href="${safeUrl(article.url)}" rel="noopener noreferrer">original</a>` : null,
+  ].filter((f) => f !== null);
+  return html`${facts.map((f, i) => (i === 0 ? f : html` · ${f}`))}`;
+}
+
 export function renderArticlePage(article: {
   id: number;
   url: string | null;
@@ -134,11 +152,7 @@ export function renderArticlePage(article: {
 }): string {
   const paragraphs = highlightReferences(article.text, article.references);
   const body = html`<h1>${article.title ?? `Article ${article.id}`}</h1>
-    <p class="muted">
-      ${article.siteName} ${article.byline ? html`· ${article.byline}` : ''}
-      ${article.publishedAt ? html`· ${formatTime(article.publishedAt)}` : ''}
-      ${article.url ? html`· <a href="${safeUrl(article.url)}" rel="noopener noreferrer">original</a>` : ''}
-    </p>
+    <p class="muted">${articleFacts(article)}</p>
     <div class="article-text">${paragraphs}</div>
     <h2>Posts it cites (${article.references.length})</h2>
     <ul class="citations">

@@ -76,8 +76,28 @@ export function renderSearchPage(input: SearchInput, result: SearchPage | { erro
   return page(input.q ? `“${input.q}”` : 'Search', body, { head, current: '/' });
 }
 
+function isFiltered(input: SearchInput): boolean {
+  return Object.entries(input).some(([key, value]) => key !== 'limit' && value !== undefined && value !== '');
+}
+
+/** The archive is empty: what to do next. */
+function gettingStarted(): SafeHtml {
+  return html`<section class="getting-started">
+    <h2>The archive is empty</h2>
+    <p>Watch an official account, give onrecord an X bearer token, and poll:</p>
+    <pre tabindex="0"><code>bin/onrecord accounts add x:USFOR_A --every 5m
+echo 'X_BEARER_TOKEN=…' &gt;&gt; .env     # an X app bearer token
+bin/onrecord poll --once               # or keep npm start running</code></pre>
+    <p>
+      No X account? The README shows how to run the local fake X API for a demonstration. Accounts and their state are
+      listed under <a href="/accounts">Accounts</a>.
+    </p>
+  </section>`;
+}
+
 function results(input: SearchInput, result: SearchPage): SafeHtml {
-  if (result.rows.length === 0) return html`<p class="empty">No posts found.</p>`;
+  if (result.rows.length === 0)
+    return isFiltered(input) ? html`<p class="empty">No posts found.</p>` : gettingStarted();
   const note =
     result.mode === 'similar'
       ? html`<p class="note">No post contains these words; these are the closest matches.</p>`
@@ -85,7 +105,7 @@ function results(input: SearchInput, result: SearchPage): SafeHtml {
         ? html`<p class="note">Newest posts first.</p>`
         : html`<p class="note">Best matches first; newer first among equals.</p>`;
   const next = result.next
-    ? html`<nav class="pager">
+    ? html`<nav class="pager" aria-label="More results">
         <a rel="next" href="/${queryString(input, { cursor: result.next })}">Next page →</a>
       </nav>`
     : '';
@@ -97,6 +117,7 @@ function results(input: SearchInput, result: SearchPage): SafeHtml {
             ${postCard(toPostView(row), {
               text: row.headline ? markedText(row.headline, HIGHLIGHT_START, HIGHLIGHT_STOP) : undefined,
               score: result.mode === 'recent' ? undefined : row.score,
+              citations: row.citations,
             })}
           </li>`,
       )}

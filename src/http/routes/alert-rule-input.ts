@@ -1,16 +1,12 @@
-// Validation of alert rules sent over HTTP, and how rules are shown: targets
-// (webhook URLs often embed a token) are masked, secrets never leave.
+// Validation of alert rules sent over HTTP, and the rule list as shown
+// (core/alert-rule-view.ts: targets masked, secrets never leave).
 import { InvalidInput } from '../../core/errors.js';
 import { ALERT_EVENTS, parseAlertEvents, validateRuleRegex } from '../../core/alert-match.js';
 import { DIGEST_MODES, type DigestMode } from '../../core/delivery-schedule.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import { ALERT_CHANNELS, type AlertChannel } from '../../ports/alert-sink.js';
-import type {
-  AlertRuleRecord,
-  AlertsRepository,
-  NewAlertRule,
-  RuleDeliveryStats,
-} from '../../adapters/db/alerts-repository.js';
+import type { AlertsRepository, NewAlertRule } from '../../adapters/db/alerts-repository.js';
+import { alertRuleView, type AlertRuleView } from '../../core/alert-rule-view.js';
 
 export interface AlertRuleBody {
   channel: string;
@@ -44,7 +40,7 @@ export const alertRuleViewSchema = {
   properties: {
     id: { type: 'integer' },
     channel: { type: 'string' },
-    target: { type: 'string', description: 'masked except on creation' },
+    target: { type: 'string', description: 'masked: scheme://host/… for URLs, d…@domain for addresses' },
     hasSecret: { type: 'boolean' },
     accounts: { type: 'array', items: { type: 'string' } },
     keywords: { type: 'array', items: { type: 'string' } },
@@ -68,22 +64,11 @@ export const alertRuleViewSchema = {
   },
 } as const;
 
-const NO_DELIVERIES: RuleDeliveryStats = {
-  pending: 0,
-  retrying: 0,
-  delivered: 0,
-  dead: 0,
-  digested: 0,
-  lastError: null,
-};
-
 /** Every rule as shown (masked), with its delivery counts and failures. */
-export async function listRuleViews(alerts: AlertsRepository) {
+export async function listRuleViews(alerts: AlertsRepository): Promise<AlertRuleView[]> {
   const [rules, stats] = await Promise.all([alerts.listRules(), alerts.ruleStats()]);
-  return rules.map((r) => ({ ...alertRuleView(r), deliveries: stats.get(r.id) ?? NO_DELIVERIES }));
+  return rules.map((r) => alertRuleView(r, stats.get(r.id)));
 }
-
-export type AlertRuleListView = Awaited<ReturnType<typeof listRuleViews>>[number];
 
 export function parseAlertRuleBody(body: AlertRuleBody): NewAlertRule {
   const channel = body.channel as AlertChannel;
@@ -104,34 +89,5 @@ export function parseAlertRuleBody(body: AlertRuleBody): NewAlertRule {
     regex: body.regex ? validateRuleRegex(body.regex) : null,
     events: parseAlertEvents((body.events ?? ['new']).join(',')),
     digest: (body.digest ?? 'none') as DigestMode,
-  };
-}
-
-/** scheme://host/… for URLs, a…@domain for addresses. */
-export function maskTarget(target: string): string {
-  if (target.includes('@') && !target.includes('://')) {
-    const [user, domain] = target.split('@');
-    return `${user?.slice(0, 1) ?? ''}…@${domain ?? ''}`;
-  }
-  try {
-    const u = new URL(target);
-    return `${u.protocol}//${u.host}/…`;
-  } catch {
-    return '…';
-  }
-}
-
-/** A stored rule; the channel is any string so that rows read by other queries fit too. */
-export type RuleLike = Omit<AlertRuleRecord, 'channel'> & { channel: string };
-
-export type AlertRuleView = ReturnType<typeof alertRuleView>;
-
-export function alertRuleView(rule: RuleLike, options: { unmasked?: boolean } = {}) {
-  const { secret, target, createdAt, ...rest } = rule;
-  return {
-    ...rest,
-    target: options.unmasked ? target : maskTarget(target),
-    hasSecret: Boolean(secret),
-    createdAt: createdAt.toISOString(),
   };
 }

@@ -6,9 +6,9 @@ import { SourceUnavailable } from '../../core/errors.js';
 import { rowIdParamsSchema } from '../schemas.js';
 import type { AddArticleInput, AddArticleResult } from '../../jobs/link-article.js';
 import type { AppDeps } from '../app.js';
+import { alertRuleView } from '../../core/alert-rule-view.js';
 import {
   alertRuleBodySchema,
-  alertRuleView,
   alertRuleViewSchema,
   listRuleViews,
   parseAlertRuleBody,
@@ -80,7 +80,7 @@ export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const rule = await alerts.addRule(parseAlertRuleBody(request.body));
-      return reply.code(201).send(alertRuleView(rule, { unmasked: true }));
+      return reply.code(201).send(alertRuleView(rule));
     },
   );
 

@@ -21,6 +21,11 @@ export function registerAssets(app: FastifyInstance): void {
   const loaded = new Map(
     Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.file), type: a.type }]),
   );
+  // Browsers ask for /favicon.ico whatever the page says.
+  const favicon = readFileSync(publicFile('favicon.ico'));
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('content-type', 'image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon),
+  );
   app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = loaded.get(request.params.name);
     if (!asset) return reply.code(404).send({ error: 'not_found', message: 'no such asset' });

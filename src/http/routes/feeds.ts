@@ -15,11 +15,17 @@ import { publicUrl } from './pages.js';
 
 export const FEED_ITEMS = 50;
 const FORMATS = {
-  atom: { type: 'application/atom+xml; charset=utf-8', render: (f: Feed) => f.atom1() },
-  rss: { type: 'application/rss+xml; charset=utf-8', render: (f: Feed) => f.rss2() },
-  json: { type: 'application/feed+json; charset=utf-8', render: (f: Feed) => f.json1() },
+  atom: { type: 'application/atom+xml; charset=utf-8', render: (f: FeedInput) => xmlFeed('atom', f).atom1() },
+  rss: { type: 'application/rss+xml; charset=utf-8', render: (f: FeedInput) => xmlFeed('rss', f).rss2() },
+  json: { type: 'application/feed+json; charset=utf-8', render: (f: FeedInput) => JSON.stringify(jsonFeed(f)) },
 } as const;
 type FeedFormat = keyof typeof FORMATS;
+
+interface FeedInput {
+  base: string;
+  meta: { title: string; link: string; self: string };
+  posts: PostView[];
+}
 
 function titleOf(post: PostView): string {
   const flat = post.text.replace(/\s+/g, ' ').trim();
@@ -27,39 +33,65 @@ function titleOf(post: PostView): string {
   return `${post.account ?? post.platform}${post.status === 'deleted' ? ' (deleted)' : ''}: ${text}`;
 }
 
+const authorOf = (post: PostView) => post.account ?? post.platform;
+const contentOf = (post: PostView) =>
+  `<p>${escapeHtml(post.text)}</p><p><a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`;
+
 /**
- * Atom titles (type="html") and RSS titles and descriptions are read as HTML by
- * feed readers, so the text is escaped there; JSON Feed titles are plain text.
+ * Atom and RSS through `feed`. It escapes the feed-level title itself (plain
+ * text); item titles and descriptions go in CDATA and are read as HTML by feed
+ * readers (Atom type="html"), so those are escaped here. RSS's <author> must be
+ * an e-mail address: the account goes in dc:creator instead.
  */
-function buildFeed(
-  format: FeedFormat,
-  base: string,
-  meta: { title: string; link: string; self: string },
-  posts: PostView[],
-): Feed {
-  const asHtml = (text: string) => (format === 'json' ? text : escapeHtml(text));
+function xmlFeed(format: 'atom' | 'rss', { base, meta, posts }: FeedInput): Feed {
   const feed = new Feed({
     id: `${base}${meta.self}`,
-    title: asHtml(meta.title),
+    title: meta.title,
     link: `${base}${meta.link}`,
     updated: posts[0] ? new Date(posts[0].createdAt) : new Date(0),
     generator: 'onrecord',
     copyright: 'Statements by their authors; archived by onrecord',
-    feedLinks: { atom: `${base}${meta.self}` },
+    feedLinks: { [format]: `${base}${meta.self}` },
   });
   for (const post of posts) {
     const link = `${base}${postPath(post)}`;
+    const date = new Date(post.createdAt);
     feed.addItem({
-      title: asHtml(titleOf(post)),
+      title: escapeHtml(titleOf(post)),
       id: link,
       link,
-      date: new Date(post.createdAt),
-      description: asHtml(post.text),
-      content: `<p>${escapeHtml(post.text)}</p><p><a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`,
-      author: [{ name: post.account ?? post.platform }],
+      date,
+      published: date,
+      description: escapeHtml(post.text),
+      content: contentOf(post),
+      ...(format === 'atom'
+        ? { author: [{ name: authorOf(post) }] }
+        : { extensions: [{ name: 'dc:creator', objects: { _text: authorOf(post) } }] }),
     });
   }
   return feed;
+}
+
+/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1): plain-text titles, `authors`, `date_published`. */
+function jsonFeed({ base, meta, posts }: FeedInput) {
+  return {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: meta.title,
+    home_page_url: `${base}${meta.link}`,
+    feed_url: `${base}${meta.self}`,
+    description: 'Statements by their authors; archived by onrecord',
+    items: posts.map((post) => ({
+      id: `${base}${postPath(post)}`,
+      url: `${base}${postPath(post)}`,
+      external_url: post.url,
+      title: titleOf(post),
+      content_text: post.text,
+      content_html: contentOf(post),
+      date_published: new Date(post.createdAt).toISOString(),
+      authors: [{ name: authorOf(post) }],
+      ...(post.lang ? { language: post.lang } : {}),
+    })),
+  };
 }
 
 function parseFeedFile(file: string): { name: string; format: FeedFormat } {
@@ -68,7 +100,7 @@ function parseFeedFile(file: string): { name: string; format: FeedFormat } {
   return { name: m[1]!, format: m[2] as FeedFormat };
 }
 
-function send(reply: FastifyReply, format: FeedFormat, feed: Feed) {
+function send(reply: FastifyReply, format: FeedFormat, feed: FeedInput) {
   return reply.header('content-type', FORMATS[format].type).send(FORMATS[format].render(feed));
 }
 
@@ -87,7 +119,7 @@ export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
         link: `/${query ? `?${query}` : ''}`,
         self: `/feeds/search.${format}${query ? `?${query}` : ''}`,
       };
-      return send(reply, format, buildFeed(format, publicUrl(deps), meta, await newest(filters)));
+      return send(reply, format, { base: publicUrl(deps), meta, posts: await newest(filters) });
     });
   }
 
@@ -107,7 +139,7 @@ export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
         self: `/feeds${path}.${format}`,
       };
       const posts = await newest(parseFilters({ account: accountRef }));
-      return send(reply, format, buildFeed(format, publicUrl(deps), meta, posts));
+      return send(reply, format, { base: publicUrl(deps), meta, posts });
     },
   );
 }

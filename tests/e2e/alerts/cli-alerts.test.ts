@@ -105,23 +105,22 @@ describe('onrecord alerts', () => {
     const rule = JSON.parse(added.stdout) as { id: number; secret: string };
     expect(rule).toMatchObject({
       channel: 'webhook',
-      target: hook.url,
-      signed: true,
+      target: `${new URL(hook.url).origin}/…`,
+      hasSecret: true,
       accounts: ['x:USFOR_A'],
       keywords: ['cease fire'],
       regex: null,
       events: ['new', 'edited'],
       digest: 'none',
       enabled: true,
-      deliveries: { delivered: 0, pending: 0, retrying: 0, dead: 0, digested: 0 },
-      lastError: null,
+      deliveries: { delivered: 0, pending: 0, retrying: 0, dead: 0, digested: 0, lastError: null },
     });
     expect(rule.secret).toMatch(/^[0-9a-f]{48}$/);
 
     const slack = await onrecord('alerts', 'add', '--slack', 'https://hooks.slack.com/services/T1/B2/SECRETTOKEN');
     expect(slack).toMatchObject({ code: 0, stderr: '' });
     expect(slack.stdout).toMatch(
-      /^added alert rule \d+: slack https:\/\/hooks\.slack\.com\/services\/T1\/…; on new; all accounts\n$/,
+      /^added alert rule \d+: slack https:\/\/hooks\.slack\.com\/…; on new; all accounts\n$/,
     );
 
     const tested = await onrecord('alerts', 'test', String(rule.id));
@@ -145,10 +144,9 @@ describe('onrecord alerts', () => {
     });
     const list = JSON.parse((await onrecord('alerts', 'list', '--json')).stdout) as { id: number; target: string }[];
     expect(list.map((r) => r.id)).toEqual([rule.id, rule.id + 1]);
-    expect(list[1]!.target).toBe('https://hooks.slack.com/services/T1/…');
+    expect(list[1]!.target).toBe('https://hooks.slack.com/…');
     expect(list[0]).toMatchObject({
-      deliveries: { dead: 1, delivered: 0 },
-      lastError: 'HTTP 500 Internal Server Error',
+      deliveries: { dead: 1, delivered: 0, lastError: 'HTTP 500 Internal Server Error' },
     });
     const dead = JSON.parse((await onrecord('alerts', 'deliveries', '--status', 'dead', '--json')).stdout) as unknown[];
     expect(dead).toEqual([

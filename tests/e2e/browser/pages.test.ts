@@ -1,7 +1,8 @@
 // The web pages in a real browser (Debian's Chromium through playwright-core):
 // a search through the form, each page rendered, screenshots saved under
 // tests/artifacts/ for people to look at.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -9,10 +10,13 @@ import { useTestDatabase } from '../../helpers/database.js';
 import { insertAccount, insertArticle, insertPost } from '../../helpers/archive-fixtures.js';
 import { buildTestApp } from '../../helpers/http-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, hasChromium as chromiumInstalled, NO_CHROMIUM_NOTE } from '../../helpers/chromium.js';
+
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const hasChromium = chromiumInstalled();
+// Also said on the summary line at the end of the run (tests/helpers/summary-reporter.ts).
+if (!hasChromium) console.warn(NO_CHROMIUM_NOTE);
 
 const getDb = useTestDatabase();
 
@@ -135,6 +139,29 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await page.goto(`${base}/alerts`);
     expect(await page.locator('table.data tbody tr td code').first().textContent()).toBe('https://hooks.example/…');
     await shoot('alerts');
+  });
+
+  it('fits a 390 px wide phone and has no accessibility violations (axe-core)', async () => {
+    // bypassCSP: axe is injected as a script the pages' own policy rightly refuses.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    try {
+      const paths = ['/', '/?q=strike', '/accounts', '/accounts/x/USFOR_A', '/posts/x/1895000000000000001'];
+      for (const path of [...paths, `/articles/${articleId}`, '/alerts']) {
+        await phone.goto(`${base}${path}`);
+        const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        expect([path, ...widths]).toEqual([path, 390, 390]);
+        await phone.addScriptTag({ path: AXE });
+        const violations = await phone.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe;
+          return (await axe.run()).violations.map((v) => v.id);
+        });
+        expect([path, ...violations]).toEqual([path]);
+      }
+      await phone.goto(`${base}/`);
+      await phone.screenshot({ path: `${ARTIFACTS}search-phone.png`, fullPage: true });
+    } finally {
+      await phone.close();
+    }
   });
 
   it('renders the API docs page offline', async () => {

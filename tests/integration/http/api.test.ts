@@ -83,6 +83,8 @@ describe('GET /api/posts', () => {
         'firstSeenBy',
         'statusChangedAt',
         'score',
+        'cited',
+        'citations',
       ].sort(),
     );
     const second = (await app.inject(`/api/posts?q=convoy%20OR%20strike&limit=1&cursor=${body.next}`)).json();
@@ -102,7 +104,7 @@ describe('GET /api/posts', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       error: 'invalid_input',
-      message: '--since must be a day as YYYY-MM-DD (UTC), got "yesterday"',
+      message: 'query parameter "since" must be a day as YYYY-MM-DD (UTC), got "yesterday"',
     });
     expect((await app.inject('/api/posts?limit=500')).statusCode).toBe(400);
   });
@@ -213,7 +215,7 @@ describe('alert rules', () => {
     const rule = created.json();
     expect(rule).toMatchObject({
       channel: 'webhook',
-      target: 'https://hooks.example/abc/SECRET',
+      target: 'https://hooks.example/…',
       hasSecret: true,
       accounts: ['x:USFOR_A'],
     });

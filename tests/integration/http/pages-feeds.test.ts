@@ -187,7 +187,7 @@ describe('feeds', () => {
     const json = await app.inject('/feeds/search.json?q=airstrike');
     expect(json.headers['content-type']).toBe('application/feed+json; charset=utf-8');
     const feed = json.json();
-    expect(feed.version).toBe('https://jsonfeed.org/version/1');
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
     expect(feed.title).toBe('onrecord: “airstrike”');
     expect(feed.items.map((i: { id: string; content_text?: string; summary?: string }) => i.id)).toEqual([
       'http://onrecord.test/posts/x/1760000000000000001',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskTarget, parseRuleInput, type RuleInput } from '../../../src/core/alert-rule-input.js';
+import { parseRuleInput, type RuleInput } from '../../../src/core/alert-rule-input.js';
+import { maskTarget } from '../../../src/core/alert-rule-view.js';
 import { InvalidInput } from '../../../src/core/errors.js';
 
 describe('parseRuleInput', () => {
@@ -60,11 +61,14 @@ describe('parseRuleInput', () => {
 
 describe('maskTarget', () => {
   it.each([
-    ['slack', 'https://hooks.slack.com/services/T000/B000/XXXXSECRET', 'https://hooks.slack.com/services/T000/…'],
-    ['discord', 'https://discord.com/api/webhooks/123/tokenSECRET', 'https://discord.com/api/webhooks/…'],
-    ['webhook', 'https://a.example/h', 'https://a.example/h'],
-    ['email', 'desk@example.org', 'desk@example.org'],
-  ])('%s %s', (channel, target, shown) => {
-    expect(maskTarget(channel, target)).toBe(shown);
+    ['https://hooks.slack.com/services/T000/B000/XXXXSECRET', 'https://hooks.slack.com/…'],
+    ['https://discord.com/api/webhooks/123/tokenSECRET', 'https://discord.com/…'],
+    ['https://a.example/h/tok3n?key=k3y#frag', 'https://a.example/…'],
+    ['https://user:pa55@a.example:8443/h', 'https://a.example:8443/…'],
+    ['desk@example.org', 'd…@example.org'],
+    ['not a target', '…'],
+    ['https://', '…'],
+  ])('%s', (target, shown) => {
+    expect(maskTarget(target)).toBe(shown);
   });
 });
