@@ -84,7 +84,7 @@ describe('onrecord search / export', () => {
       '2024-05-03',
     );
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^date\s+account\s+id\s+score\s+text$/);
+    expect(lines[0]).toMatch(/^date\s+account\s+id\s+score\s+cited\s+text$/);
     expect(lines.slice(2)).toEqual([
       expect.stringMatching(
         /^2024-05-03 10:00\s+x:USFOR_A\s+1786369000000000003\s+[\d.]+\s+Weekly update on the region$/,
