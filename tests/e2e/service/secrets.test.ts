@@ -52,6 +52,7 @@ describe('secrets never shown', () => {
       ONRECORD_API_TOKEN: PLANTED.apiToken,
       SMTP_URL: `smtp://desk:${PLANTED.smtpPassword}@127.0.0.1:1`,
       ONRECORD_ALLOW_PRIVATE_FETCH: 'true',
+      ONRECORD_ALLOW_PRIVATE_TARGETS: 'true', // the webhook receiver is on 127.0.0.1
     };
   });
   afterAll(() => receiver?.close());
