@@ -193,7 +193,11 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       for (const { postId, captureId, isOnrecordLine, ...version } of rows) {
         const payload = captureId === null ? undefined : payloads.get(captureId);
         const exported = isOnrecordLine ? exportedVersion(payload, version.versionId) : undefined;
-        const raw = exported ? exported.raw : payload === undefined ? null : findObjectWithId(payload, version.versionId);
+        const raw = exported
+          ? exported.raw
+          : payload === undefined
+            ? null
+            : findObjectWithId(payload, version.versionId);
         const capture = exported ? exported.capture : version.capture;
         byPost.set(postId, [...(byPost.get(postId) ?? []), { ...version, capture, raw }]);
       }
@@ -260,7 +264,6 @@ function exportedVersion(
   const versions = (line as { versions?: unknown } | null)?.versions;
   if (!Array.isArray(versions)) return undefined;
   const found = versions.find((v) => (v as { versionId?: unknown } | null)?.versionId === versionId) as
-    | { capture?: ExportVersion['capture']; raw?: unknown }
-    | undefined;
+    { capture?: ExportVersion['capture']; raw?: unknown } | undefined;
   return found && { capture: found.capture ?? null, raw: found.raw ?? null };
 }
