@@ -100,7 +100,7 @@ describe('poll --once after a poller was killed mid-poll', () => {
     const polls = (JSON.parse(next.stdout) as { polls: { outcome: string; postsNew: number }[] }).polls;
     expect(polls).toMatchObject([{ outcome: 'complete', postsNew: 20 }]);
     expect(await db().prisma.post.count({ where: { accountId: account.id } })).toBe(20);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('two live pollers of one account', () => {
@@ -135,7 +135,7 @@ describe('two live pollers of one account', () => {
     expect(runs).toHaveLength(2);
     expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
     expect(await db().prisma.post.count({ where: { accountId: account.id } })).toBe(20);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('account locks die with their holder', () => {

@@ -91,8 +91,13 @@ function advisoryBackend(spec: { url: string; owner: string }): LockBackend {
       session = undefined;
       throw err;
     }));
-  const query = async <T>(sql: string, params: unknown[]) =>
-    (await (await connect()).query<T & pg.QueryResultRow>(sql, params)).rows;
+  // One statement at a time on the session (pg 9 refuses overlapping queries on a client).
+  let queue: Promise<unknown> = Promise.resolve();
+  const query = <T>(sql: string, params: unknown[]): Promise<T[]> => {
+    const next = queue.then(async () => (await (await connect()).query<T & pg.QueryResultRow>(sql, params)).rows);
+    queue = next.catch(() => {});
+    return next;
+  };
   return {
     async tryLock(accountId) {
       const [row] = await query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
