@@ -91,6 +91,7 @@ describe('alert regexes', () => {
   });
 
   it('dispatches hostile posts against hostile rules: each event matched, every delivery written', async () => {
+    await db().prisma.alertRule.deleteMany(); // rules of the tests above
     const alerts = createAlertsRepository(db().prisma);
     const base = { channel: 'webhook' as const, target: 'https://hooks.example/x', secret: null, accounts: [] };
     const common = { ...base, keywords: [], events: ['new' as const], digest: 'none' as const };
