@@ -17,6 +17,7 @@ import { registerStats } from './commands/stats.js';
 import { registerPosts } from './commands/posts.js';
 import { registerProblems } from './commands/problems.js';
 import { registerImport } from './commands/import.js';
+import { registerLog } from './commands/log.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -59,6 +60,7 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerPosts(program, rt);
   registerProblems(program, rt);
   registerImport(program, rt);
+  registerLog(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;
