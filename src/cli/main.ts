@@ -18,6 +18,7 @@ import { registerPosts } from './commands/posts.js';
 import { registerProblems } from './commands/problems.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
+import { registerVerify } from './commands/verify.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -61,6 +62,7 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerProblems(program, rt);
   registerImport(program, rt);
   registerLog(program, rt);
+  registerVerify(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;

@@ -33,24 +33,46 @@ function splitPoint(n: number): number {
 }
 
 /**
- * MTH(leaves[start, end)): computed bottom-up in one pass (a stack of
- * perfect subtrees), which gives the RFC's recursive result without recursion.
+ * A tree built leaf by leaf, keeping only its perfect subtrees (at most
+ * log2(n) hashes): root() folds them from the right, which gives the RFC's
+ * recursive MTH without recursion and without holding every leaf.
  */
-export function subtreeRoot(leaves: readonly Hash[], start = 0, end = leaves.length): Hash {
-  if (end <= start) return emptyRoot();
+export interface TreeBuilder {
+  readonly size: number;
+  append(leaf: Hash): void;
+  root(): Hash;
+}
+
+export function createTreeBuilder(): TreeBuilder {
   const stack: { hash: Hash; size: number }[] = [];
-  for (let i = start; i < end; i++) {
-    let node = { hash: leaves[i]!, size: 1 };
-    while (stack.length && stack.at(-1)!.size === node.size) {
-      const left = stack.pop()!;
-      node = { hash: nodeHash(left.hash, node.hash), size: node.size * 2 };
-    }
-    stack.push(node);
-  }
-  // The remaining perfect subtrees shrink from left to right; fold them from the right.
-  let hash = stack.pop()!.hash;
-  while (stack.length) hash = nodeHash(stack.pop()!.hash, hash);
-  return hash;
+  let size = 0;
+  return {
+    get size() {
+      return size;
+    },
+    append(leaf) {
+      let node = { hash: leaf, size: 1 };
+      while (stack.length && stack.at(-1)!.size === node.size) {
+        const left = stack.pop()!;
+        node = { hash: nodeHash(left.hash, node.hash), size: node.size * 2 };
+      }
+      stack.push(node);
+      size++;
+    },
+    root() {
+      if (stack.length === 0) return emptyRoot();
+      let hash = stack.at(-1)!.hash;
+      for (let i = stack.length - 2; i >= 0; i--) hash = nodeHash(stack[i]!.hash, hash);
+      return hash;
+    },
+  };
+}
+
+/** MTH(leaves[start, end)). */
+export function subtreeRoot(leaves: readonly Hash[], start = 0, end = leaves.length): Hash {
+  const tree = createTreeBuilder();
+  for (let i = start; i < end; i++) tree.append(leaves[i]!);
+  return tree.root();
 }
 
 export function rootHash(leaves: readonly Hash[], size = leaves.length): Hash {

@@ -185,19 +185,18 @@ export function createLogRepository(db: Tx) {
       return rows.map((r) => Buffer.from(r.leaf_hash));
     },
 
-    /** Leaves by index range [from, to), in order. */
+    /** Leaves by index range [from, to), in order (one JSON row: far cheaper than a row each). */
     async leaves(from: number, to: number): Promise<LeafRecord[]> {
-      const rows = await db.$queryRaw<
-        { leaf_index: number; kind: string; ref_id: number; data: string; leaf_hash: Uint8Array }[]
-      >`
-        SELECT leaf_index, kind, ref_id, data, leaf_hash FROM log_leaves
-        WHERE leaf_index >= ${from} AND leaf_index < ${to} ORDER BY leaf_index`;
-      return rows.map((r) => ({
-        index: r.leaf_index,
-        kind: r.kind,
-        refId: r.ref_id,
-        data: r.data,
-        hash: Buffer.from(r.leaf_hash),
+      const [row] = await db.$queryRaw<{ leaves: [number, string, number, string, string][] | null }[]>`
+        SELECT json_agg(json_build_array(leaf_index, kind, ref_id, data, encode(leaf_hash, 'hex')) ORDER BY leaf_index)
+          AS leaves
+        FROM log_leaves WHERE leaf_index >= ${from} AND leaf_index < ${to}`;
+      return (row?.leaves ?? []).map(([index, kind, refId, data, hash]) => ({
+        index,
+        kind,
+        refId,
+        data,
+        hash: Buffer.from(hash, 'hex'),
       }));
     },
 
