@@ -19,6 +19,7 @@ import { registerProblems } from './commands/problems.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
 import { registerVerify } from './commands/verify.js';
+import { registerEvidence } from './commands/evidence.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -63,6 +64,7 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerImport(program, rt);
   registerLog(program, rt);
   registerVerify(program, rt);
+  registerEvidence(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;

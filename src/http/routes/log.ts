@@ -3,13 +3,48 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFound } from '../../core/errors.js';
 import { createLogTree, proveConsistency, proveInclusion } from '../../jobs/evidence-log.js';
+import { buildEvidenceBundle } from '../../jobs/evidence-bundle.js';
+import { logKeyFromConfig } from '../../service/checkpoint-part.js';
 import type { AppDeps } from '../app.js';
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 const hashes = { type: 'array', items: { type: 'string' } } as const;
 
-export function registerLogApi(app: FastifyInstance, deps: Pick<AppDeps, 'db'>): void {
+export function registerLogApi(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'config' | 'clock'>): void {
   const tree = createLogTree(deps.db.prisma);
+
+  app.get<{ Params: { platform: string; id: string } }>(
+    '/api/posts/:platform/:id/evidence.zip',
+    {
+      schema: {
+        summary: 'An evidence bundle of a post (zip): captures, versions, observations, citing articles, proofs',
+        tags: ['posts', 'log'],
+        params: {
+          type: 'object',
+          required: ['platform', 'id'],
+          properties: { platform: { type: 'string' }, id: { type: 'string', pattern: '^[0-9]+$' } },
+        },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { platform, id } = request.params;
+      const zip = await buildEvidenceBundle(
+        {
+          db: deps.db.prisma,
+          signer: logKeyFromConfig(deps.config),
+          origin: deps.config.ONRECORD_LOG_ORIGIN,
+          now: deps.clock.now(),
+        },
+        platform,
+        id,
+      );
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="evidence-${platform}-${id}.zip"`)
+        .send(Buffer.from(zip));
+    },
+  );
 
   app.get(
     '/api/log/checkpoint',

@@ -1,0 +1,64 @@
+// Reads that gather what an evidence bundle holds about one post: the raw
+// captures behind its versions, its status observations, and the snapshots of
+// the articles that cite it.
+import type { Tx } from './database.js';
+
+export interface CaptureBlob {
+  id: number;
+  source: string;
+  requestUrl: string | null;
+  contentType: string | null;
+  capturedAt: Date;
+  body: string;
+}
+
+export interface SnapshotBlob {
+  id: number;
+  articleId: number;
+  articleTitle: string | null;
+  articleUrl: string | null;
+  contentType: string | null;
+  fetchedFrom: string | null;
+  capturedAt: Date;
+  body: string;
+}
+
+export interface ObservationRow {
+  id: number;
+  status: string;
+  detail: string | null;
+  observedAt: Date;
+}
+
+export function createEvidenceRepository(db: Tx) {
+  return {
+    captures(ids: number[]): Promise<CaptureBlob[]> {
+      return db.capture.findMany({
+        where: { id: { in: ids } },
+        orderBy: { id: 'asc' },
+        select: { id: true, source: true, requestUrl: true, contentType: true, capturedAt: true, body: true },
+      });
+    },
+
+    observations(platform: string, platformId: string): Promise<ObservationRow[]> {
+      return db.statusObservation.findMany({
+        where: { platform, platformId },
+        orderBy: { id: 'asc' },
+        select: { id: true, status: true, detail: true, observedAt: true },
+      });
+    },
+
+    async citingSnapshots(postId: number): Promise<SnapshotBlob[]> {
+      const rows = await db.articleSnapshot.findMany({
+        where: { article: { references: { some: { postId } } } },
+        orderBy: { id: 'asc' },
+        include: { article: { select: { title: true, url: true, canonicalUrl: true } } },
+      });
+      return rows.map(({ article, sha256: _sha, ...s }) => ({
+        ...s,
+        articleTitle: article.title,
+        articleUrl: article.canonicalUrl ?? article.url,
+      }));
+    },
+  };
+}
