@@ -30,8 +30,43 @@ export interface ObservationRow {
   observedAt: Date;
 }
 
+export interface ExchangeCapture extends CaptureBlob {
+  httpStatus: number | null;
+}
+
 export function createEvidenceRepository(db: Tx) {
   return {
+    /** The captures that showed any version of these posts, each once, oldest first. */
+    capturesOfPosts(postIds: number[]): Promise<ExchangeCapture[]> {
+      return db.capture.findMany({
+        where: { versions: { some: { postId: { in: postIds } } } },
+        orderBy: { id: 'asc' },
+        select: {
+          id: true,
+          source: true,
+          requestUrl: true,
+          httpStatus: true,
+          contentType: true,
+          capturedAt: true,
+          body: true,
+        },
+      });
+    },
+
+    /** Snapshots of the articles citing any of these posts, each once, oldest first. */
+    async snapshotsCitingPosts(postIds: number[]): Promise<SnapshotBlob[]> {
+      const rows = await db.articleSnapshot.findMany({
+        where: { article: { references: { some: { postId: { in: postIds } } } } },
+        orderBy: { id: 'asc' },
+        include: { article: { select: { title: true, url: true, canonicalUrl: true } } },
+      });
+      return rows.map(({ article, sha256: _sha, ...s }) => ({
+        ...s,
+        articleTitle: article.title,
+        articleUrl: article.canonicalUrl ?? article.url,
+      }));
+    },
+
     captures(ids: number[]): Promise<CaptureBlob[]> {
       return db.capture.findMany({
         where: { id: { in: ids } },
