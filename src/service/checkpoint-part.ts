@@ -28,7 +28,9 @@ export async function startCheckpoints(ctx: Context, schedule = CHECKPOINT_SCHED
   const tree = createLogTree(ctx.db.prisma);
   let running: Promise<void> = Promise.resolve();
   const sign = () =>
-    (running = signCheckpoint(tree, signer, ctx.config.ONRECORD_LOG_ORIGIN)
+    (running = running
+      // One signing at a time: a tick never races the one before it.
+      .then(() => signCheckpoint(tree, signer, ctx.config.ONRECORD_LOG_ORIGIN))
       .then(({ checkpoint, created }) => {
         if (created) log.info({ size: checkpoint.size, checkpoint: checkpoint.id }, 'checkpoint signed');
       })

@@ -40,9 +40,16 @@ export async function appendLeaves(tx: Tx, entries: LeafEntry[]): Promise<number
   return row!.start;
 }
 
-/** Stores status observations and appends a leaf for each. */
-export async function recordObservations(tx: Tx, observations: ObservationInput[]): Promise<void> {
-  if (observations.length === 0) return;
+/** Stores status observations and appends a leaf for each (after `before`, in the same statement). */
+export async function recordObservations(
+  tx: Tx,
+  observations: ObservationInput[],
+  before: LeafEntry[] = [],
+): Promise<void> {
+  if (observations.length === 0) {
+    if (before.length) await appendLeaves(tx, before);
+    return;
+  }
   // Serial ids are drawn in the order rows are inserted (the ORDER BY), so
   // sorted ids line up with the input.
   const rows = await tx.$queryRaw<{ id: number }[]>`
@@ -52,10 +59,10 @@ export async function recordObservations(tx: Tx, observations: ObservationInput[
     FROM jsonb_array_elements(${JSON.stringify(observations)}::jsonb) WITH ORDINALITY AS o(v, ord)
     ORDER BY o.ord RETURNING id`;
   const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-  await appendLeaves(
-    tx,
-    observations.map((o, i) => leafEntry({ kind: 'observation', ...o, id: ids[i]! })),
-  );
+  await appendLeaves(tx, [
+    ...before,
+    ...observations.map((o, i) => leafEntry({ kind: 'observation', ...o, id: ids[i]! })),
+  ]);
 }
 
 export interface StoredPage {
@@ -89,8 +96,8 @@ export async function logStoredPage(tx: Tx, page: StoredPage): Promise<void> {
       detail: null,
       observedAt: page.now,
     }));
-    if (isNewCapture) await appendLeaves(tx, [captureLeaf(page.captureId!, c)]);
-    return recordObservations(tx, observations);
+    // The capture's leaf goes first, in the statement that appends the observations'.
+    return recordObservations(tx, observations, isNewCapture ? [captureLeaf(page.captureId!, c)] : []);
   }
   if (isNewCapture) await appendLeaves(tx, [captureLeaf(page.captureId!, c)]);
 }
