@@ -19,6 +19,7 @@ import { NotFound } from '../core/errors.js';
 import { inclusionProof, type Hash } from '../core/merkle.js';
 import { signNote, type SignerKey } from '../core/signed-note.js';
 import { postUrl } from '../core/ids.js';
+import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
 import type { Tx } from '../adapters/db/database.js';
@@ -99,7 +100,7 @@ async function gatherMembers(db: Tx, post: PostWithVersions): Promise<Member[]> 
       title: `${c.source} ${c.requestUrl ?? ''}`.trim(),
       at: c.capturedAt.toISOString(),
     },
-    bytes: utf8(c.body),
+    bytes: encodeRawBody(c.body).bytes,
     leafOf: { kind: 'capture', refId: c.id },
   }));
   const versions = post.versions.map((v) => ({
@@ -129,7 +130,7 @@ async function gatherMembers(db: Tx, post: PostWithVersions): Promise<Member[]> 
       title: s.articleTitle ?? s.articleUrl ?? `article ${s.articleId}`,
       at: s.capturedAt.toISOString(),
     },
-    bytes: utf8(s.body),
+    bytes: encodeRawBody(s.body).bytes,
     leafOf: { kind: 'article_snapshot', refId: s.id },
   }));
   return [...captures, ...versions, ...observations, ...snapshots];

@@ -11,6 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Writable } from 'node:stream';
 import { WARCRecord, WARCSerializer } from 'warcio';
 import type { Tx } from '../adapters/db/database.js';
+import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
 import { createSearchRepository } from '../adapters/db/search-repository.js';
 import type { SearchFilters } from '../core/search-query.js';
@@ -87,7 +88,7 @@ function recordId(key: string, type: string): string {
 
 function recordsOf(e: Exchange): WARCRecord[] {
   const date = e.at.toISOString();
-  const body = [Buffer.from(e.body, 'utf8')];
+  const body = [encodeRawBody(e.body).bytes];
   const contentType = e.contentType ?? 'application/octet-stream';
   if (!e.url || !/^https?:\/\//.test(e.url) || e.status === null) {
     const url = e.url ?? `urn:onrecord:${e.key}`;

@@ -1,7 +1,14 @@
 // Reads that gather what an evidence bundle holds about one post: the raw
 // captures behind its versions, its status observations, and the snapshots of
 // the articles that cite it.
+import { decodeRawBody } from '../../core/storable-text.js';
 import type { Tx } from './database.js';
+
+/** Bodies are returned as received (decoded from their storage encoding). */
+const decoded = <T extends { body: string; bodyEncoding: string }>({ bodyEncoding, ...row }: T) => ({
+  ...row,
+  body: decodeRawBody(bodyEncoding, row.body),
+});
 
 export interface CaptureBlob {
   id: number;
@@ -37,8 +44,8 @@ export interface ExchangeCapture extends CaptureBlob {
 export function createEvidenceRepository(db: Tx) {
   return {
     /** The captures that showed any version of these posts, each once, oldest first. */
-    capturesOfPosts(postIds: number[]): Promise<ExchangeCapture[]> {
-      return db.capture.findMany({
+    async capturesOfPosts(postIds: number[]): Promise<ExchangeCapture[]> {
+      const rows = await db.capture.findMany({
         where: { versions: { some: { postId: { in: postIds } } } },
         orderBy: { id: 'asc' },
         select: {
@@ -49,8 +56,10 @@ export function createEvidenceRepository(db: Tx) {
           contentType: true,
           capturedAt: true,
           body: true,
+          bodyEncoding: true,
         },
       });
+      return rows.map(decoded);
     },
 
     /** Snapshots of the articles citing any of these posts, each once, oldest first. */
@@ -61,18 +70,27 @@ export function createEvidenceRepository(db: Tx) {
         include: { article: { select: { title: true, url: true, canonicalUrl: true } } },
       });
       return rows.map(({ article, sha256: _sha, ...s }) => ({
-        ...s,
+        ...decoded(s),
         articleTitle: article.title,
         articleUrl: article.canonicalUrl ?? article.url,
       }));
     },
 
-    captures(ids: number[]): Promise<CaptureBlob[]> {
-      return db.capture.findMany({
+    async captures(ids: number[]): Promise<CaptureBlob[]> {
+      const rows = await db.capture.findMany({
         where: { id: { in: ids } },
         orderBy: { id: 'asc' },
-        select: { id: true, source: true, requestUrl: true, contentType: true, capturedAt: true, body: true },
+        select: {
+          id: true,
+          source: true,
+          requestUrl: true,
+          contentType: true,
+          capturedAt: true,
+          body: true,
+          bodyEncoding: true,
+        },
       });
+      return rows.map(decoded);
     },
 
     observations(platform: string, platformId: string): Promise<ObservationRow[]> {
@@ -90,7 +108,7 @@ export function createEvidenceRepository(db: Tx) {
         include: { article: { select: { title: true, url: true, canonicalUrl: true } } },
       });
       return rows.map(({ article, sha256: _sha, ...s }) => ({
-        ...s,
+        ...decoded(s),
         articleTitle: article.title,
         articleUrl: article.canonicalUrl ?? article.url,
       }));

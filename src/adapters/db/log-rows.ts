@@ -3,6 +3,7 @@
 // (never taken from a stored hash column), so an edited body shows.
 import type { LeafKind, LeafRow } from '../../core/log-leaf.js';
 import type { Tx } from './database.js';
+import { RAW_SHA256 } from './log-repository.js';
 
 /** The covered rows of one kind with these ids (absent ids are simply missing from the map). */
 export async function loadLeafRows(db: Tx, kind: LeafKind, ids: number[]): Promise<Map<number, LeafRow>> {
@@ -22,7 +23,7 @@ const LOADERS: Record<LeafKind, (db: Tx, ids: number[]) => Promise<LeafRow[]>> =
   async capture(db, ids) {
     const [row] = await db.$queryRaw<{ rows: Json[] | null }[]>`
       SELECT json_agg(json_build_array(id, platform, source, request_url, http_status, content_type, captured_at,
-        encode(sha256(convert_to(body, 'UTF8')), 'hex'))) AS rows
+        ${RAW_SHA256})) AS rows
       FROM captures WHERE id = ANY(${ids}::int[])`;
     return (row?.rows ?? []).map((r) => ({
       kind: 'capture' as const,
@@ -40,7 +41,7 @@ const LOADERS: Record<LeafKind, (db: Tx, ids: number[]) => Promise<LeafRow[]>> =
   async article_snapshot(db, ids) {
     const [row] = await db.$queryRaw<{ rows: Json[] | null }[]>`
       SELECT json_agg(json_build_array(id, article_id, fetched_from, content_type, captured_at,
-        encode(sha256(convert_to(body, 'UTF8')), 'hex'))) AS rows
+        ${RAW_SHA256})) AS rows
       FROM article_snapshots WHERE id = ANY(${ids}::int[])`;
     return (row?.rows ?? []).map((r) => ({
       kind: 'article_snapshot' as const,
