@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   alerts: async () => (await import('./alerts.js')).default,
   ingest: async () => (await import('./ingest.js')).default,
   import: async () => (await import('./import.js')).default,
+  verify: async () => (await import('./verify.js')).default,
 };
 
 const wanted = process.argv.slice(2);

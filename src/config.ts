@@ -100,6 +100,16 @@ const schema = z.object({
   ONRECORD_PREVIEW_HOSTS: list.transform((v) =>
     v.length ? v : ['fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com'],
   ),
+  /**
+   * The evidence log's signing key, a signed-note Ed25519 private key (PRIVATE+KEY+name+hash+base64).
+   * Unset: the key in ONRECORD_DATA_DIR/log-key, created on first start.
+   */
+  ONRECORD_LOG_KEY: z.string().optional(),
+  /** The origin line of the log's checkpoints (and the name of a key created here). No spaces, no "+". */
+  ONRECORD_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'no spaces and no "+"')
+    .default('onrecord/log'),
   /** Nitter instances whose status URLs count as X links (comma-separated). */
   ONRECORD_NITTER_HOSTS: list.transform((v) => (v.length ? v : ['nitter.net', 'nitter.poast.org', 'xcancel.com'])),
 });

@@ -17,6 +17,9 @@ import { registerStats } from './commands/stats.js';
 import { registerPosts } from './commands/posts.js';
 import { registerProblems } from './commands/problems.js';
 import { registerImport } from './commands/import.js';
+import { registerLog } from './commands/log.js';
+import { registerVerify } from './commands/verify.js';
+import { registerEvidence } from './commands/evidence.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -59,6 +62,9 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerPosts(program, rt);
   registerProblems(program, rt);
   registerImport(program, rt);
+  registerLog(program, rt);
+  registerVerify(program, rt);
+  registerEvidence(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;

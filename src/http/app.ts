@@ -21,6 +21,7 @@ import { registerAssets } from './routes/assets.js';
 import { registerFeeds } from './routes/feeds.js';
 import { registerHealth } from './routes/health.js';
 import { registerMetrics } from './routes/metrics.js';
+import { registerLogApi } from './routes/log.js';
 
 export interface AppDeps {
   db: Database;
@@ -91,5 +92,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFeeds(app, deps);
   registerHealth(app, deps);
   registerMetrics(app, deps);
+  registerLogApi(app, deps);
   return app;
 }

@@ -4,7 +4,8 @@ import { embeddedDbPart } from './embedded-db-part.js';
 import { pollerPart } from './poller-part.js';
 import { alertsPart } from './alerts-part.js';
 import { httpPart } from '../http/server.js';
+import { checkpointPart } from './checkpoint-part.js';
 
 export function serviceParts(): ServicePart[] {
-  return [embeddedDbPart, pollerPart, httpPart, alertsPart];
+  return [embeddedDbPart, checkpointPart, pollerPart, httpPart, alertsPart];
 }

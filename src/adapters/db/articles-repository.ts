@@ -10,6 +10,7 @@ import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
 import type { PostRow } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { encodeRawBody, storableValue } from '../../core/storable-text.js';
+import { logArticleSnapshot } from './log-repository.js';
 
 export type ArticleInput = Pick<
   ArticleRow,
@@ -78,6 +79,7 @@ export async function upsertArticle(tx: Tx, input: ArticleInput) {
       ON CONFLICT (article_id, sha256) DO NOTHING)
     SELECT up.id, (SELECT id FROM before) AS before_id, (SELECT content_sha256 FROM before) AS before_sha FROM up`;
   const row = rows[0]!;
+  if (row.before_sha !== a.contentSha256) await logArticleSnapshot(tx, row.id, snap.sha256);
   return { id: row.id, created: row.before_id === null, contentChanged: row.before_sha !== a.contentSha256 };
 }
 

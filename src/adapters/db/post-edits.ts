@@ -8,6 +8,7 @@ import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
 import { storableValue } from '../../core/storable-text.js';
+import { recordObservations } from './log-repository.js';
 
 export type PostWithAccount = Post & { account: Account | null };
 
@@ -90,6 +91,10 @@ export async function markUnavailable(tx: Tx, platform: string, changes: StatusC
       include: { account: true },
     });
     changed.push(updated.platformId);
+    const { status, detail } = change;
+    await recordObservations(tx, [
+      { postId: post.id, platform, platformId: post.platformId, status, detail, observedAt: now },
+    ]);
     await recordEvents(tx, [
       {
         kind: 'deleted',

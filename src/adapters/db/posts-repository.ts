@@ -15,6 +15,7 @@ import { insertPage, sha256Hex } from './page-insert.js';
 import { accountsOfReposted } from './post-authors.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
+import { logStoredPage, observeRestored } from './log-repository.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
@@ -75,6 +76,7 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
   const owners = await accountsOfReposted(tx, versions, input.now);
   const page = await insertPage(tx, { ...input, versions, latest, owners });
   const { inserted, newVersions } = page;
+  await logStoredPage(tx, { ...page, capture: input.capture, platform: versions[0]?.platform ?? null, now: input.now });
   const result: StoreBatchResult = {
     captureId: page.captureId,
     captureExisted: page.captureExisted,
@@ -136,6 +138,7 @@ async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<s
   // Posts inserted by this batch are available already: only the others can change.
   const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
   if (known.length === 0) return;
+  await observeRestored(tx, versions[0]!.platform, known, now);
   await tx.$executeRaw`
     UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
     WHERE platform = ${versions[0]!.platform} AND status <> 'available'

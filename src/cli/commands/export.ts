@@ -10,22 +10,26 @@ import { CLI_FLAGS, parseFilters } from '../../core/search-query.js';
 import { EXPORT_FORMATS, exportPosts, type ExportFormat } from '../../jobs/export-posts.js';
 import type { CliRuntime } from '../runtime.js';
 import { addFilterOptions, type FilterOptions } from './search.js';
+import { exportWarcFile } from './export-warc.js';
+
+const FORMATS = [...EXPORT_FORMATS, 'warc'];
 
 export function registerExport(program: Command, rt: CliRuntime): void {
   addFilterOptions(
     program
       .command('export')
-      .description('write every matching post as JSON Lines (with raw payloads) or CSV, newest first')
+      .description('write every matching post as JSON Lines (with raw payloads) or CSV, or its captures as WARC')
       .argument('[query]', 'words in web-search syntax (default: every post)'),
   )
-    .requiredOption('--format <format>', `output format: ${EXPORT_FORMATS.join(' or ')}`)
+    .requiredOption('--format <format>', `output format: ${FORMATS.join(', ')}`)
     .option('--out <file>', 'write to this file instead of stdout')
     .action((query: string | undefined, opts: FilterOptions & { format: string; out?: string }) => {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
-        throw new InvalidInput(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${opts.format}"`);
+      if (!FORMATS.includes(opts.format)) {
+        throw new InvalidInput(`--format must be ${FORMATS.join(', ')}, got "${opts.format}"`);
       }
       const filters = parseFilters({ ...opts, q: query }, CLI_FLAGS);
       return rt.run({}, async (ctx) => {
+        if (opts.format === 'warc') return exportWarcFile(rt, ctx, filters, opts.out);
         const out = opts.out ? createWriteStream(opts.out) : rt.io.stdout;
         const stderr = rt.io.stderr as NodeJS.WriteStream;
         let bar: SingleBar | undefined;

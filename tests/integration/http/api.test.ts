@@ -329,8 +329,12 @@ describe('OpenAPI, docs, health, metrics', () => {
       '/api/alerts/{id}',
       '/api/articles',
       '/api/articles/{id}',
+      '/api/log/checkpoint',
+      '/api/log/proof/consistency',
+      '/api/log/proof/inclusion',
       '/api/posts',
       '/api/posts/{platform}/{id}',
+      '/api/posts/{platform}/{id}/evidence.zip',
       '/healthz',
       '/metrics',
     ]);

@@ -71,6 +71,14 @@ async function writeEveryModel(db: Database) {
     data: { kind: 'new', dedupeKey: 'new:x:1235243970720694456', postId: post.id, payload: { text: post.text } },
   });
   await p.delivery.create({ data: { ruleId: rule.id, eventId: event.id } });
+  await p.logState.create({ data: { size: 1 } });
+  await p.logLeaf.create({
+    data: { leafIndex: 0, kind: 'capture', refId: capture.id, data: '{}', leafHash: new Uint8Array(32) },
+  });
+  await p.logCheckpoint.create({ data: { size: 1, rootHash: new Uint8Array(32), note: 'o\n1\n', verifierKey: 'k' } });
+  await p.statusObservation.create({
+    data: { postId: post.id, platform: 'x', platformId: post.platformId, status: 'first_seen', observedAt: new Date() },
+  });
   return { account, post, rule };
 }
 
@@ -91,6 +99,10 @@ async function readEveryModel(db: Database) {
     p.alertRule.count(),
     p.event.count(),
     p.delivery.count(),
+    p.logState.count(),
+    p.logLeaf.count(),
+    p.logCheckpoint.count(),
+    p.statusObservation.count(),
   ]);
   const post = await p.post.findFirstOrThrow({ include: { versions: true, references: true, events: true } });
   return { counts, post };
@@ -99,7 +111,7 @@ async function readEveryModel(db: Database) {
 async function checkRoundTrip(db: Database) {
   const written = await writeEveryModel(db);
   const { counts, post } = await readEveryModel(db);
-  expect(counts).toEqual(Array(14).fill(1));
+  expect(counts).toEqual(Array(18).fill(1));
   expect(post).toMatchObject({
     platformId: '1235243970720694456',
     text: 'Très précis: the statement',
