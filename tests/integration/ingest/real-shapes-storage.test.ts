@@ -123,7 +123,12 @@ describe('storing real response shapes', () => {
       { platform: 'x', handle: 'DeptExample', pollIntervalMs: 600_000 },
       NOW,
     );
-    expect([added.created, added.account.status, added.account.statusDetail]).toEqual([true, 'active', null]);
+    expect([added.created, added.activated, added.account.status, added.account.statusDetail]).toEqual([
+      false,
+      true,
+      'active',
+      null,
+    ]);
     const again = await store(db(), 'timeline-escapes-reposts-long', min.id);
     expect(again).toMatchObject({ captureExisted: true, postsNew: 0, versionsNew: 0, events: 0 });
     expect(await db().prisma.account.count()).toBe(3);
