@@ -23,6 +23,7 @@ import { registerHealth } from './routes/health.js';
 import { registerMetrics } from './routes/metrics.js';
 import { registerLogApi } from './routes/log.js';
 import { registerEventStream, type LiveOptions } from './routes/events.js';
+import { registerLivePosts } from './routes/live-posts.js';
 
 export interface AppDeps {
   db: Database;
@@ -97,5 +98,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, deps);
   registerLogApi(app, deps);
   registerEventStream(app, deps);
+  registerLivePosts(app, deps);
   return app;
 }
