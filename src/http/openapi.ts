@@ -28,6 +28,19 @@ const OPERATIONS: Record<string, { operationId: string; responses?: Responses }>
       503: error('Adding articles is not available on this server'),
     },
   },
+  'GET /api/posts/:platform/:id/evidence.zip': {
+    operationId: 'getEvidenceBundle',
+    responses: {
+      200: {
+        description: 'The bundle: captures, versions, observations, citing articles, proofs, key, manifest and report',
+        content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+      },
+      ...READ_REFUSALS,
+    },
+  },
+  'GET /api/log/checkpoint': { operationId: 'getLogCheckpoint', responses: READ_REFUSALS },
+  'GET /api/log/proof/inclusion': { operationId: 'getInclusionProof', responses: READ_REFUSALS },
+  'GET /api/log/proof/consistency': { operationId: 'getConsistencyProof', responses: READ_REFUSALS },
   'GET /api/alerts': { operationId: 'listAlertRules', responses: READ_REFUSALS },
   'GET /api/events': {
     operationId: 'followEvents',
