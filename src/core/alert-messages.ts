@@ -57,14 +57,19 @@ export function webhookBody(message: AlertMessage): WebhookBody {
     digest: message.digest
       ? { key: message.digest.key, start: message.digest.start.toISOString(), end: message.digest.end.toISOString() }
       : null,
-    events: message.items.map((item) => ({
-      id: item.eventId,
-      kind: item.kind,
-      at: item.at.toISOString(),
-      post: item.post,
-      ...(item.previousText !== undefined ? { previousText: item.previousText } : {}),
-      ...(item.article ? { article: item.article } : {}),
-    })),
+    events: message.items.map(webhookEvent),
+  };
+}
+
+/** One event as webhooks (in `events`) and the live stream (/api/events) carry it. */
+export function webhookEvent(item: AlertItem): WebhookBody['events'][number] {
+  return {
+    id: item.eventId,
+    kind: item.kind,
+    at: item.at.toISOString(),
+    post: item.post,
+    ...(item.previousText !== undefined ? { previousText: item.previousText } : {}),
+    ...(item.article ? { article: item.article } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ import { registerFeeds } from './routes/feeds.js';
 import { registerHealth } from './routes/health.js';
 import { registerMetrics } from './routes/metrics.js';
 import { registerLogApi } from './routes/log.js';
+import { registerEventStream, type LiveOptions } from './routes/events.js';
+import { registerLivePosts } from './routes/live-posts.js';
 
 export interface AppDeps {
   db: Database;
@@ -30,6 +32,8 @@ export interface AppDeps {
   clock: Clock;
   /** What POST /api/articles needs; absent: the route answers 503. */
   articles?: WriteDeps['articles'];
+  /** Tuning of /api/events (tests shorten the keep-alive and the buffer). */
+  live?: LiveOptions;
 }
 
 /**
@@ -93,5 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealth(app, deps);
   registerMetrics(app, deps);
   registerLogApi(app, deps);
+  registerEventStream(app, deps);
+  registerLivePosts(app, deps);
   return app;
 }

@@ -42,6 +42,18 @@ const OPERATIONS: Record<string, { operationId: string; responses?: Responses }>
   'GET /api/log/proof/inclusion': { operationId: 'getInclusionProof', responses: READ_REFUSALS },
   'GET /api/log/proof/consistency': { operationId: 'getConsistencyProof', responses: READ_REFUSALS },
   'GET /api/alerts': { operationId: 'listAlertRules', responses: READ_REFUSALS },
+  'GET /api/events': {
+    operationId: 'followEvents',
+    responses: {
+      200: {
+        description:
+          'A stream of events: `id:` the event id, `event:` its kind, `data:` the event as webhooks carry it (docs/alerts.md)',
+        content: { 'text/event-stream': { schema: { type: 'string' } } },
+      },
+      400: error('An invalid filter, since or Last-Event-ID: the message names it'),
+      ...READ_REFUSALS,
+    },
+  },
   'POST /api/alerts': { operationId: 'addAlertRule' },
   'DELETE /api/alerts/:id': { operationId: 'removeAlertRule' },
   'GET /healthz': {

@@ -151,6 +151,23 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       return page;
     },
 
+    /** Those of the given posts that match the filters, newest first (what a live page adds). */
+    async among(filters: SearchFilters, posts: { platform: string; id: string }[], opts: SearchOptions = {}) {
+      if (posts.length === 0) return [];
+      const tsq = tsquerySql(filters.q);
+      const rows = await db.$queryRaw<RawRow[]>`
+        SELECT ${POST_COLUMNS}, ${tsq ? Prisma.sql`ts_rank_cd(p.search_vector, ${tsq})` : Prisma.sql`0::real`} AS score,
+          NULL::text AS headline
+        FROM posts p LEFT JOIN accounts a ON a.id = p.account_id
+        WHERE (p.platform, p.platform_id) IN (SELECT * FROM unnest(${posts.map((p) => p.platform)}::text[],
+            ${posts.map((p) => p.id)}::text[]))
+          AND ${tsq ? Prisma.sql`p.search_vector @@ ${tsq}` : Prisma.sql`TRUE`} AND ${filterSql(filters)}
+        ORDER BY p.created_at DESC, p.id DESC`;
+      const found = rows.map(toSearchRow);
+      if (opts.headline) await highlight(found, filters.q);
+      return found;
+    },
+
     /** The newest matches (feeds are chronological whatever the words). */
     newest: (filters: SearchFilters, limit: number) => recentPage(filters, limit, undefined),
 

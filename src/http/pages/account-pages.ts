@@ -9,6 +9,7 @@ import { toPostView } from '../../core/post-view.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import { formatSpan, formatTime, page } from './layout.js';
 import { accountPath, postCard } from './post-card.js';
+import { LIVE_SCRIPT, liveHook } from './live-posts.js';
 
 function freshnessBadge(f: Freshness): SafeHtml {
   return html`<span class="badge badge-${f.state}" title="${f.reason ?? ''}">${f.state}</span>`;
@@ -69,9 +70,11 @@ export interface AccountPageData {
   now: Date;
   /** The block of the account's platform, when it cannot be polled. */
   block?: PlatformBlock | null;
+  /** The newest posts are shown: new ones are added as they arrive. */
+  isFirstPage?: boolean;
 }
 
-export function renderAccountPage({ account, perDay, timeline, now, block }: AccountPageData): string {
+export function renderAccountPage({ account, perDay, timeline, now, block, isFirstPage }: AccountPageData): string {
   const ref = formatAccountRef(account.platform, account.handle);
   const f = assessFreshness(account, now, block);
   const feedBase = `/feeds/accounts/${encodeURIComponent(account.platform)}/${encodeURIComponent(account.handle)}`;
@@ -80,7 +83,8 @@ export function renderAccountPage({ account, perDay, timeline, now, block }: Acc
     <link rel="alternate" type="application/rss+xml" title="${ref} (RSS)" href="${feedBase}.rss" />
     <link rel="alternate" type="application/feed+json" title="${ref} (JSON Feed)" href="${feedBase}.json" />
     <script src="/assets/uPlot.iife.min.js" defer></script>
-    <script src="/assets/account-chart.js" defer></script>`;
+    <script src="/assets/account-chart.js" defer></script>
+    ${isFirstPage ? LIVE_SCRIPT : ''}`;
   const next = timeline.next
     ? html`<nav class="pager" aria-label="More results">
         <a rel="next" href="?cursor=${encodeURIComponent(timeline.next)}">Older posts →</a>
@@ -116,6 +120,7 @@ export function renderAccountPage({ account, perDay, timeline, now, block }: Acc
     </dl>
     ${frequency(perDay)}
     <h2>Timeline</h2>
+    ${isFirstPage ? liveHook(`?account=${encodeURIComponent(ref)}`) : ''}
     <ol class="results">
       ${timeline.rows.map((row) => html`<li>${postCard(toPostView(row))}</li>`)}
     </ol>

@@ -6,6 +6,7 @@ import { toPostView } from '../../core/post-view.js';
 import { html, markedText, type SafeHtml } from './html.js';
 import { page } from './layout.js';
 import { postCard } from './post-card.js';
+import { LIVE_SCRIPT, liveHook } from './live-posts.js';
 
 function queryString(input: SearchInput, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
@@ -65,15 +66,21 @@ export function renderSearchPage(input: SearchInput, result: SearchPage | { erro
       type="application/feed+json"
       title="This search (JSON Feed)"
       href="/feeds/search.json${feedQuery}"
-    />`;
+    />
+    ${isLive(input, result) ? LIVE_SCRIPT : ''}`;
   const body = html`<h1>Search the record</h1>
-    ${searchForm(input)}
+    ${searchForm(input)} ${isLive(input, result) ? liveHook(feedQuery) : ''}
     ${'error' in result ? html`<p class="error" role="alert">${result.error}</p>` : results(input, result)}
     <p class="feeds">
       Follow this search: <a href="/feeds/search.atom${feedQuery}">Atom</a> ·
       <a href="/feeds/search.rss${feedQuery}">RSS</a> · <a href="/feeds/search.json${feedQuery}">JSON Feed</a>
     </p>`;
   return page(input.q ? `“${input.q}”` : 'Search', body, { head, current: '/' });
+}
+
+/** The first page of a valid search shows new matches as they arrive. */
+function isLive(input: SearchInput, result: SearchPage | { error: string }): boolean {
+  return !('error' in result) && !input.cursor;
 }
 
 function isFiltered(input: SearchInput): boolean {

@@ -10,6 +10,7 @@ const publicFile = (name: string) => new URL(`../public/${name}`, import.meta.ur
 const ASSETS: Record<string, { file: URL | string; type: string }> = {
   'style.css': { file: publicFile('style.css'), type: 'text/css; charset=utf-8' },
   'account-chart.js': { file: publicFile('account-chart.js'), type: 'text/javascript; charset=utf-8' },
+  'live-posts.js': { file: publicFile('live-posts.js'), type: 'text/javascript; charset=utf-8' },
   'uPlot.iife.min.js': {
     file: require.resolve('uplot/dist/uPlot.iife.min.js'),
     type: 'text/javascript; charset=utf-8',

@@ -23,7 +23,7 @@ export function publicUrl(deps: AppDeps): string {
   return deps.config.ONRECORD_PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${deps.config.HOST}:${deps.config.PORT}`;
 }
 
-function sendPage(reply: FastifyReply, body: string, status = 200) {
+export function sendPage(reply: FastifyReply, body: string, status = 200) {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -63,7 +63,7 @@ async function withErrorPage(reply: FastifyReply, render: () => Promise<string>)
 }
 
 /** Form fields arrive as "x:A, x:B" in one box; the API takes repeated values. */
-function formInput(query: Record<string, string | string[] | undefined>): SearchInput {
+export function formInput(query: Record<string, string | string[] | undefined>): SearchInput {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const input: SearchInput = {};
   for (const key of ['q', 'platform', 'since', 'until', 'cited', 'edited', 'deleted', 'lang', 'cursor'] as const) {
@@ -138,7 +138,8 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
           ),
         ]);
         const block = blocks.get(account.platform);
-        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now(), block });
+        const isFirstPage = !request.query.cursor;
+        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now(), block, isFirstPage });
       }),
   );
 

@@ -329,6 +329,7 @@ describe('OpenAPI, docs, health, metrics', () => {
       '/api/alerts/{id}',
       '/api/articles',
       '/api/articles/{id}',
+      '/api/events',
       '/api/log/checkpoint',
       '/api/log/proof/consistency',
       '/api/log/proof/inclusion',
