@@ -1,6 +1,58 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// What each folder's README says it may not import (see src/*/README.md).
+const forbid = (...groups) => ({ patterns: groups.flat() });
+const PRISMA = [
+  { group: ['**/generated/**', '@prisma/*'], message: 'The database is reached through src/adapters/db.' },
+];
+const PLATFORM_LIBS = [
+  { group: ['twitter-api-v2', 'twitter-api-v2/*'], message: 'Platform libraries stay in their adapter.' },
+];
+const WEB = [{ group: ['fastify', '@fastify/*'], message: 'Fastify belongs to src/http.' }];
+const NODE_IO = [
+  {
+    group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'pino'],
+    message: 'src/core does no I/O.',
+  },
+];
+const layer = (names, message) => [{ group: names.flatMap((n) => [`**/${n}/**`, `../${n}/*`, `./${n}/*`]), message }];
+const restrict = (files, ...groups) => ({ files, rules: { 'no-restricted-imports': ['error', forbid(...groups)] } });
+const folderRules = [
+  restrict(
+    ['src/core/**/*.ts'],
+    PRISMA,
+    PLATFORM_LIBS,
+    WEB,
+    NODE_IO,
+    layer(['adapters', 'jobs', 'ports', 'service', 'cli', 'http'], 'src/core is pure: it imports only src/core.'),
+  ),
+  restrict(
+    ['src/ports/**/*.ts'],
+    PRISMA,
+    PLATFORM_LIBS,
+    WEB,
+    NODE_IO,
+    layer(['adapters', 'jobs', 'service', 'cli', 'http'], 'src/ports declares shapes over src/core types only.'),
+  ),
+  restrict(
+    ['src/jobs/**/*.ts'],
+    PLATFORM_LIBS,
+    WEB,
+    layer(['x', 'service', 'cli', 'http'], 'Jobs reach platforms through src/ports and are wired by src/service.'),
+  ),
+  restrict(
+    ['src/adapters/**/*.ts'],
+    WEB,
+    layer(
+      ['jobs', 'service', 'cli', 'http'],
+      'Adapters implement ports and repositories; jobs call them, never the reverse.',
+    ),
+  ),
+  restrict(['src/http/**/*.ts'], PRISMA, PLATFORM_LIBS, layer(['cli'], 'src/http does not reach into the CLI.')),
+  restrict(['src/cli/**/*.ts'], PRISMA, PLATFORM_LIBS, WEB, layer(['http'], 'The CLI does not reach into src/http.')),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'src/generated/', 'data/', 'coverage/', 'src/http/public/', 'tests/fixtures/import/'] },
   js.configs.recommended,
@@ -9,18 +61,25 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an as-const object or a union.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an as-const object or a union.' },
+      ],
     },
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through loadConfig.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through loadConfig.' },
+      ],
     },
   },
   {
     files: ['bin/*', 'scripts/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  ...folderRules,
 );

@@ -3,7 +3,7 @@
 import type { Context } from '../context.js';
 import { once, type Handle } from '../core/lifecycle.js';
 import { addArticle } from '../jobs/link-article.js';
-import { createLinkDeps } from '../jobs/link-deps.js';
+import { createLinkDeps } from '../service/link-deps.js';
 import type { ServicePart } from '../service/service.js';
 import { buildApp } from './app.js';
 

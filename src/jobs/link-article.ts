@@ -26,7 +26,7 @@ import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { encodeRawBody, storableText } from '../core/storable-text.js';
-import { recordCitations } from './citation-events.js';
+import { recordCitations } from '../adapters/db/citation-events.js';
 
 export interface LinkArticleDeps {
   prisma: Prisma;

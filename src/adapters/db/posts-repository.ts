@@ -10,7 +10,7 @@ import { compareIds } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
-import { resolveReferencesForPosts, type ArrivedPost } from '../../jobs/resolve-references.js';
+import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolution.js';
 import { insertPage, sha256Hex } from './page-insert.js';
 import { accountsOfReposted } from './post-authors.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';

@@ -6,7 +6,7 @@ import { parseRowId } from '../../core/ids.js';
 import type { ArticleView } from '../../core/article-view.js';
 import { listArticles } from '../../adapters/db/articles-repository.js';
 import { addArticle, showArticle } from '../../jobs/link-article.js';
-import { createLinkDeps } from '../../jobs/link-deps.js';
+import { createLinkDeps } from '../../service/link-deps.js';
 import { printJson, printLine, printTable, type Io } from '../output.js';
 import type { CliRuntime } from '../runtime.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { addArticle } from '../../../src/jobs/link-article.js';
-import { createLinkDeps } from '../../../src/jobs/link-deps.js';
+import { createLinkDeps } from '../../../src/service/link-deps.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { useTestDatabase } from '../../helpers/database.js';

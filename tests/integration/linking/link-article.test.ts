@@ -2,7 +2,7 @@
 // witness copy, events, and references that resolve when the post arrives.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addArticle, type LinkArticleDeps } from '../../../src/jobs/link-article.js';
-import { resolveReferencesForPosts } from '../../../src/jobs/resolve-references.js';
+import { resolveReferencesForPosts } from '../../../src/adapters/db/reference-resolution.js';
 import { listCitingArticles } from '../../../src/adapters/db/articles-repository.js';
 import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
 import { systemClock } from '../../../src/core/clock.js';

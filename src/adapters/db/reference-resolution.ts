@@ -4,10 +4,10 @@
 // the same rules as when the article was added. A prose quotation waits for a
 // post of the quoted account that contains it, created in the month before the
 // article (counted from the date stored with the quotation).
-import type { CandidateReference, Evidence, ReferenceKind } from '../core/article-detect.js';
-import { assignPosts, differsFromArchive, QUOTE_LOOKBACK_DAYS, type PostCandidate } from '../core/article-match.js';
-import type { Tx } from '../adapters/db/database.js';
-import { handlesOfAccounts } from '../adapters/db/articles-repository.js';
+import type { CandidateReference, Evidence, ReferenceKind } from '../../core/article-detect.js';
+import { assignPosts, differsFromArchive, QUOTE_LOOKBACK_DAYS, type PostCandidate } from '../../core/article-match.js';
+import type { Tx } from './database.js';
+import { handlesOfAccounts } from './articles-repository.js';
 import { recordCitations } from './citation-events.js';
 
 export interface ArrivedPost {

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { safeFetch } from '../adapters/fetch/safe-fetch.js';
 import { createXSource } from '../adapters/x/x-source.js';
 import { createArticleExtractor } from '../adapters/articles/extract-pool.js';
-import type { LinkArticleDeps } from './link-article.js';
+import type { LinkArticleDeps } from '../jobs/link-article.js';
 
 export function createLinkDeps(ctx: Context): LinkArticleDeps & { close(): Promise<void> } {
   const { config, logger } = ctx;

@@ -1,10 +1,10 @@
 // A `cited` event for each reference that links a post, in the transaction
 // that links it. The outbox dedupes on cited:<article>:<platform>:<post>, so
 // re-adding an article raises nothing new.
-import { toPostView } from '../core/post-view.js';
-import type { Tx } from '../adapters/db/database.js';
-import { citationsOf } from '../adapters/db/articles-repository.js';
-import { eventKeys, recordEvents } from '../adapters/db/events-repository.js';
+import { toPostView } from '../../core/post-view.js';
+import type { Tx } from './database.js';
+import { citationsOf } from './articles-repository.js';
+import { eventKeys, recordEvents } from './events-repository.js';
 
 export async function recordCitations(tx: Tx, referenceIds: number[]): Promise<number> {
   const citations = await citationsOf(tx, referenceIds);
