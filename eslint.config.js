@@ -39,7 +39,7 @@ const folderRules = [
     ['src/jobs/**/*.ts'],
     PLATFORM_LIBS,
     WEB,
-    layer(['x', 'service', 'cli', 'http'], 'Jobs reach platforms through src/ports and are wired by src/service.'),
+    layer(['x', 'service', 'cli'], 'Jobs reach platforms through src/ports and are wired by src/service.'),
   ),
   restrict(
     ['src/adapters/**/*.ts'],
