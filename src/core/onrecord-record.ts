@@ -2,7 +2,7 @@
 // versions, each carrying the normalized post as stored in `data`), read
 // back for `import --format onrecord`. Pure.
 import { z } from 'zod';
-import type { NormalizedPost } from './x-normalize.js';
+import type { NormalizedPost } from './post-model.js';
 import { parseAccountRef } from './ids.js';
 
 export interface OnrecordVersion {

@@ -5,24 +5,9 @@ import { z } from 'zod';
 import { errorSchema, mediaSchema, placeSchema, pollSchema, tweetSchema, userSchema, type Tweet } from './x-payload.js';
 import { toMedia, toPlace, toPoll, type NormalizedMedia, type PostPlace, type PostPoll } from './x-post-extras.js';
 
-export type ProblemCode = 'bad_payload' | 'media_missing' | 'repost_incomplete';
-
-export interface NormalizeProblem {
-  platformId?: string;
-  code: ProblemCode;
-  message: string;
-}
-
-export const PARTIAL_ERROR_KINDS = ['not_found', 'suspended', 'not_authorized', 'other'] as const;
-export type PartialErrorKind = (typeof PARTIAL_ERROR_KINDS)[number];
-
-/** An entry of the body's `errors` array (HTTP 200 partial errors). */
-export interface PartialError {
-  kind: PartialErrorKind;
-  resourceType: string | null;
-  resourceId: string | null;
-  detail: string;
-}
+export type { NormalizeProblem, PartialError, PartialErrorKind, ProblemCode } from './post-model.js';
+export { PARTIAL_ERROR_KINDS } from './post-model.js';
+import type { NormalizeProblem, PartialError, PartialErrorKind } from './post-model.js';
 
 export interface Includes {
   media: Map<string, NormalizedMedia>;

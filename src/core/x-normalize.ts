@@ -15,88 +15,17 @@ import {
   readIncludes,
   type Includes,
   type NormalizeProblem,
-  type PartialError,
 } from './x-includes.js';
 import { tweetSchema, type Tweet } from './x-payload.js';
-import {
-  pollIdentity,
-  toGeo,
-  toWithheld,
-  type NormalizedMedia,
-  type PostGeo,
-  type PostPoll,
-  type PostWithheld,
-} from './x-post-extras.js';
+import { pollIdentity, toGeo, toWithheld, type NormalizedMedia } from './x-post-extras.js';
 
 export type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './x-post-extras.js';
 export { PARTIAL_ERROR_KINDS } from './x-includes.js';
 export type { NormalizeProblem, PartialError, PartialErrorKind, ProblemCode } from './x-includes.js';
 
-export interface ReferencedPost {
-  type: string;
-  id: string;
-}
-
-/**
- * Where a version was read from: the body's `data`, an earlier version of an
- * edited post (includes.tweets, edit_history_tweet_ids), or the original of a
- * repost (includes.tweets), which belongs to its own author, not to the
- * account whose timeline showed it.
- */
-export const NORMALIZED_VIA = ['data', 'edit_history', 'retweeted'] as const;
-export type NormalizedVia = (typeof NORMALIZED_VIA)[number];
-
-/** One version of one post, as the archive stores it. */
-export interface NormalizedPost {
-  platform: 'x';
-  /** The natural key: the first ID of the edit chain. */
-  platformId: string;
-  /** This version's own ID. */
-  versionId: string;
-  /** The whole edit chain known from this version, oldest first. */
-  editIds: string[];
-  /**
-   * The full text as readers saw it: decoded from X's HTML escaping,
-   * note_tweet when the post is long, the original's full text for a repost.
-   */
-  text: string;
-  lang: string | null;
-  /** When this version was posted. */
-  versionCreatedAt: Date;
-  /** When the post (the first version of the chain) was posted. */
-  createdAt: Date;
-  authorId: string | null;
-  authorHandle: string | null;
-  /** The author's display name, when the body included the user. */
-  authorName: string | null;
-  conversationId: string | null;
-  inReplyToUserId: string | null;
-  referencedPosts: ReferencedPost[];
-  /** What the post links to (never its own "show more" link nor media links). */
-  urls: string[];
-  mentions: string[];
-  hashtags: string[];
-  cashtags: string[];
-  /** Details of the media found in includes.media (see mediaKeys for every key). */
-  media: NormalizedMedia[];
-  /** Every media key the version carries, found in includes.media or not. */
-  mediaKeys: string[];
-  /** For a repost: the ID of the post it reposts (archived as a post of its own). */
-  repostOf: string | null;
-  withheld: PostWithheld | null;
-  /** The poll, with its counts at capture time. */
-  poll: PostPoll | null;
-  geo: PostGeo | null;
-  via: NormalizedVia;
-  /** sha256 over the normalized content of this version (see contentSha256). */
-  contentSha256: string;
-}
-
-export interface NormalizedBody {
-  posts: NormalizedPost[];
-  problems: NormalizeProblem[];
-  errors: PartialError[];
-}
+export { NORMALIZED_VIA } from './post-model.js';
+export type { NormalizedBody, NormalizedPost, NormalizedVia, ReferencedPost } from './post-model.js';
+import type { NormalizedBody, NormalizedPost, NormalizedVia, ReferencedPost } from './post-model.js';
 
 export function normalizeXBody(body: unknown): NormalizedBody {
   const out: NormalizedBody = { posts: [], problems: [], errors: [] };

@@ -3,49 +3,8 @@
 // data from the payload's snake_case shapes. Pure.
 import type { Media, Place, Poll, Tweet } from './x-payload.js';
 
-export interface NormalizedMedia {
-  key: string;
-  type: string;
-  url: string | null;
-  previewUrl: string | null;
-  altText: string | null;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  variants: { contentType: string | null; url: string; bitRate: number | null }[];
-}
-
-/** Where X withholds the post: in these countries, or everywhere for a copyright claim. */
-export interface PostWithheld {
-  copyright: boolean;
-  countryCodes: string[];
-  scope: string | null;
-}
-
-export interface PostPoll {
-  id: string;
-  options: { position: number; label: string; votes: number | null }[];
-  votingStatus: string | null;
-  durationMinutes: number | null;
-  endsAt: string | null;
-}
-
-export interface PostPlace {
-  fullName: string | null;
-  name: string | null;
-  country: string | null;
-  countryCode: string | null;
-  placeType: string | null;
-  bbox: number[] | null;
-}
-
-export interface PostGeo {
-  placeId: string | null;
-  /** [longitude, latitude] when the post carries exact coordinates. */
-  coordinates: [number, number] | null;
-  /** The place's details from includes.places (null when X did not include them). */
-  place: PostPlace | null;
-}
+export type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './post-model.js';
+import type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './post-model.js';
 
 export function toMedia(m: Media): NormalizedMedia {
   return {

@@ -4,13 +4,10 @@
 // reports missing become deleted (or unavailable) and raise `deleted`.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Clock } from '../core/clock.js';
-import { normalizeXBody, type NormalizedPost, type PartialError } from '../core/x-normalize.js';
-import type { PostSource } from '../ports/post-source.js';
+import type { NormalizedPost, PartialError } from '../core/post-model.js';
+import type { NormalizedPage, PostSource } from '../ports/post-source.js';
 import { storeBatch, type TouchedPost } from '../adapters/db/posts-repository.js';
 import { markUnavailable, type StatusChange } from '../adapters/db/post-edits.js';
-
-/** X answers at most 100 IDs per lookup. */
-export const LOOKUP_BATCH = 100;
 
 export interface ArchiveDeps {
   db: PrismaClient;
@@ -31,7 +28,7 @@ export interface ArchiveResult {
   touched: TouchedPost[];
 }
 
-/** Looks posts up by ID (any number, in batches of 100) and archives them. */
+/** Looks posts up by ID (any number, in batches of the source's lookupBatch) and archives them. */
 export async function archivePostsById(
   deps: ArchiveDeps,
   ids: string[],
@@ -47,23 +44,20 @@ export async function archivePostsById(
     touched: [],
   };
   const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
+  const batch = deps.source.lookupBatch;
+  for (let i = 0; i < unique.length; i += batch) {
     result.requests += 1;
-    const page = await deps.source.fetchPostsById(unique.slice(i, i + LOOKUP_BATCH), options.signal);
-    await storeLookupPage(deps, page.capture, page.body, result);
+    const page = await deps.source.lookupPosts(unique.slice(i, i + batch), options.signal);
+    await storeLookupPage(deps, page, result);
   }
   return result;
 }
 
-async function storeLookupPage(
-  deps: ArchiveDeps,
-  capture: { source: string; requestUrl: string; httpStatus: number; contentType: string | null; body: string },
-  body: unknown,
-  result: ArchiveResult,
-) {
+async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, result: ArchiveResult) {
   const now = deps.clock.now();
-  const normalized = normalizeXBody(body);
-  const owners = await accountsByAuthor(deps.db, normalized.posts);
+  const capture = normalized.capture;
+  const platform = deps.source.platform;
+  const owners = await accountsByAuthor(deps.db, platform, normalized.posts);
   const missing = postErrors(normalized.errors);
   await deps.db.$transaction(async (tx) => {
     const groups = groupBy(normalized.posts, (p) => owners.get(p.authorId ?? '') ?? null);
@@ -84,7 +78,7 @@ async function storeLookupPage(
       result.versionsNew += stored.versionsNew;
       result.touched.push(...stored.touched);
     }
-    result.statusChanged.push(...(await markUnavailable(tx, 'x', missing.map(statusChangeOf), now)));
+    result.statusChanged.push(...(await markUnavailable(tx, platform, missing.map(statusChangeOf), now)));
   });
   result.found.push(...normalized.posts.map((p) => ({ platformId: p.platformId, versionId: p.versionId })));
   result.missing.push(...missing);
@@ -102,11 +96,15 @@ export function statusChangeOf(e: PartialError): StatusChange {
 }
 
 /** Posts by a watched account are linked to it; others (cited posts of other authors) to none. */
-async function accountsByAuthor(db: PrismaClient, posts: NormalizedPost[]): Promise<Map<string, number>> {
+async function accountsByAuthor(
+  db: PrismaClient,
+  platform: string,
+  posts: NormalizedPost[],
+): Promise<Map<string, number>> {
   const authors = [...new Set(posts.flatMap((p) => (p.authorId ? [p.authorId] : [])))];
   if (authors.length === 0) return new Map();
   const rows = await db.account.findMany({
-    where: { platform: 'x', platformUserId: { in: authors } },
+    where: { platform, platformUserId: { in: authors } },
     select: { id: true, platformUserId: true },
   });
   return new Map(rows.map((r) => [r.platformUserId!, r.id]));

@@ -5,7 +5,7 @@
 // archived accounts: kept, not polled until `accounts add`.
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import { FIRST_SEEN_BY, storeBatch, type CaptureInput, type FirstSeenBy } from '../adapters/db/posts-repository.js';
-import type { NormalizedPost } from '../core/x-normalize.js';
+import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
 
 export interface BatchStored {

@@ -20,7 +20,7 @@ import {
   AccountUnavailable,
   DEFAULT_RETRY,
   emptyProgress,
-  fetchPage,
+  withRetries,
   pollTimeline,
   type RetryPolicy,
   type TimelineProgress,
@@ -156,7 +156,7 @@ async function ensureUser(
   account: Account,
   options: PollOptions,
   progress: TimelineProgress,
-  retry: Parameters<typeof fetchPage>[0],
+  retry: Parameters<typeof withRetries>[0],
 ): Promise<Account> {
   const accounts = createAccountsRepository(deps.db);
   const now = deps.clock.now();
@@ -175,17 +175,14 @@ async function lookupUser(
   source: PostSource,
   account: Account,
   progress: TimelineProgress,
-  retry: Parameters<typeof fetchPage>[0],
+  retry: Parameters<typeof withRetries>[0],
   signal?: AbortSignal,
 ): Promise<UserLookup> {
-  let lookup: UserLookup | undefined;
-  await fetchPage(retry, progress, async () => {
-    lookup = account.platformUserId
-      ? await source.lookupUserById(account.platformUserId, signal)
-      : await source.resolveUser(account.handle, signal);
-    return { capture: lookup.capture, body: null };
-  });
-  return lookup!;
+  return withRetries(retry, progress, () =>
+    account.platformUserId
+      ? source.lookupAccount(account.platformUserId, signal)
+      : source.resolveAccount(account.handle, signal),
+  );
 }
 
 /** Looks recent posts up again, at most once an interval, to notice deletions. */

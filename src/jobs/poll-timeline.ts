@@ -8,10 +8,9 @@ import { getCursor, setCursor, storeBatch } from '../adapters/db/posts-repositor
 import type { Clock } from '../core/clock.js';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import { BadPayload, OnrecordError, SourceRateLimited, SourceUnavailable } from '../core/errors.js';
-import { compareIds } from '../core/ids.js';
 import { sleep } from '../core/lifecycle.js';
-import { normalizeXBody, type NormalizedBody } from '../core/x-normalize.js';
-import type { PostSource, RawCapture, SourcePage } from '../ports/post-source.js';
+import type { NormalizedBody } from '../core/post-model.js';
+import type { NormalizedPage, PostSource, RawCapture } from '../ports/post-source.js';
 import { markUnavailable } from '../adapters/db/post-edits.js';
 import { postErrors, statusChangeOf } from './archive-posts.js';
 
@@ -68,40 +67,37 @@ export function emptyProgress(): TimelineProgress {
 }
 
 export async function pollTimeline(deps: TimelineDeps, account: Account, progress: TimelineProgress): Promise<void> {
-  const userId = account.platformUserId!;
+  const target = { platformUserId: account.platformUserId! };
   const cursor = await getCursor(deps.db, account.id, TIMELINE_SOURCE);
   const isBackfill = account.backfilledAt === null;
-  const sinceId = isBackfill ? undefined : (cursor ?? undefined);
+  const since = isBackfill ? null : cursor;
   progress.cursor = cursor;
   let newest = cursor;
   let token: string | undefined;
   for (let n = 0; n < MAX_PAGES; n++) {
     const page = await keepBadPayload(deps, account, progress, () =>
-      fetchPage(deps, progress, () =>
-        deps.source.fetchTimelinePage(userId, { sinceId, paginationToken: token }, deps.signal),
-      ),
+      withRetries(deps, progress, () => deps.source.fetchPage(target, since, token, deps.signal)),
     );
-    const body = normalizeXBody(page.body);
-    throwIfUserGone(body);
-    newest = newestOf(newest, page.body, body);
-    const isLast = !page.nextToken;
-    await storePage(deps, account, page.capture, body, { isBackfill, isLast, cursor, newest }, progress);
+    throwIfUserGone(page);
+    newest = deps.source.newerCursor(newest, page.newestCursor);
+    const isLast = !page.nextPageToken;
+    await storePage(deps, account, page.capture, page, { isBackfill, isLast, cursor, newest }, progress);
     if (isLast) return;
-    stopIfWindowUsedUp(page);
-    token = page.nextToken;
+    stopIfWindowUsedUp(deps.source, page);
+    token = page.nextPageToken;
   }
   throw new BadPayload(`the timeline did not end after ${MAX_PAGES} pages`);
 }
 
 /**
- * x-rate-limit-remaining 0 with pages still to read: the next request would
- * only earn a 429, so the poll stops here as rate limited (partial) and
- * resumes after x-rate-limit-reset.
+ * No requests left in the rate-limit window with pages still to read (X:
+ * x-rate-limit-remaining 0): the next request would only earn a 429, so the
+ * poll stops here as rate limited (partial) and resumes after the reset.
  */
-function stopIfWindowUsedUp(page: SourcePage) {
+function stopIfWindowUsedUp(source: PostSource, page: NormalizedPage) {
   const limit = page.rateLimit;
   if (limit && limit.remaining <= 0) {
-    throw new SourceRateLimited('the X rate limit window is used up', limit.resetAt);
+    throw new SourceRateLimited(`the ${source.platform.toUpperCase()} rate limit window is used up`, limit.resetAt);
   }
 }
 
@@ -172,7 +168,7 @@ async function storePage(
       progress.versionsNew += stored.versionsNew;
       progress.problems += stored.problems;
       // A deleted or hidden post named in the page's errors (e.g. a quoted post) becomes its status.
-      await markUnavailable(tx, 'x', postErrors(body.errors).map(statusChangeOf), now);
+      await markUnavailable(tx, account.platform, postErrors(body.errors).map(statusChangeOf), now);
     }
     if (moves) await setCursor(tx, account.id, TIMELINE_SOURCE, page.newest!);
     if (backfills)
@@ -197,23 +193,15 @@ function throwIfUserGone(body: NormalizedBody) {
   if (gone) throw new AccountUnavailable(gone.kind === 'suspended' ? 'suspended' : 'not_found', gone.detail);
 }
 
-/** The newest ID the poll has seen: meta.newest_id and every version ID. */
-function newestOf(current: string | null, raw: unknown, body: NormalizedBody): string | null {
-  const meta = (raw as { meta?: { newest_id?: unknown } } | null)?.meta;
-  const ids = body.posts.map((p) => p.versionId);
-  if (typeof meta?.newest_id === 'string' && /^\d{1,19}$/.test(meta.newest_id)) ids.push(meta.newest_id);
-  return ids.reduce<string | null>((a, b) => (a === null || compareIds(b, a) > 0 ? b : a), current);
-}
-
 /**
  * One request with retries: 5xx, timeouts and network errors back off
  * exponentially with jitter (abortable), up to the policy's attempts.
  */
-export async function fetchPage(
+export async function withRetries<T>(
   deps: Pick<TimelineDeps, 'retry' | 'random' | 'signal'>,
   progress: { requests: number },
-  request: () => Promise<SourcePage>,
-): Promise<SourcePage> {
+  request: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     if (deps.signal?.aborted) throw new PollAborted('the poll was stopped');
     progress.requests += 1;

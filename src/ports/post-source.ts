@@ -2,6 +2,7 @@
 // library types and errors to these shapes and to the errors in core/errors.ts
 // (SourceRateLimited, SourceUsageCapped, SourceAuth, SourceUnavailable,
 // BadPayload), so that jobs never import twitter-api-v2.
+import type { NormalizedBody } from '../core/post-model.js';
 
 /** One raw API response, exactly as kept in `captures`. */
 export interface RawCapture {
@@ -31,26 +32,46 @@ export type UserLookup =
   | { kind: 'found'; user: SourceUser; capture: RawCapture }
   | { kind: 'not_found' | 'suspended'; detail: string; capture: RawCapture };
 
-/** One page of an account's timeline: the parsed body is normalized by the core. */
-export interface SourcePage {
+/**
+ * One response, normalized by the platform's normalizer in src/core: posts
+ * (each version as the archive stores it), problems met reading it, partial
+ * errors about posts or users the platform could not serve, and the page's
+ * newest cursor (an opaque value only the source compares).
+ */
+export interface NormalizedPage extends NormalizedBody {
   capture: RawCapture;
-  /** The parsed JSON body (its shape is checked by the core, not trusted). */
-  body: unknown;
-  nextToken?: string;
+  /** The token of the next (older) page of this read, when there is one. */
+  nextPageToken?: string;
+  /** The newest cursor this page shows (null when it shows none). */
+  newestCursor: string | null;
   rateLimit?: RateLimitState;
 }
 
-export interface TimelineQuery {
-  /** Exclusive lower bound (the cursor). Absent on the first poll: backfill. */
-  sinceId?: string;
-  paginationToken?: string;
+/** The account a timeline is read for (its platform user ID is resolved first). */
+export interface SourceAccount {
+  platformUserId: string;
 }
 
 export interface PostSource {
   readonly platform: string;
-  resolveUser(handle: string, signal?: AbortSignal): Promise<UserLookup>;
-  lookupUserById(platformUserId: string, signal?: AbortSignal): Promise<UserLookup>;
-  fetchTimelinePage(platformUserId: string, query: TimelineQuery, signal?: AbortSignal): Promise<SourcePage>;
-  /** Looks posts up by ID (at most 100 per call); missing ones come back in the body's errors. */
-  fetchPostsById(ids: string[], signal?: AbortSignal): Promise<SourcePage>;
+  /** Finds an account's user by the handle users type. */
+  resolveAccount(handle: string, signal?: AbortSignal): Promise<UserLookup>;
+  /** Looks an account's user up by its platform ID (renames, suspensions). */
+  lookupAccount(platformUserId: string, signal?: AbortSignal): Promise<UserLookup>;
+  /**
+   * One page of an account's posts newer than `cursor` (all reachable posts
+   * when null: the backfill), newest first; `pageToken` continues a read.
+   */
+  fetchPage(
+    account: SourceAccount,
+    cursor: string | null,
+    pageToken: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<NormalizedPage>;
+  /** The most posts one lookup takes. */
+  readonly lookupBatch: number;
+  /** Looks posts up by ID (at most lookupBatch); missing ones come back as partial errors. */
+  lookupPosts(ids: string[], signal?: AbortSignal): Promise<NormalizedPage>;
+  /** The newer of two cursors of this source (either may be null). */
+  newerCursor(a: string | null, b: string | null): string | null;
 }

@@ -4,7 +4,7 @@
 // (platform, version_id)). One round trip per page instead of four keeps the
 // store path close to a raw COPY (see bench/ingest.ts).
 import { createHash } from 'node:crypto';
-import type { NormalizedPost } from '../../core/x-normalize.js';
+import type { NormalizedPost } from '../../core/post-model.js';
 import type { RawCapture } from '../../ports/post-source.js';
 import type { Tx } from './database.js';
 import { encodeRawBody } from '../../core/storable-text.js';

@@ -2,7 +2,7 @@
 // repost belongs to its author. An author onrecord does not know yet becomes
 // an `archived` account: its posts are archived, it is not polled until
 // `accounts add` makes it active. Used by the posts repository in its transaction.
-import type { NormalizedPost } from '../../core/x-normalize.js';
+import type { NormalizedPost } from '../../core/post-model.js';
 import type { Tx } from './database.js';
 
 export const UNPOLLED_DETAIL = 'author of a reposted post; not polled until `accounts add`';

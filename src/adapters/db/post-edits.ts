@@ -3,7 +3,7 @@
 // inside its transaction.
 import { Prisma, type Account, type Post } from '../../generated/prisma/client.js';
 import { compareIds } from '../../core/ids.js';
-import type { NormalizedPost } from '../../core/x-normalize.js';
+import type { NormalizedPost } from '../../core/post-model.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';

@@ -5,7 +5,7 @@
 // batch statement (page-insert.ts), never row by row; edits, events, problems
 // and status changes follow in the same transaction.
 import type { RawCapture } from '../../ports/post-source.js';
-import type { NormalizedPost, NormalizeProblem } from '../../core/x-normalize.js';
+import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
 import { compareIds } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';

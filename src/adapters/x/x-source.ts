@@ -1,13 +1,43 @@
 // The PostSource for X (API v2, app bearer token): users by handle or ID, one
 // timeline page per call, posts by ID. Callers drive pagination and retries.
 import { BadPayload, InvalidInput } from '../../core/errors.js';
-import type { PostSource, SourcePage, SourceUser, TimelineQuery, UserLookup } from '../../ports/post-source.js';
+import { newerXCursor, newestXCursor } from '../../core/x-cursor.js';
+import { normalizeXBody } from '../../core/x-normalize.js';
+import type {
+  NormalizedPage,
+  PostSource,
+  RateLimitState,
+  RawCapture,
+  SourceUser,
+  UserLookup,
+} from '../../ports/post-source.js';
 import { createXClient, type XClientOptions, type XResponse } from './x-client.js';
 import { LOOKUP_MAX_IDS, POST_QUERY, TIMELINE_PAGE_SIZE, USER_QUERY } from './x-fields.js';
 
 export type XSourceOptions = XClientOptions;
 
+/** One X response as received: the parsed body is normalized by core/x-normalize.ts. */
+export interface XRawPage {
+  capture: RawCapture;
+  /** The parsed JSON body (its shape is checked by the normalizer, not trusted). */
+  body: unknown;
+  nextToken?: string;
+  rateLimit?: RateLimitState;
+}
+
+export interface XTimelineQuery {
+  /** Exclusive lower bound (the cursor). Absent on the first poll: backfill. */
+  sinceId?: string;
+  paginationToken?: string;
+}
+
+/** The X source: the neutral port, over the raw X requests it is made of. */
 export interface XSource extends PostSource {
+  resolveUser(handle: string, signal?: AbortSignal): Promise<UserLookup>;
+  lookupUserById(platformUserId: string, signal?: AbortSignal): Promise<UserLookup>;
+  fetchTimelinePage(platformUserId: string, query: XTimelineQuery, signal?: AbortSignal): Promise<XRawPage>;
+  /** Looks posts up by ID (at most 100 per call); missing ones come back in the body's errors. */
+  fetchPostsById(ids: string[], signal?: AbortSignal): Promise<XRawPage>;
   /** Closes the keep-alive sockets. */
   close(): void;
 }
@@ -53,7 +83,7 @@ export function toUserLookup({ capture, body }: XResponse): UserLookup {
   return { kind: isSuspended ? 'suspended' : 'not_found', detail, capture };
 }
 
-function toPage(response: XResponse): SourcePage {
+function toPage(response: XResponse): XRawPage {
   const meta = response.body.meta as { next_token?: unknown } | undefined;
   const nextToken = typeof meta?.next_token === 'string' && meta.next_token ? meta.next_token : undefined;
   return {
@@ -64,11 +94,32 @@ function toPage(response: XResponse): SourcePage {
   };
 }
 
+/** A raw page through X's normalizer: the port's shape. */
+export function normalizeXPage(page: XRawPage): NormalizedPage {
+  const body = normalizeXBody(page.body);
+  return {
+    ...body,
+    capture: page.capture,
+    newestCursor: newestXCursor(page.body, body.posts),
+    ...(page.nextToken ? { nextPageToken: page.nextToken } : {}),
+    ...(page.rateLimit ? { rateLimit: page.rateLimit } : {}),
+  };
+}
+
 export function createXSource(options: XSourceOptions): XSource {
   const client = createXClient(options);
 
-  return {
+  const source: XSource = {
     platform: 'x',
+    lookupBatch: LOOKUP_MAX_IDS,
+    newerCursor: newerXCursor,
+    resolveAccount: (handle, signal) => source.resolveUser(handle, signal),
+    lookupAccount: (id, signal) => source.lookupUserById(id, signal),
+    async fetchPage(account, cursor, pageToken, signal) {
+      const query = { ...(cursor !== null ? { sinceId: cursor } : {}), paginationToken: pageToken };
+      return normalizeXPage(await source.fetchTimelinePage(account.platformUserId, query, signal));
+    },
+    lookupPosts: async (ids, signal) => normalizeXPage(await source.fetchPostsById(ids, signal)),
 
     async resolveUser(handle, signal) {
       const bare = handle.replace(/^@/, '');
@@ -81,7 +132,7 @@ export function createXSource(options: XSourceOptions): XSource {
       return toUserLookup(await client.get('x:user', `users/${platformUserId}`, USER_QUERY, signal));
     },
 
-    async fetchTimelinePage(platformUserId: string, query: TimelineQuery, signal?: AbortSignal) {
+    async fetchTimelinePage(platformUserId, query, signal) {
       checkId(platformUserId, 'user');
       if (query.sinceId !== undefined) checkId(query.sinceId, 'post');
       const params: Record<string, string> = { ...POST_QUERY, max_results: String(TIMELINE_PAGE_SIZE) };
@@ -100,4 +151,5 @@ export function createXSource(options: XSourceOptions): XSource {
 
     close: () => client.close(),
   };
+  return source;
 }

@@ -2,7 +2,7 @@
 // links, cashtags, media (also those whose details are not archived yet), its
 // poll as captured, its place, and where X withholds it.
 import type { PostView } from '../../core/post-view.js';
-import type { NormalizedMedia, PostGeo, PostPoll, PostWithheld } from '../../core/x-normalize.js';
+import type { NormalizedMedia, PostGeo, PostPoll, PostWithheld } from '../../core/post-model.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { formatTime } from './layout.js';
 import { postPath } from './post-card.js';

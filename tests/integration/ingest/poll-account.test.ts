@@ -38,11 +38,13 @@ function betweenPages(source: PostSource, after: (page: number) => void): PostSo
   return {
     ...source,
     platform: source.platform,
-    resolveUser: (h, s) => source.resolveUser(h, s),
-    lookupUserById: (id, s) => source.lookupUserById(id, s),
-    fetchPostsById: (ids, s) => source.fetchPostsById(ids, s),
-    async fetchTimelinePage(id, q, s) {
-      const page = await source.fetchTimelinePage(id, q, s);
+    lookupBatch: source.lookupBatch,
+    resolveAccount: (h, s) => source.resolveAccount(h, s),
+    lookupAccount: (id, s) => source.lookupAccount(id, s),
+    lookupPosts: (ids, s) => source.lookupPosts(ids, s),
+    newerCursor: (a, b) => source.newerCursor(a, b),
+    async fetchPage(account, cursor, token, s) {
+      const page = await source.fetchPage(account, cursor, token, s);
       after(++pages);
       return page;
     },
