@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
 import { archivePostsById } from './archive-posts.js';
 import { nextSweepBatch, SWEEP_SOURCE } from './deletion-sweep.js';
-import type { SourceGate } from './source-gate.js';
+import type { RegisteredSource, SourceRegistry } from './source-registry.js';
 import {
   AccountUnavailable,
   DEFAULT_RETRY,
@@ -40,10 +40,10 @@ export const RECHECK_WINDOW_MS = 3 * 24 * 60 * 60_000;
 
 export interface PollDeps {
   db: PrismaClient;
-  source: PostSource;
+  /** The source and gate of each platform; an account is read by its platform's. */
+  sources: SourceRegistry;
   clock: Clock;
   logger: Logger;
-  gate: SourceGate;
   retry?: RetryPolicy;
   random?: () => number;
   /** Older posts each re-check also looks up again (deletion sweep, see deletion-sweep.ts); default none. */
@@ -83,6 +83,23 @@ export async function pollAccount(deps: PollDeps, accountId: number, options: Po
   const account = await accounts.findById(accountId);
   if (!account) throw new Error(`account ${accountId} does not exist`);
   const summary = newSummary(account);
+  const registered = deps.sources.get(account.platform);
+  if (!registered) {
+    const message = `no ${account.platform} source is configured`;
+    return { ...summary, outcome: 'skipped', error: { code: 'no_source', message } };
+  }
+  return pollWith({ ...deps, ...registered }, account, summary, options);
+}
+
+/** What polling one account needs: the deps and its platform's source and gate. */
+type AccountPollDeps = PollDeps & RegisteredSource;
+
+async function pollWith(
+  deps: AccountPollDeps,
+  account: Account,
+  summary: PollSummary,
+  options: PollOptions,
+): Promise<PollSummary> {
   const gate = deps.gate.check(account.id);
   if (!gate.open || isUnpolled(account.status)) {
     const error = gate.open ? unpolledError(account.status) : gate;
@@ -131,7 +148,7 @@ function pick(p: TimelineProgress) {
 }
 
 /** The poll proper; returns how many posts the re-check found deleted. */
-async function runPoll(deps: PollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
+async function runPoll(deps: AccountPollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
   const timelineDeps = {
     db: deps.db,
     source: deps.source,
@@ -152,7 +169,7 @@ async function runPoll(deps: PollDeps, account: Account, options: PollOptions, p
 }
 
 async function ensureUser(
-  deps: PollDeps,
+  deps: AccountPollDeps,
   account: Account,
   options: PollOptions,
   progress: TimelineProgress,
@@ -186,7 +203,7 @@ async function lookupUser(
 }
 
 /** Looks recent posts up again, at most once an interval, to notice deletions. */
-async function recheckIfDue(deps: PollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
+async function recheckIfDue(deps: AccountPollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
   const now = deps.clock.now();
   const last = await getCursor(deps.db, account.id, RECHECK_SOURCE);
   if (!options.recheck) {
@@ -215,7 +232,7 @@ async function recheckIfDue(deps: PollDeps, account: Account, options: PollOptio
 }
 
 async function failure(
-  deps: PollDeps,
+  deps: AccountPollDeps,
   account: Account,
   summary: PollSummary,
   progress: TimelineProgress,
@@ -239,7 +256,7 @@ async function failure(
 }
 
 /** A rate limit holds the account back until its reset, capped, and remembered across restarts. */
-async function pauseForRateLimit(deps: PollDeps, account: Account, err: SourceRateLimited): Promise<Date> {
+async function pauseForRateLimit(deps: AccountPollDeps, account: Account, err: SourceRateLimited): Promise<Date> {
   const until = rateLimitResumeAt(err.resetAt, deps.clock.now());
   const reason = `rate limited by ${account.platform}: ${err.message}`;
   deps.gate.recordRateLimit(account.id, until, reason);
@@ -247,7 +264,12 @@ async function pauseForRateLimit(deps: PollDeps, account: Account, err: SourceRa
   return until;
 }
 
-async function recordBookkeeping(deps: PollDeps, account: Account, result: PollSummary, progress: TimelineProgress) {
+async function recordBookkeeping(
+  deps: AccountPollDeps,
+  account: Account,
+  result: PollSummary,
+  progress: TimelineProgress,
+) {
   const accounts = createAccountsRepository(deps.db);
   const now = deps.clock.now();
   const ok = result.outcome === 'complete';

@@ -66,12 +66,13 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     if (stopping) return;
     const started: Promise<void>[] = [];
     try {
-      const accounts = await dueAccounts(options.db);
+      const accounts = await dueAccounts(options.db, options.sources.platforms());
       const now = options.clock.now().getTime();
       for (const account of accounts) {
         // No overlap: an account still being polled waits for its next tick.
         if (running.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
-        const gate = options.gate.check(account.id);
+        // Each platform's own gate: one platform's limits never hold up another's accounts.
+        const gate = options.sources.get(account.platform)!.gate.check(account.id);
         if (!gate.open) {
           nextDue.set(account.id, gate.until.getTime());
           continue;
@@ -115,10 +116,11 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   return { stop, done, tick, inFlight: () => [...running.keys()] };
 }
 
-function dueAccounts(db: PrismaClient) {
+/** The watched accounts of every platform that has a source. */
+function dueAccounts(db: PrismaClient, platforms: string[]) {
   return db.account.findMany({
-    where: { platform: 'x', status: { notIn: [...UNPOLLED_STATUSES] } },
-    select: { id: true, pollIntervalMs: true },
+    where: { platform: { in: platforms }, status: { notIn: [...UNPOLLED_STATUSES] } },
+    select: { id: true, platform: true, pollIntervalMs: true },
     orderBy: { id: 'asc' },
   });
 }

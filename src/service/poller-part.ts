@@ -1,37 +1,20 @@
-// The service part that polls the watched accounts on schedule, and the
-// wiring of the X source from configuration that the CLI shares.
-import { createXSource, type XSource } from '../adapters/x/x-source.js';
-import { platformBlocks, type Config } from '../config.js';
+// The service part that polls the watched accounts on schedule, and the poll
+// deps that the CLI shares (sources from src/service/sources.ts).
 import type { Context } from '../context.js';
-import { ConfigError } from '../core/errors.js';
 import { once, type Handle } from '../core/lifecycle.js';
 import { RECHECK_INTERVAL_MS, type PollDeps } from '../jobs/poll-account.js';
 import { sweepPerRecheck } from '../jobs/deletion-sweep.js';
-import { restoreSourceGate } from '../jobs/source-gate.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import type { Logger } from '../logger.js';
 import type { ServicePart } from './service.js';
+import { openSources, type ConfiguredSources } from './sources.js';
 
-/** The X source configured by X_API_BASE_URL, X_BEARER_TOKEN and X_API_TIMEOUT. */
-export function xSourceFromConfig(config: Config, logger: Logger): XSource {
-  const block = platformBlocks(config).get('x');
-  if (block || !config.X_BEARER_TOKEN) throw new ConfigError(block?.reason ?? 'X_BEARER_TOKEN is not set');
-  return createXSource({
-    baseUrl: config.X_API_BASE_URL,
-    bearerToken: config.X_BEARER_TOKEN,
-    timeoutMs: config.X_API_TIMEOUT,
-    logger,
-  });
-}
-
-/** What a poll needs, built from an open context (a usage cap met earlier is remembered). */
-export async function pollDepsFromContext(ctx: Context, source: XSource): Promise<PollDeps> {
+/** What a poll needs, built from an open context and its sources. */
+export function pollDepsFromContext(ctx: Context, sources: ConfiguredSources): PollDeps {
   return {
     db: ctx.db.prisma,
-    source,
+    sources: sources.registry,
     clock: ctx.clock,
     logger: ctx.logger,
-    gate: await restoreSourceGate(ctx.db.prisma, source.platform, ctx.clock),
     sweepPerRecheck: sweepPerRecheck(ctx.config.ONRECORD_SWEEP_PER_DAY, RECHECK_INTERVAL_MS),
   };
 }
@@ -40,20 +23,19 @@ export const pollerPart: ServicePart = {
   name: 'poller',
   async start(ctx): Promise<Handle> {
     const log = ctx.logger.child({ component: 'poller' });
-    const block = platformBlocks(ctx.config).get('x');
-    if (block) {
-      // The rest of the service (HTTP API, alerts) still runs. One line says what to set; health,
-      // pages, `accounts list` and the onrecord_accounts_not_polled metric show the block per account.
+    const sources = await openSources(ctx);
+    for (const block of sources.blocks.values()) {
+      // The rest of the service (HTTP API, alerts, other platforms) still runs. One line says what to set;
+      // health, pages, `accounts list` and the onrecord_accounts_not_polled metric show the block per account.
       log.error({ platform: block.platform, code: block.code, settings: block.settings }, block.reason);
-      return idle();
     }
-    const source = xSourceFromConfig(ctx.config, ctx.logger);
+    if (sources.registry.platforms().length === 0) return idle();
     const locks = ctx.db.accountLocks(ctx.config.instanceId);
-    const scheduler = startScheduler({ ...(await pollDepsFromContext(ctx, source)), locks });
+    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks });
     const stop = once(async () => {
       await scheduler.stop();
       await locks.close();
-      source.close();
+      sources.close();
     });
     return { stop, done: scheduler.done };
   },

@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import { createAccountsRepository, isUnpolled, type Account } from '../../adapters/db/accounts-repository.js';
 import type { AccountLocks } from '../../adapters/db/account-locks.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
-import { InvalidInput } from '../../core/errors.js';
+import { ConfigError, InvalidInput } from '../../core/errors.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
 import type { Context } from '../../context.js';
 import { pollAccount, type PollDeps, type PollSummary } from '../../jobs/poll-account.js';
 import { withAccountLease } from '../../jobs/account-lease.js';
-import { pollDepsFromContext, xSourceFromConfig } from '../../service/poller-part.js';
+import { pollDepsFromContext } from '../../service/poller-part.js';
+import { openSources, type ConfiguredSources } from '../../service/sources.js';
 import { ExitCode, type CliRuntime } from '../runtime.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { deliverDueAlerts } from '../../jobs/deliver-alerts.js';
@@ -84,6 +85,17 @@ function skipped(account: Account, code: string, message: string): PollSummary {
   };
 }
 
+/**
+ * A platform whose settings are missing holds up no other: its accounts are
+ * skipped with its block. When no selected account can be polled at all, the
+ * first block is the command's error (one line, exit 1).
+ */
+function throwIfNothingPollable(sources: ConfiguredSources, accounts: Account[]) {
+  const platforms = accounts.length ? accounts.map((a) => a.platform) : [...sources.blocks.keys()];
+  const blocked = platforms.map((p) => sources.blocks.get(p)).filter((b) => b !== undefined);
+  if (blocked.length === platforms.length && blocked.length > 0) throw new ConfigError(blocked[0]!.reason);
+}
+
 function printSummary(rt: CliRuntime, polls: PollSummary[]) {
   printTable(
     rt.io,
@@ -113,17 +125,20 @@ export function registerPoll(program: Command, rt: CliRuntime): void {
       for (const ref of opts.account) parseAccountRef(ref);
       const waitMs = waitOf(opts.wait);
       return rt.run({}, async (ctx) => {
-        const source = xSourceFromConfig(ctx.config, ctx.logger);
-        const locks = ctx.db.accountLocks(`${ctx.config.instanceId}:cli`);
+        const accounts = await selectAccounts(ctx, opts.account);
+        const sources = await openSources(ctx);
         const polls: PollSummary[] = [];
         try {
-          const deps = await pollDepsFromContext(ctx, source);
-          for (const account of await selectAccounts(ctx, opts.account)) {
-            polls.push(await pollHeld(deps, locks, account, { ...opts, waitMs }));
+          throwIfNothingPollable(sources, accounts);
+          const locks = ctx.db.accountLocks(`${ctx.config.instanceId}:cli`);
+          try {
+            const deps = pollDepsFromContext(ctx, sources);
+            for (const account of accounts) polls.push(await pollHeld(deps, locks, account, { ...opts, waitMs }));
+          } finally {
+            await locks.close();
           }
         } finally {
-          await locks.close();
-          source.close();
+          sources.close();
         }
         // Alerts: deliver what these polls raised, and the retries due now, before exiting.
         const alerts = await deliverDueAlerts(ctx);

@@ -117,7 +117,7 @@ describe('pollAccount', () => {
     const added = Array.from({ length: 250 }, (_, i) =>
       fake().addPost({ author: user, text: `Item ${i}`, at: new Date(Date.parse('2026-03-03T00:00:00Z') + i * 1000) }),
     );
-    p.deps.source = betweenPages(base, (page) => {
+    p.entry.source = betweenPages(base, (page) => {
       if (page === 1) fake().injectFault({ kind: 'rate-limited', endpoint: TIMELINE });
     });
     const partial = await p.poll(account.id);
@@ -132,7 +132,7 @@ describe('pollAccount', () => {
     expect(await p.poll(account.id)).toMatchObject({ outcome: 'skipped', error: { code: 'rate_limited' } });
     expect(fake().requests).toEqual([]);
 
-    p.deps.source = base;
+    p.entry.source = base;
     p.clock.offsetMs = Date.parse(partial.resumeAt!) - Date.now() + 1000;
     const resumed = await p.poll(account.id);
     expect(resumed).toMatchObject({ outcome: 'complete', postsNew: 150, error: null });
@@ -154,7 +154,7 @@ describe('pollAccount', () => {
     fake().setUsageCapped(true);
     const capped = await p.poll(a1.id);
     expect(capped).toMatchObject({ outcome: 'failed', error: { code: 'usage_capped' } });
-    expect(p.deps.gate.usageCap()).not.toBeNull();
+    expect(p.entry.gate.usageCap()).not.toBeNull();
     fake().requests.length = 0;
     expect(await p.poll(a2.id)).toMatchObject({ outcome: 'skipped', error: { code: 'usage_capped' } });
     expect(fake().requests).toEqual([]);

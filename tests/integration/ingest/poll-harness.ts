@@ -9,6 +9,7 @@ import { createLogger } from '../../../src/logger.js';
 import type { PostSource } from '../../../src/ports/post-source.js';
 import { pollAccount, type PollDeps, type PollOptions } from '../../../src/jobs/poll-account.js';
 import { createSourceGate } from '../../../src/jobs/source-gate.js';
+import { createSourceRegistry, type RegisteredSource } from '../../../src/jobs/source-registry.js';
 import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
 
 export const BEARER = 'fake-x-bearer-token';
@@ -37,22 +38,24 @@ export function sourceFor(fake: RunningFakeX, bearerToken = BEARER) {
 
 export interface Poller {
   deps: PollDeps;
+  /** The one registered source and its gate (a test may swap the source). */
+  entry: RegisteredSource;
   clock: Clock & { offsetMs: number };
   poll(accountId: number, options?: PollOptions): ReturnType<typeof pollAccount>;
 }
 
 export function poller(db: Database, source: PostSource): Poller {
   const clock = movableClock();
+  const entry: RegisteredSource = { source, gate: createSourceGate(clock) };
   const deps: PollDeps = {
     db: db.prisma,
-    source,
+    sources: createSourceRegistry([entry]),
     clock,
     logger,
-    gate: createSourceGate(clock),
     retry: { attempts: 4, baseMs: 5, maxMs: 20 },
     random: () => 0.5,
   };
-  return { deps, clock, poll: (id, options) => pollAccount(deps, id, { trigger: 'test', ...options }) };
+  return { deps, entry, clock, poll: (id, options) => pollAccount(deps, id, { trigger: 'test', ...options }) };
 }
 
 export async function addAccount(db: Database, handle: string) {
