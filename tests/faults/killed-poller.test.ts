@@ -120,11 +120,16 @@ describe('two live pollers of one account', () => {
 
     const patient = poller('patient-instance', ['--wait', '2m']);
     const patientDone = finished(patient);
-    await new Promise<void>((resolve) => {
+    // The patient poller must find the account held and wait; if it exits first, that is a failure, said at once.
+    let patientLog = '';
+    const waiting = new Promise<'waiting'>((resolve) => {
       createInterface({ input: patient.stderr! }).on('line', (line) => {
-        if (line.includes('is polling x:Busy_Poller: waiting up to 2m')) resolve();
+        patientLog += `${line}\n`;
+        if (line.includes('is polling x:Busy_Poller: waiting up to 2m')) resolve('waiting');
       });
     });
+    const firstSign = await Promise.race([waiting, patientDone.then(() => 'exited' as const)]);
+    expect(firstSign, patientLog).toBe('waiting');
     fake.dropOpenResponses(); // the first poller's hanging request fails; its retry is answered
 
     const [a, b] = await Promise.all([firstDone, patientDone]);
