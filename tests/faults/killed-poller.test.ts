@@ -87,9 +87,11 @@ describe('poll --once after a poller was killed mid-poll', () => {
   it('polls at once: the killed process held the account, and its lock died with it', async () => {
     const account = await watch('Killed_Poller');
     fake.injectFault({ kind: 'hang', endpoint: TIMELINE, times: 'always' });
+    // The fake counts every request since it started: wait for this poller's own first timeline request.
+    const before = fake.requestsTo(TIMELINE).length;
     const killed = poller('killed-instance');
     const exit = finished(killed);
-    await fake.waitForRequests(1, TIMELINE, 60_000);
+    await fake.waitForRequests(before + 1, TIMELINE, 60_000);
     killed.kill('SIGKILL');
     expect((await exit).signal).toBe('SIGKILL');
     fake.clearFaults();
@@ -107,9 +109,11 @@ describe('two live pollers of one account', () => {
   it('the second exits non-zero naming the holder when it may not wait, or waits for it and then polls', async () => {
     const account = await watch('Busy_Poller');
     fake.injectFault({ kind: 'hang', endpoint: TIMELINE, times: 1 });
+    // The first poller holds the account once its own timeline request hangs (the fake counts every request).
+    const before = fake.requestsTo(TIMELINE).length;
     const first = poller('first-instance');
     const firstDone = finished(first);
-    await fake.waitForRequests(1, TIMELINE, 60_000);
+    await fake.waitForRequests(before + 1, TIMELINE, 60_000);
 
     const impatient = await pollNow('impatient-instance', ['--wait', '0']);
     expect(impatient.code, impatient.stdout).toBe(1);
