@@ -17,36 +17,17 @@
 // so the members of a digest are fixed from its first attempt on and every
 // retry sends the same events under the same delivery id.
 import { InvalidInput, NotFound } from '../../core/errors.js';
+import type { RuleDeliveryCounts, RuleLike } from '../../core/alert-rule-view.js';
 import type { AlertChannel } from '../../ports/alert-sink.js';
 import type { Tx } from './database.js';
 
-export interface AlertRuleRecord {
-  id: number;
-  channel: AlertChannel;
-  target: string;
-  secret: string | null;
-  accounts: string[];
-  keywords: string[];
-  regex: string | null;
-  events: string[];
-  digest: string;
-  enabled: boolean;
-  createdAt: Date;
-}
+/** A stored rule: the core's rule shape, with its channel typed by the alert port. */
+export type AlertRuleRecord = Omit<RuleLike, 'channel'> & { channel: AlertChannel };
 
 export type NewAlertRule = Omit<AlertRuleRecord, 'id' | 'createdAt' | 'enabled'>;
 
-export interface RuleDeliveryStats {
-  pending: number;
-  /** Pending deliveries that have failed at least once. */
-  retrying: number;
-  delivered: number;
-  dead: number;
-  /** Events gathered into digests. */
-  digested: number;
-  /** The error of the most recently created delivery that is failing or dead. */
-  lastError: string | null;
-}
+/** Delivery counts of one rule, as the rule view shows them. */
+export type RuleDeliveryStats = RuleDeliveryCounts;
 
 interface DeliveryBase {
   id: string;
