@@ -13,7 +13,7 @@ export interface BatchStored {
   versionsNew: number;
 }
 
-/** Author (platform user ID) → account ID, or null when the author cannot be named (no handle). */
+/** Author (`platform:user ID`) → account ID, or null when the author cannot be named (no handle). */
 export type AuthorAccounts = Map<string, number | null>;
 
 export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
@@ -24,7 +24,7 @@ export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: Aut
     const origins: { id: number; file: string; line: number }[] = [];
     for (const prepared of units) {
       const owner = (p: NormalizedPost) =>
-        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(p.authorId ?? '') ?? null);
+        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(authorKey(p)) ?? null);
       const stored = await storeUnit(tx, prepared, owner, now);
       total.postsNew += stored.postsNew;
       total.versionsNew += stored.versionsNew;
@@ -99,21 +99,38 @@ async function recordOrigins(tx: Tx, origins: { id: number; file: string; line: 
 
 /** Authors of the batch not seen yet: their account, created archived when it does not exist. */
 async function resolveAuthors(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
-  const handles = new Map<string, string | null>();
+  const byPlatform = new Map<string, Map<string, string | null>>();
   for (const p of units.flatMap((u) => (u.record ? [] : u.posts))) {
-    if (p.authorId && !authors.has(p.authorId))
-      handles.set(p.authorId, p.authorHandle ?? handles.get(p.authorId) ?? null);
+    if (!p.authorId || authors.has(authorKey(p))) continue;
+    const handles = byPlatform.get(p.platform) ?? new Map<string, string | null>();
+    byPlatform.set(p.platform, handles.set(p.authorId, p.authorHandle ?? handles.get(p.authorId) ?? null));
   }
+  for (const [platform, handles] of byPlatform) await resolvePlatformAuthors(db, platform, handles, authors, now);
+}
+
+async function resolvePlatformAuthors(
+  db: Prisma,
+  platform: string,
+  handles: Map<string, string | null>,
+  authors: AuthorAccounts,
+  now: Date,
+) {
   if (handles.size === 0) return;
   const known = await db.account.findMany({
-    where: { platform: 'x', platformUserId: { in: [...handles.keys()] } },
+    where: { platform, platformUserId: { in: [...handles.keys()] } },
     select: { id: true, platformUserId: true },
   });
-  for (const k of known) authors.set(k.platformUserId!, k.id);
+  for (const k of known) authors.set(authorKey({ platform, authorId: k.platformUserId }), k.id);
   for (const [authorId, handle] of handles) {
-    if (authors.has(authorId)) continue;
-    authors.set(authorId, handle ? await archivedAccount(db, 'x', handle, authorId, now) : null);
+    const key = authorKey({ platform, authorId });
+    if (authors.has(key)) continue;
+    authors.set(key, handle ? await archivedAccount(db, platform, handle, authorId, now) : null);
   }
+}
+
+/** An author's key in AuthorAccounts: user IDs are unique on one platform only. */
+function authorKey(p: { platform: string; authorId: string | null }): string {
+  return `${p.platform}:${p.authorId ?? ''}`;
 }
 
 /** The account of each onrecord record of the batch (by line), created archived when it does not exist. */

@@ -1,23 +1,23 @@
 // Adds a news article to the archive and links it to the posts it cites:
 // load (fetch a URL safely, or take HTML or text), extract, detect candidate
-// references, look up cited posts not archived yet (when an X source is
-// configured), then in one transaction store the article, a snapshot when the
+// references, look up cited posts not archived yet (on each cited platform
+// whose source is configured), then in one transaction store the article, a snapshot when the
 // content changed, the references (resolved or kept open) and a `cited`
 // event per linked post. Free of CLI concerns: the HTTP API calls it too.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { detectReferences, type CandidateReference } from '../core/article-detect.js';
+import { detectReferences, type CandidateReference, type CitationDetector } from '../core/article-detect.js';
 import {
   assignPosts,
   candidateWindow,
   differsFromArchive,
   isShortQuote,
   type Assignment,
+  type PostCandidate,
 } from '../core/article-match.js';
 import { toArticleView, type ArticleView, type ReferenceView } from '../core/article-view.js';
 import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
-import type { StatusHosts } from '../core/status-url.js';
 import type { PostSource } from '../ports/post-source.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import * as repo from '../adapters/db/articles-repository.js';
@@ -30,7 +30,8 @@ import { recordCitations } from '../adapters/db/citation-events.js';
 
 export interface LinkArticleDeps {
   prisma: Prisma;
-  hosts: StatusHosts;
+  /** Each platform's citation detector (core/citation-detectors.ts). */
+  detectors: readonly CitationDetector[];
   logger: Logger;
   clock: Clock;
   /** Fetches a page under the safe-fetch policy. */
@@ -40,8 +41,8 @@ export interface LinkArticleDeps {
    * use a worker pool: adapters/articles/extract-pool.ts). Absent: in-process.
    */
   extract?: ArticleExtractor['extract'];
-  /** Present when an X token is configured: cited posts not archived yet are looked up by ID. */
-  postSource?: PostSource;
+  /** The sources of the platforms that can be read: cited posts not archived yet are looked up by ID on theirs. */
+  postSources?: readonly PostSource[];
 }
 
 export interface AddArticleInput {
@@ -119,8 +120,10 @@ export async function addArticle(
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
   const watched = await repo.listWatchedAccounts(deps.prisma);
   const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
-  const candidates = detectReferences(content, { hosts: deps.hosts, watched });
-  if (deps.postSource) await archiveMissingPosts(deps, deps.postSource, citedIds(candidates), signal);
+  const candidates = detectReferences(content, { detectors: deps.detectors, watched });
+  for (const source of deps.postSources ?? []) {
+    await archiveMissingPosts(deps, source, citedIds(candidates, source.platform), signal);
+  }
   const stored = await deps.prisma.$transaction(async (tx) => {
     const { id, created, contentChanged } = await repo.upsertArticle(tx, {
       key: articleKey(canonical, extracted.text),
@@ -166,18 +169,37 @@ function firstLine(extracted: ExtractedArticle): string | null {
   return line && line.length <= 200 ? line : null;
 }
 
-function citedIds(candidates: CandidateReference[]): string[] {
-  return [...new Set(candidates.flatMap((c) => (c.citedId ? [c.citedId] : [])))];
+function citedIds(candidates: CandidateReference[], platform: string): string[] {
+  return [...new Set(candidates.flatMap((c) => (c.citedId && c.platform === platform ? [c.citedId] : [])))];
 }
 
-/** Gathers the posts each candidate may designate (two queries at most), then lets the core assign them. */
+/**
+ * Gathers the posts each candidate may designate (two queries per cited
+ * platform at most), then lets the core assign them.
+ */
 export async function matchCandidates(
   tx: Tx,
   candidates: CandidateReference[],
   publishedAt?: Date,
 ): Promise<Assignment[]> {
-  const byId = await repo.findPostsByIds(tx, 'x', citedIds(candidates));
-  const queries = candidates.flatMap((c) => {
+  const byId = new Map<string, PostCandidate[]>();
+  const byText = new Map<string, PostCandidate[]>();
+  for (const platform of new Set(candidates.map((c) => c.platform))) {
+    byId.set(platform, await repo.findPostsByIds(tx, platform, citedIds(candidates, platform)));
+    const queries = textQueries(
+      candidates.filter((c) => c.platform === platform),
+      publishedAt,
+    );
+    const found = await repo.findCandidatePosts(tx, platform, queries, CANDIDATE_LIMIT);
+    for (const [key, posts] of found) byText.set(key, posts);
+  }
+  const postsOf = (c: CandidateReference) => (c.citedId ? byId.get(c.platform) : byText.get(c.fingerprint)) ?? [];
+  return assignPosts(candidates, postsOf, publishedAt);
+}
+
+/** The text searches of the candidates that cite no ID (plain-text embeds, quotations). */
+function textQueries(candidates: CandidateReference[], publishedAt: Date | undefined): repo.CandidateQuery[] {
+  return candidates.flatMap((c) => {
     if (c.citedId || !c.handle || !c.text) return [];
     const window = candidateWindow(c, publishedAt);
     const q: repo.CandidateQuery = {
@@ -190,8 +212,6 @@ export async function matchCandidates(
     };
     return [q];
   });
-  const byText = await repo.findCandidatePosts(tx, 'x', queries, CANDIDATE_LIMIT);
-  return assignPosts(candidates, (c) => (c.citedId ? byId : (byText.get(c.fingerprint) ?? [])), publishedAt);
 }
 
 async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[], articleDate: Date): Promise<void> {

@@ -14,7 +14,7 @@ import { rateLimitResumeAt } from '../core/account-hold.js';
 import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
 import { archivePostsById } from './archive-posts.js';
-import { nextSweepBatch, SWEEP_SOURCE } from './deletion-sweep.js';
+import { nextSweepBatch, sweepSource } from './deletion-sweep.js';
 import type { RegisteredSource, SourceRegistry } from './source-registry.js';
 import {
   AccountUnavailable,
@@ -26,9 +26,14 @@ import {
   type TimelineProgress,
 } from './poll-timeline.js';
 
-/** Cursor rows that hold times of the last user refresh and the last re-check of recent posts. */
-export const USER_CHECK_SOURCE = 'x:user';
-export const RECHECK_SOURCE = 'x:recheck';
+/** The cursor row that holds the time of the last user refresh (`x:user` for X). */
+export function userCheckSource(platform: string): string {
+  return `${platform}:user`;
+}
+/** The cursor row that holds the time of the last re-check of recent posts (`x:recheck` for X). */
+export function recheckSource(platform: string): string {
+  return `${platform}:recheck`;
+}
 /** Versions whose media details are missing, looked up again by each re-check (their own ID brings them). */
 export const MEDIA_FILL_PER_RECHECK = 20;
 /** How often the account's user is looked up by id (renames, suspensions). */
@@ -177,14 +182,14 @@ async function ensureUser(
 ): Promise<Account> {
   const accounts = createAccountsRepository(deps.db);
   const now = deps.clock.now();
-  const lastCheck = await getCursor(deps.db, account.id, USER_CHECK_SOURCE);
+  const lastCheck = await getCursor(deps.db, account.id, userCheckSource(account.platform));
   const due = !lastCheck || now.getTime() - Date.parse(lastCheck) >= USER_REFRESH_MS;
   if (account.platformUserId && !due && !options.refreshUser) return account;
   const lookup = await lookupUser(deps.source, account, progress, retry, options.signal);
   if (lookup.kind !== 'found') throw new AccountUnavailable(lookup.kind, lookup.detail);
   if (!account.platformUserId) await accounts.setResolved(account.id, lookup.user);
   await accounts.recordHandle(account.id, lookup.user.handle, now);
-  await setCursor(deps.db, account.id, USER_CHECK_SOURCE, now.toISOString());
+  await setCursor(deps.db, account.id, userCheckSource(account.platform), now.toISOString());
   return (await accounts.findById(account.id))!;
 }
 
@@ -205,10 +210,10 @@ async function lookupUser(
 /** Looks recent posts up again, at most once an interval, to notice deletions. */
 async function recheckIfDue(deps: AccountPollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
   const now = deps.clock.now();
-  const last = await getCursor(deps.db, account.id, RECHECK_SOURCE);
+  const last = await getCursor(deps.db, account.id, recheckSource(account.platform));
   if (!options.recheck) {
     // The first poll starts the interval: what it just read needs no re-check.
-    if (!last) await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
+    if (!last) await setCursor(deps.db, account.id, recheckSource(account.platform), now.toISOString());
     if (!last || now.getTime() - Date.parse(last) < RECHECK_INTERVAL_MS) return 0;
   }
   const since = new Date(now.getTime() - RECHECK_WINDOW_MS);
@@ -218,7 +223,7 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
   });
   const sweep = await nextSweepBatch(deps.db, account.id, {
     before: since,
-    after: await getCursor(deps.db, account.id, SWEEP_SOURCE),
+    after: await getCursor(deps.db, account.id, sweepSource(account.platform)),
     size: deps.sweepPerRecheck ?? 0,
   });
   const incomplete = await versionsMissingMedia(deps.db, account.id, MEDIA_FILL_PER_RECHECK);
@@ -226,8 +231,8 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
   const result = await archivePostsById(deps, lookups, { signal: options.signal });
   progress.requests += result.requests;
   progress.versionsNew += result.versionsNew;
-  await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
-  if (sweep.ids.length) await setCursor(deps.db, account.id, SWEEP_SOURCE, sweep.next);
+  await setCursor(deps.db, account.id, recheckSource(account.platform), now.toISOString());
+  if (sweep.ids.length) await setCursor(deps.db, account.id, sweepSource(account.platform), sweep.next);
   return result.statusChanged.length;
 }
 

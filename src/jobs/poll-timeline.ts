@@ -14,7 +14,10 @@ import type { NormalizedPage, PostSource, RawCapture } from '../ports/post-sourc
 import { markUnavailable } from '../adapters/db/post-edits.js';
 import { postErrors, statusChangeOf } from './archive-posts.js';
 
-export const TIMELINE_SOURCE = 'x:timeline';
+/** The cursor row of an account's timeline (`x:timeline` for X). */
+export function timelineSource(platform: string): string {
+  return `${platform}:timeline`;
+}
 /** 3,200 posts reachable at 100 a page, with room for short pages. */
 export const MAX_PAGES = 40;
 
@@ -68,7 +71,7 @@ export function emptyProgress(): TimelineProgress {
 
 export async function pollTimeline(deps: TimelineDeps, account: Account, progress: TimelineProgress): Promise<void> {
   const target = { platformUserId: account.platformUserId! };
-  const cursor = await getCursor(deps.db, account.id, TIMELINE_SOURCE);
+  const cursor = await getCursor(deps.db, account.id, timelineSource(account.platform));
   const isBackfill = account.backfilledAt === null;
   const since = isBackfill ? null : cursor;
   progress.cursor = cursor;
@@ -170,7 +173,7 @@ async function storePage(
       // A deleted or hidden post named in the page's errors (e.g. a quoted post) becomes its status.
       await markUnavailable(tx, account.platform, postErrors(body.errors).map(statusChangeOf), now);
     }
-    if (moves) await setCursor(tx, account.id, TIMELINE_SOURCE, page.newest!);
+    if (moves) await setCursor(tx, account.id, timelineSource(account.platform), page.newest!);
     if (backfills)
       await tx.account.updateMany({ where: { id: account.id, backfilledAt: null }, data: { backfilledAt: now } });
   });

@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getCursor, storeBatch } from '../../src/adapters/db/posts-repository.js';
-import { TIMELINE_SOURCE } from '../../src/jobs/poll-timeline.js';
+import { timelineSource } from '../../src/jobs/poll-timeline.js';
 import { decodeRawBody, REPLACEMENT, storableText } from '../../src/core/storable-text.js';
 import { parseSearchInput } from '../../src/core/search-query.js';
 import { addArticle, type LinkArticleDeps } from '../../src/jobs/link-article.js';
-import { DEFAULT_STATUS_HOSTS } from '../../src/core/status-url.js';
+import { createCitationDetectors } from '../../src/core/citation-detectors.js';
 import { truncateAll, useTestDatabase } from '../helpers/database.js';
 import { auth, buildTestApp } from '../helpers/http-app.js';
 import { addAccount, logger, poller, sourceFor, useFakeX } from '../integration/ingest/poll-harness.js';
@@ -57,7 +57,7 @@ describe('a post PostgreSQL cannot store as it is', () => {
     const first = await p.poll(account.id);
     expect(first.error).toBeNull();
     expect(first).toMatchObject({ outcome: 'complete', postsNew: 4, problems: 2 });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(after.id);
+    expect(await getCursor(db().prisma, account.id, timelineSource('x'))).toBe(after.id);
     const texts = await db().prisma.post.findMany({ orderBy: { createdAt: 'asc' }, select: { text: true } });
     expect(texts.map((t) => t.text)).toEqual([
       'Before the bad ones',
@@ -86,7 +86,7 @@ describe('a post PostgreSQL cannot store as it is', () => {
     const later = fake().addPost({ author: user, text: 'Later\u0000one', at: '2026-03-02T11:00:00Z' });
     const second = await p.poll(account.id);
     expect(second).toMatchObject({ outcome: 'complete', postsNew: 1, problems: 1 });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(later.id);
+    expect(await getCursor(db().prisma, account.id, timelineSource('x'))).toBe(later.id);
     const event = await db().prisma.event.findFirstOrThrow({ where: { kind: 'new' } });
     expect((event.payload as { post: { text: string } }).post.text).toBe(`Later${REPLACEMENT}one`);
   });
@@ -171,7 +171,7 @@ describe('other text inputs', () => {
       '<html><head><title>Title\u0000here</title></head><body><article><p>First paragraph \ud800 of the report that goes on long enough.</p><p>Second\u0000paragraph.</p></article></body></html>';
     const deps: LinkArticleDeps = {
       prisma: db().prisma,
-      hosts: DEFAULT_STATUS_HOSTS,
+      detectors: createCitationDetectors(),
       logger,
       clock: { now: () => new Date() },
       fetchPage: () => Promise.reject(new Error('no fetching here')),

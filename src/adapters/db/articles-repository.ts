@@ -8,6 +8,7 @@ import type { PostCandidate } from '../../core/article-match.js';
 import type { WatchedAccount } from '../../core/article-detect.js';
 import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
 import type { PostRow } from '../../core/post-view.js';
+import type { Platform } from '../../core/platforms.js';
 import type { Tx } from './database.js';
 import { encodeRawBody, storableValue } from '../../core/storable-text.js';
 import { logArticleSnapshot } from './log-repository.js';
@@ -167,10 +168,13 @@ export async function handlesOfAccounts(tx: Tx, accountIds: number[]): Promise<M
   return map;
 }
 
-/** The watched accounts, as prose-quote detection needs them. */
-export async function listWatchedAccounts(tx: Tx, platform = 'x'): Promise<WatchedAccount[]> {
-  const rows = await tx.account.findMany({ where: { platform }, select: { handle: true, displayName: true } });
-  return rows.map((r) => ({ handle: r.handle, displayName: r.displayName }));
+/** The watched accounts of every platform, as prose-quote detection needs them. */
+export async function listWatchedAccounts(tx: Tx): Promise<WatchedAccount[]> {
+  const rows = await tx.account.findMany({
+    select: { platform: true, handle: true, displayName: true },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => ({ platform: r.platform as Platform, handle: r.handle, displayName: r.displayName }));
 }
 
 /**

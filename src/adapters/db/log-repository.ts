@@ -86,8 +86,9 @@ export interface StoredPage {
 export async function logStoredPage(tx: Tx, page: StoredPage): Promise<void> {
   const c = page.capture;
   const isNewCapture = c !== null && page.captureId !== null && !page.captureExisted;
-  if (page.inserted.size > 0) {
-    const platform = page.platform ?? c?.source.split(':')[0] ?? 'x';
+  // The posts of one page are of one platform (the page's versions name it).
+  const platform = page.platform ?? c?.source.split(':')[0];
+  if (page.inserted.size > 0 && platform) {
     const observations = [...page.inserted].map(([platformId, postId]) => ({
       postId,
       platform,

@@ -79,6 +79,7 @@ async function seed(d: Database) {
       articleId,
       postId: post.id,
       fingerprint: `x:id:${A}`,
+      platform: 'x',
       kind: 'link',
       confidence: 1,
       evidence: {},

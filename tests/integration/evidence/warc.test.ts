@@ -86,7 +86,15 @@ describe('WARC export', () => {
         }),
       );
       await db().prisma.articleReference.create({
-        data: { articleId: id, postId: post.id, fingerprint: `x:id:${A}`, kind: 'link', confidence: 1, evidence: {} },
+        data: {
+          articleId: id,
+          postId: post.id,
+          fingerprint: `x:id:${A}`,
+          platform: 'x',
+          kind: 'link',
+          confidence: 1,
+          evidence: {},
+        },
       });
     }
   });
