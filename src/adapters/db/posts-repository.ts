@@ -1,12 +1,14 @@
 // Posts, their versions and the captures that showed them. Every write is
 // idempotent on natural keys: captures on sha256, posts on (platform,
-// platform_id = first ID of the edit chain), versions on (platform, version_id),
-// so storing the same page twice writes nothing new. A page goes in as one
-// batch statement (page-insert.ts), never row by row; edits, events, problems
-// and status changes follow in the same transaction.
+// platform_id = first ID of the edit chain), versions on (platform,
+// version_id: an opaque key the platform's normalizer chooses, see
+// core/post-versions.ts), so storing the same page twice writes nothing new.
+// A page goes in as one batch statement (page-insert.ts), never row by row;
+// edits, events, problems and status changes follow in the same transaction.
+// Where an edit keeps the post's ID, a version that repeats the content of
+// the version next to it is not stored (post-versions-fold.ts).
 import type { RawCapture } from '../../ports/post-source.js';
 import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
-import { compareIds } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { eventKeys, recordEvents } from './events-repository.js';
@@ -14,6 +16,8 @@ import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolut
 import { insertPage, sha256Hex } from './page-insert.js';
 import { accountsOfReposted } from './post-authors.js';
 import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
+import { foldVersions, joinEditIds } from './post-versions-fold.js';
+import { latestPerPost } from '../../core/post-versions.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 import { logStoredPage, observeRestored } from './log-repository.js';
 
@@ -71,10 +75,10 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
   const storable = storableRecords(raw.posts);
   const problems = storableValue([...raw.problems, ...storable.problems]).value;
   const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
-  const versions = uniqueVersions(input.posts);
+  const { kept: versions, folded, chains } = await foldVersions(tx, uniqueVersions(input.posts));
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
   const owners = await accountsOfReposted(tx, versions, input.now);
-  const page = await insertPage(tx, { ...input, versions, latest, owners });
+  const page = await insertPage(tx, { ...input, versions, latest, owners, chains });
   const { inserted, newVersions } = page;
   await logStoredPage(tx, { ...page, capture: input.capture, platform: versions[0]?.platform ?? null, now: input.now });
   const result: StoreBatchResult = {
@@ -87,6 +91,8 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
     events: 0,
     touched: [],
   };
+  // A version folded into its neighbour still finds its post by its IDs.
+  await joinEditIds(tx, folded);
   if (versions.length === 0) return result;
   await markAvailable(tx, versions, inserted, input.now);
   const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
@@ -122,15 +128,6 @@ async function storeProblems(
 /** One row per version ID (a body can repeat a post, e.g. as its own quote). */
 function uniqueVersions(posts: NormalizedPost[]): NormalizedPost[] {
   return [...new Map(posts.map((p) => [p.versionId, p])).values()];
-}
-
-function latestPerPost(versions: NormalizedPost[]): NormalizedPost[] {
-  const latest = new Map<string, NormalizedPost>();
-  for (const v of versions) {
-    const seen = latest.get(v.platformId);
-    if (!seen || compareIds(v.versionId, seen.versionId) > 0) latest.set(v.platformId, v);
-  }
-  return [...latest.values()];
 }
 
 /** A post seen again after it was marked deleted or unavailable is available again. */
@@ -217,12 +214,13 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
 /**
  * Versions of an account's posts that carry media keys without their details
  * (X does not expand media of posts in includes.tweets), newest first: a
- * lookup of their own ID brings the details.
+ * lookup of their own ID brings the details (only a version keyed by a post
+ * ID of its chain can be looked up).
  */
 export async function versionsMissingMedia(db: Tx, accountId: number, limit: number): Promise<string[]> {
   const rows = await db.$queryRaw<{ version_id: string }[]>`
     SELECT v.version_id FROM post_versions v JOIN posts p ON p.id = v.post_id
-    WHERE p.account_id = ${accountId}::int AND p.status = 'available'
+    WHERE p.account_id = ${accountId}::int AND p.status = 'available' AND v.version_id = ANY(p.edit_ids)
       AND jsonb_array_length(coalesce(v.data->'mediaKeys', '[]')) > jsonb_array_length(coalesce(v.data->'media', '[]'))
     ORDER BY v.id DESC LIMIT ${limit}::int`;
   return rows.map((r) => r.version_id);
