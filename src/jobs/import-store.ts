@@ -4,7 +4,13 @@
 // its own capture, named by its file and line. Authors not known yet become
 // archived accounts: kept, not polled until `accounts add`.
 import type { Prisma, Tx } from '../adapters/db/database.js';
-import { FIRST_SEEN_BY, storeBatch, type CaptureInput, type FirstSeenBy } from '../adapters/db/posts-repository.js';
+import {
+  createPostsRepository,
+  FIRST_SEEN_BY,
+  type CaptureInput,
+  type FirstSeenBy,
+  type PostsRepository,
+} from '../adapters/db/posts-repository.js';
 import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
 
@@ -19,13 +25,14 @@ export type AuthorAccounts = Map<string, number | null>;
 export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
   await resolveAuthors(db, units, authors, now);
   const records = await recordAccounts(db, units, now);
+  const posts = createPostsRepository(db);
   return db.$transaction(async (tx) => {
     const total: BatchStored = { postsNew: 0, versionsNew: 0 };
     const origins: { id: number; file: string; line: number }[] = [];
     for (const prepared of units) {
       const owner = (p: NormalizedPost) =>
         prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(authorKey(p)) ?? null);
-      const stored = await storeUnit(tx, prepared, owner, now);
+      const stored = await storeUnit(tx, posts, prepared, owner, now);
       total.postsNew += stored.postsNew;
       total.versionsNew += stored.versionsNew;
       if (stored.captureId !== null) {
@@ -37,7 +44,13 @@ export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: Aut
   });
 }
 
-async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPost) => number | null, now: Date) {
+async function storeUnit(
+  tx: Tx,
+  repo: PostsRepository,
+  prepared: PreparedUnit,
+  owner: (p: NormalizedPost) => number | null,
+  now: Date,
+) {
   const { unit, record } = prepared;
   const capture = {
     source: prepared.source,
@@ -51,7 +64,7 @@ async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPo
   const result = { captureId: null as number | null, postsNew: 0, versionsNew: 0 };
   let first = true;
   for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
-    const stored = await storeBatch(tx, {
+    const input = {
       accountId,
       capture,
       posts,
@@ -60,7 +73,8 @@ async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPo
       raiseNew: false,
       raiseEdited: false,
       now: record?.firstSeenAt ?? now,
-    });
+    };
+    const stored = await repo.storeBatch(input, tx);
     first = false;
     result.captureId = stored.captureId;
     result.postsNew += stored.postsNew;

@@ -165,8 +165,9 @@ export function createAccountsRepository(db: Tx) {
       return db.account.findMany({ where: { platform, pausedUntil: { gt: now } } });
     },
 
-    async markBackfilled(id: number, at: Date) {
-      await db.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
+    /** Records the end of the account's backfill (once: a later one keeps the first time). */
+    async markBackfilled(id: number, at: Date, tx: Tx = db): Promise<void> {
+      await tx.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
     },
 
     /** Accounts whose last error is the platform's usage cap (shown in stats and health). */

@@ -51,7 +51,7 @@ async function seed(d: Database) {
   const posts = createPostsRepository(d.prisma);
   const store = (body: unknown, now: Date) =>
     d.prisma.$transaction((tx) =>
-      posts.storeBatch(tx, { accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }),
+      posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }, tx),
     );
   await store(page([tweet(A, 'We will hold a press conference at noon.')]), NOW);
   const post = await d.prisma.post.findFirstOrThrow();
@@ -88,10 +88,10 @@ async function seed(d: Database) {
   });
   await d.prisma.$transaction((tx) =>
     posts.markUnavailable(
-      tx,
       'x',
       [{ id: A, status: 'deleted', detail: 'Could not find tweet' }],
       new Date('2026-03-06T00:00:00Z'),
+      tx,
     ),
   );
 }

@@ -63,7 +63,7 @@ const problemsOf = (r: VerifyReport) => r.problems.map((p) => [p.code, p.kind ??
 function store(d: Database, body: unknown) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
-    posts.storeBatch(tx, { accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now: NOW }),
+    posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now: NOW }, tx),
   );
 }
 
@@ -94,7 +94,7 @@ async function seed(d: Database) {
   );
   const posts = createPostsRepository(d.prisma);
   await d.prisma.$transaction((tx) =>
-    posts.markUnavailable(tx, 'x', [{ id: A, status: 'deleted', detail: 'gone' }], NOW),
+    posts.markUnavailable('x', [{ id: A, status: 'deleted', detail: 'gone' }], NOW, tx),
   );
   await store(d, page([tweet(B, 'Second statement')]));
 }

@@ -58,13 +58,16 @@ describe('WARC export', () => {
   beforeAll(async () => {
     const posts = createPostsRepository(db().prisma);
     await db().prisma.$transaction((tx) =>
-      posts.storeBatch(tx, {
-        accountId: null,
-        ...batchOf(page([tweet(B, 'Second'), tweet(A, 'First')])),
-        firstSeenBy: 'poll',
-        raiseNew: false,
-        now: NOW,
-      }),
+      posts.storeBatch(
+        {
+          accountId: null,
+          ...batchOf(page([tweet(B, 'Second'), tweet(A, 'First')])),
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now: NOW,
+        },
+        tx,
+      ),
     );
     const post = await db().prisma.post.findFirstOrThrow({ where: { platformId: A } });
     for (const [key, fetchedFrom] of [

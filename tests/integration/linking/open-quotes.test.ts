@@ -85,22 +85,25 @@ async function arrive(accountId: number, handle: Handle, posts: Arriving[]) {
   const body = timelinePage(handle, posts);
   const { posts: normalized, problems } = normalizeXBody(body);
   await getDb().prisma.$transaction((tx) =>
-    createPostsRepository(tx).storeBatch(tx, {
-      accountId,
-      capture: {
-        source: 'x:timeline',
-        requestUrl: `https://api.x.com/2/users/${USERS[handle].id}/tweets`,
-        httpStatus: 200,
-        contentType: 'application/json',
-        body: JSON.stringify(body),
-        capturedAt: new Date('2026-03-05T00:00:00Z'),
+    createPostsRepository(getDb().prisma).storeBatch(
+      {
+        accountId,
+        capture: {
+          source: 'x:timeline',
+          requestUrl: `https://api.x.com/2/users/${USERS[handle].id}/tweets`,
+          httpStatus: 200,
+          contentType: 'application/json',
+          body: JSON.stringify(body),
+          capturedAt: new Date('2026-03-05T00:00:00Z'),
+        },
+        posts: normalized,
+        problems,
+        firstSeenBy: 'backfill',
+        raiseNew: false,
+        now: new Date('2026-03-05T00:00:00Z'),
       },
-      posts: normalized,
-      problems,
-      firstSeenBy: 'backfill',
-      raiseNew: false,
-      now: new Date('2026-03-05T00:00:00Z'),
-    }),
+      tx,
+    ),
   );
   return body.data.map((d) => d.id);
 }

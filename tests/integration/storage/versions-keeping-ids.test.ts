@@ -96,7 +96,7 @@ async function store(d: Database, accountId: number, body: unknown, posts: Norma
     now: NOW,
   };
   const repo = createPostsRepository(d.prisma);
-  return d.prisma.$transaction((tx) => repo.storeBatch(tx, input));
+  return d.prisma.$transaction((tx) => repo.storeBatch(input, tx));
 }
 
 async function snapshot(d: Database) {
@@ -224,13 +224,16 @@ describe('versions of X, where each edit has its own ID (unchanged)', () => {
     const repo = createPostsRepository(db().prisma);
     const storeX = (body: unknown) =>
       db().prisma.$transaction((tx) =>
-        repo.storeBatch(tx, {
-          accountId: account.id,
-          ...batchOf(body),
-          firstSeenBy: 'poll',
-          raiseNew: false,
-          now: NOW,
-        }),
+        repo.storeBatch(
+          {
+            accountId: account.id,
+            ...batchOf(body),
+            firstSeenBy: 'poll',
+            raiseNew: false,
+            now: NOW,
+          },
+          tx,
+        ),
       );
     await storeX(page([tweet(A, 'Same words')]));
     const edited = await storeX(page([tweet(A2, 'Same words', [A, A2])]));
