@@ -20,13 +20,16 @@ import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
 import type { PostSource } from '../ports/post-source.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
-import * as repo from '../adapters/db/articles-repository.js';
+import {
+  createArticlesRepository,
+  type ArticlesRepository,
+  type CandidateQuery,
+} from '../adapters/db/articles-repository.js';
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
 import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { encodeRawBody, storableText } from '../core/storable-text.js';
-import { recordCitations } from '../adapters/db/citation-events.js';
 
 export interface LinkArticleDeps {
   prisma: Prisma;
@@ -118,14 +121,15 @@ export async function addArticle(
   if (!extracted.text.trim() && extracted.embeds.length === 0) throw new InvalidInput('no article text found');
   const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
-  const watched = await repo.listWatchedAccounts(deps.prisma);
+  const articles = createArticlesRepository(deps.prisma);
+  const watched = await articles.listWatchedAccounts();
   const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
   const candidates = detectReferences(content, { detectors: deps.detectors, watched });
   for (const source of deps.postSources ?? []) {
     await archiveMissingPosts(deps, source, citedIds(candidates, source.platform), signal);
   }
   const stored = await deps.prisma.$transaction(async (tx) => {
-    const { id, created, contentChanged } = await repo.upsertArticle(tx, {
+    const article = {
       key: articleKey(canonical, extracted.text),
       url: loaded.fetchedFrom ?? input.url ?? null,
       canonicalUrl: canonical ?? null,
@@ -141,12 +145,13 @@ export async function addArticle(
         contentType: loaded.contentType,
         fetchedFrom: loaded.fetchedFrom,
       },
-    });
+    };
+    const { id, created, contentChanged } = await articles.upsertArticle(article, tx);
     // Quotations are looked for in the month before publication; an undated
     // article is taken as published now, so the search always has bounds.
     const articleDate = publishedAt ?? deps.clock.now();
-    const assignments = await matchCandidates(tx, candidates, articleDate);
-    await saveAssignments(tx, id, assignments, articleDate);
+    const assignments = await matchCandidates(articles, tx, candidates, articleDate);
+    await saveAssignments(articles, tx, id, assignments, articleDate);
     return { id, created, contentChanged };
   });
   const view = await showArticle(deps.prisma, stored.id);
@@ -177,7 +182,8 @@ function citedIds(candidates: CandidateReference[], platform: string): string[] 
  * Gathers the posts each candidate may designate (two queries per cited
  * platform at most), then lets the core assign them.
  */
-export async function matchCandidates(
+async function matchCandidates(
+  articles: ArticlesRepository,
   tx: Tx,
   candidates: CandidateReference[],
   publishedAt?: Date,
@@ -185,12 +191,12 @@ export async function matchCandidates(
   const byId = new Map<string, PostCandidate[]>();
   const byText = new Map<string, PostCandidate[]>();
   for (const platform of new Set(candidates.map((c) => c.platform))) {
-    byId.set(platform, await repo.findPostsByIds(tx, platform, citedIds(candidates, platform)));
+    byId.set(platform, await articles.findPostsByIds(platform, citedIds(candidates, platform), tx));
     const queries = textQueries(
       candidates.filter((c) => c.platform === platform),
       publishedAt,
     );
-    const found = await repo.findCandidatePosts(tx, platform, queries, CANDIDATE_LIMIT);
+    const found = await articles.findCandidatePosts(platform, queries, CANDIDATE_LIMIT, tx);
     for (const [key, posts] of found) byText.set(key, posts);
   }
   const postsOf = (c: CandidateReference) => (c.citedId ? byId.get(c.platform) : byText.get(c.fingerprint)) ?? [];
@@ -198,11 +204,11 @@ export async function matchCandidates(
 }
 
 /** The text searches of the candidates that cite no ID (plain-text embeds, quotations). */
-function textQueries(candidates: CandidateReference[], publishedAt: Date | undefined): repo.CandidateQuery[] {
+function textQueries(candidates: CandidateReference[], publishedAt: Date | undefined): CandidateQuery[] {
   return candidates.flatMap((c) => {
     if (c.citedId || !c.handle || !c.text) return [];
     const window = candidateWindow(c, publishedAt);
-    const q: repo.CandidateQuery = {
+    const q: CandidateQuery = {
       key: c.fingerprint,
       handle: c.handle,
       from: window?.from ?? null,
@@ -214,14 +220,19 @@ function textQueries(candidates: CandidateReference[], publishedAt: Date | undef
   });
 }
 
-async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[], articleDate: Date): Promise<void> {
+async function saveAssignments(
+  articles: ArticlesRepository,
+  tx: Tx,
+  articleId: number,
+  assignments: Assignment[],
+  articleDate: Date,
+): Promise<void> {
   // A second sight of a linked citation (an embed and a link to it) adds no reference.
   // An unmatched prose quote is kept open: its post may not be archived yet. It
   // carries the date its look-back window is counted from, so that it resolves on
   // arrival under the same rules as here.
   const kept = assignments.filter(({ sameAs, candidate, post }) => !sameAs && (post || keptOpen(candidate)));
-  const saved = await repo.saveReferences(
-    tx,
+  const saved = await articles.saveReferences(
     kept.map(({ candidate: c, post, score }) => ({
       articleId,
       postId: post?.postId ?? null,
@@ -237,10 +248,11 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
       differsFromArchive:
         post && c.kind === 'embed' ? differsFromArchive(score?.witnessed ?? c.text, post.text) : false,
     })),
-  );
-  await recordCitations(
     tx,
+  );
+  await articles.recordCitations(
     saved.flatMap((r) => (r.postId ? [r.id] : [])),
+    tx,
   );
 }
 
@@ -264,8 +276,8 @@ function evidenceOf(c: CandidateReference, articleDate: Date, score: Assignment[
   };
 }
 
-export async function showArticle(tx: Tx, id: number): Promise<ArticleView> {
-  const row = await repo.getArticle(tx, id);
+export async function showArticle(db: Prisma, id: number): Promise<ArticleView> {
+  const row = await createArticlesRepository(db).getArticle(id);
   if (!row) throw new NotFound(`no article ${id}`);
   return toArticleView(row);
 }

@@ -3,7 +3,7 @@
 // re-adding an article raises nothing new.
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { citationsOf } from './articles-repository.js';
+import { citationsOf } from './article-queries.js';
 import { eventKeys, recordEvents } from './events-repository.js';
 
 export async function recordCitations(tx: Tx, referenceIds: number[]): Promise<number> {

@@ -8,7 +8,7 @@ import type { CandidateReference, Evidence, ReferenceKind } from '../../core/art
 import { assignPosts, differsFromArchive, QUOTE_LOOKBACK_DAYS, type PostCandidate } from '../../core/article-match.js';
 import type { Platform } from '../../core/platforms.js';
 import type { Tx } from './database.js';
-import { handlesOfAccounts } from './articles-repository.js';
+import { handlesOfAccounts } from './article-queries.js';
 import { recordCitations } from './citation-events.js';
 
 export interface ArrivedPost {

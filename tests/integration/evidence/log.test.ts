@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { loadLogKey } from '../../../src/adapters/evidence/log-key.js';
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from '../../../src/core/merkle.js';
 import {
@@ -134,8 +134,10 @@ describe('evidence log', () => {
         fetchedFrom: null,
       },
     };
-    const { id } = await db().prisma.$transaction((tx) => upsertArticle(tx, input));
-    await db().prisma.$transaction((tx) => upsertArticle(tx, input));
+    const { id } = await db().prisma.$transaction((tx) =>
+      createArticlesRepository(db().prisma).upsertArticle(input, tx),
+    );
+    await db().prisma.$transaction((tx) => createArticlesRepository(db().prisma).upsertArticle(input, tx));
     const snapshot = await db().prisma.articleSnapshot.findFirstOrThrow();
     const logged = await leaves(db());
     expect(logged).toHaveLength(1);

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { WARCParser } from 'warcio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { registerExport } from '../../../src/cli/commands/export.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
 import { useTestDatabase } from '../../helpers/database.js';
@@ -75,18 +75,21 @@ describe('WARC export', () => {
       ['sha256:pasted', null],
     ] as const) {
       const { id } = await db().prisma.$transaction((tx) =>
-        upsertArticle(tx, {
-          key,
-          url: fetchedFrom,
-          canonicalUrl: fetchedFrom,
-          title: 'A report',
-          byline: null,
-          siteName: null,
-          publishedAt: null,
-          text: `A report citing the first statement (${key}).`,
-          contentSha256: key,
-          snapshot: { sha256: key, body: `<p>A report (${key}).</p>`, contentType: 'text/html', fetchedFrom },
-        }),
+        createArticlesRepository(db().prisma).upsertArticle(
+          {
+            key,
+            url: fetchedFrom,
+            canonicalUrl: fetchedFrom,
+            title: 'A report',
+            byline: null,
+            siteName: null,
+            publishedAt: null,
+            text: `A report citing the first statement (${key}).`,
+            contentSha256: key,
+            snapshot: { sha256: key, body: `<p>A report (${key}).</p>`, contentType: 'text/html', fetchedFrom },
+          },
+          tx,
+        ),
       );
       await db().prisma.articleReference.create({
         data: {
