@@ -12,7 +12,7 @@ import type { ArticleRow, ReferenceRow } from '../../core/article-view.js';
 import type { PostRow } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { encodeRawBody, storableValue } from '../../core/storable-text.js';
-import { logArticleSnapshot } from './log-repository.js';
+import { logArticleSnapshot } from './log-append.js';
 
 export type ArticleInput = Pick<
   ArticleRow,

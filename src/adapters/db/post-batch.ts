@@ -12,7 +12,7 @@ import type { RawCapture } from '../../ports/post-source.js';
 import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { eventKeys, recordEvents } from './events-repository.js';
+import { createEventsRepository, eventKeys } from './events-repository.js';
 import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolution.js';
 import { insertPage } from './page-insert.js';
 import { accountsOfReposted } from './post-authors.js';
@@ -20,7 +20,7 @@ import { applyEdit, type EditedPost } from './post-edits.js';
 import { foldVersions, joinEditIds } from './post-versions-fold.js';
 import { latestPerPost } from '../../core/post-versions.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
-import { logStoredPage, observeRestored } from './log-repository.js';
+import { logStoredPage, observeRestored } from './log-append.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
@@ -207,5 +207,5 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
       payload: { post: toPostView(edit.post), previousText: edit.previousText },
     });
   }
-  return recordEvents(tx, events);
+  return createEventsRepository(tx).record(events);
 }
