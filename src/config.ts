@@ -55,6 +55,15 @@ const schema = z.object({
   X_API_TIMEOUT: duration('15s'),
   /** Default interval between two polls of an account. */
   ONRECORD_POLL_INTERVAL: duration('5m'),
+  /**
+   * X's pushed posts beside polling: auto (the best the token allows: the Activity API, else the filtered
+   * stream), activity, filtered, or off (polling only).
+   */
+  X_STREAM: z.enum(['auto', 'activity', 'filtered', 'off']).default('auto'),
+  /** A stream connection that receives nothing (not even X's keep-alive, sent every 20 s) this long is reconnected. */
+  X_STREAM_KEEPALIVE_TIMEOUT: duration('30s'),
+  /** How often an account a healthy stream carries is still polled, to reconcile what the stream may have missed. */
+  ONRECORD_RECONCILE_INTERVAL: duration('1h'),
   /** Name of this service instance in logs and as the holder of the accounts it polls (default: host:pid). */
   ONRECORD_INSTANCE_ID: z.string().optional(),
   /**

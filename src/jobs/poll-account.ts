@@ -117,7 +117,7 @@ async function pollWith(
   Object.assign(result, pick(progress), { runId, cursor: progress.cursor });
   const outcome = result.outcome === 'skipped' ? 'failed' : result.outcome;
   const error = { errorCode: result.error?.code, errorMessage: result.error?.message };
-  await runs.finish(runId, { ...pick(progress), outcome, ...error }, deps.clock.now());
+  await runs.finish(runId, { ...pick(progress), postsRead: progress.postsRead, outcome, ...error }, deps.clock.now());
   await recordBookkeeping(deps, account, result, progress);
   const level = result.outcome === 'complete' ? 'info' : 'warn';
   log[level]({ pollId: runId, ...pick(progress), outcome, error: result.error ?? undefined }, 'poll finished');
@@ -225,6 +225,7 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
   const lookups = [...ids.map((r) => r.editIds.at(-1) ?? r.platformId), ...sweep.ids, ...incomplete];
   const result = await archivePostsById(deps, lookups, { signal: options.signal });
   progress.requests += result.requests;
+  progress.postsRead += result.found.length;
   progress.versionsNew += result.versionsNew;
   await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
   if (sweep.ids.length) await setCursor(deps.db, account.id, SWEEP_SOURCE, sweep.next);

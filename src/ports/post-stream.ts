@@ -51,7 +51,8 @@ export interface StreamHandlers {
 export interface StreamConnection {
   /** Settles once, when the connection ends for whatever reason; never rejects. */
   readonly ended: Promise<StreamEnd>;
-  close(): void;
+  /** Ends the connection; `ended` settles with `end` (default: stopped by the caller). */
+  close(end?: StreamEnd): void;
 }
 
 export type StreamProbe = { allowed: true } | { allowed: false; reason: string; isDefinite: boolean };

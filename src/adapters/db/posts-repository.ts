@@ -17,7 +17,7 @@ import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from '
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 import { logStoredPage, observeRestored } from './log-repository.js';
 
-export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
+export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import', 'stream'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
 
 export interface CaptureInput extends RawCapture {
