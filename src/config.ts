@@ -159,6 +159,15 @@ export const PLATFORM_SETTINGS = {
   x: ['X_BEARER_TOKEN'],
 } as const satisfies Record<string, readonly (keyof Config)[]>;
 
+/**
+ * The pushed streams this configuration runs, with the reason each is off
+ * here (null: it runs, or another instance may run it).
+ */
+export function configuredStreams(config: Config): Record<string, string | null> {
+  if (!config.X_BEARER_TOKEN) return { x: 'X is not configured (X_BEARER_TOKEN)' };
+  return { x: config.X_STREAM === 'off' ? 'X_STREAM=off: polling only' : null };
+}
+
 /** Every platform that cannot be polled with this configuration, by platform. */
 export function platformBlocks(config: Config): Map<string, PlatformBlock> {
   const blocks = new Map<string, PlatformBlock>();

@@ -92,8 +92,23 @@ export function startStreamJob(options: StreamJobOptions): StreamJobHandle {
     return undefined;
   }
 
+  /**
+   * A holder that lost its lease (its database session broke) notices at its
+   * next beat and closes its connection; connecting before that would only
+   * earn a 429 TooManyConnections (and a minute's back-off). A killed holder's
+   * connection is closed by its operating system at once.
+   */
+  async function letPreviousHolderGo(): Promise<void> {
+    const previous = (await streams.list()).find((r) => r.name === options.name);
+    if (!previous || previous.holder === options.holder || previous.state !== 'connected') return;
+    if (options.clock.now().getTime() - previous.updatedAt.getTime() > 2 * timing.heartbeatMs) return;
+    log.info({ previous: previous.holder }, 'waiting for the previous holder to close its connection');
+    await sleep(timing.heartbeatMs + 1000, abort.signal);
+  }
+
   /** Runs connections while the lease is held; returns to re-choose after an auth refusal. */
   async function holdStream(hold: Held): Promise<void> {
+    await letPreviousHolderGo();
     const picked = await choose();
     if (!picked) return;
     channel = picked.name;

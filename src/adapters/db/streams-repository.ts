@@ -2,7 +2,8 @@
 // /metrics, `stats` and the schedulers of every instance), and the resources
 // read per UTC day, by polls (poll_runs.posts_read) and by streams
 // (stream_reads), which is what X bills.
-import type { StreamRow, UncoveredAccount } from '../../core/stream-state.js';
+import { formatAccountRef } from '../../core/ids.js';
+import { streamView, type StreamRow, type StreamView, type UncoveredAccount } from '../../core/stream-state.js';
 import type { Tx } from './database.js';
 
 export interface StreamStatePatch {
@@ -27,6 +28,11 @@ export interface DailyReads {
 
 /** The UTC day of a time, as stored in stream_reads. */
 export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/** A stream as health, /metrics and `stats` show it: uncovered accounts named. */
+export interface StreamStatus extends Omit<StreamView, 'uncovered'> {
+  uncovered: (UncoveredAccount & { account: string })[];
+}
 
 export type StreamsRepository = ReturnType<typeof createStreamsRepository>;
 
@@ -59,6 +65,29 @@ export function createStreamsRepository(db: Tx) {
       return rows.map((r) => ({ ...r, coveredAccountIds: r.coveredAccountIds ?? [] }));
     },
 
+    /**
+     * Every stream's state at `now`; a configured stream with no row yet (or
+     * turned off here) shows as off with `offReason`.
+     */
+    async status(now: Date, configured: Record<string, string | null>): Promise<StreamStatus[]> {
+      const views = (await this.list()).map((row) => streamView(row, now));
+      for (const [name, offReason] of Object.entries(configured)) {
+        const view = views.find((v) => v.name === name);
+        if (!view) views.push(offView(name, offReason ?? 'not started yet', now));
+        else if (offReason && view.state === 'off') view.reason = offReason;
+      }
+      const ids = [...new Set(views.flatMap((v) => v.uncovered.map((u) => u.accountId)))];
+      const accounts = await db.account.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, platform: true, handle: true },
+      });
+      const refs = new Map(accounts.map((a) => [a.id, formatAccountRef(a.platform, a.handle)]));
+      return views.map((v) => ({
+        ...v,
+        uncovered: v.uncovered.map((u) => ({ ...u, account: refs.get(u.accountId) ?? `#${u.accountId}` })),
+      }));
+    },
+
     /** Counts resources read from a stream on the UTC day of `at` (in the caller's transaction). */
     async addReads(stream: string, at: Date, reads: number): Promise<void> {
       if (reads <= 0) return;
@@ -80,4 +109,22 @@ export function createStreamsRepository(db: Tx) {
       return { day, polls, streams, total: polls + streams };
     },
   };
+}
+
+function offView(name: string, reason: string, now: Date): StreamView {
+  const row: StreamRow = {
+    name,
+    channel: null,
+    state: 'off',
+    reason,
+    holder: null,
+    connectedAt: null,
+    lastMessageAt: null,
+    newestPostAt: null,
+    coveredAccountIds: [],
+    uncovered: [],
+    reconnects: 0,
+    updatedAt: now,
+  };
+  return streamView(row, now);
 }
