@@ -87,13 +87,26 @@ export function streamView(row: StreamRow, now: Date, staleMs = STREAM_STALE_MS)
   };
 }
 
-/** The accounts a connected stream carries now (none when it is not connected). */
-export function streamedAccounts(rows: StreamRow[], now: Date, staleMs = STREAM_STALE_MS): Set<number> {
-  const ids = new Set<number>();
+/** Channels that push deletions (X's Activity API: post.delete); the filtered stream only pushes posts. */
+export const CHANNELS_PUSHING_DELETIONS = ['x:activity'];
+
+/** The accounts a connected stream carries now (none when it is not connected), and those whose deletions it pushes. */
+export function streamedAccounts(
+  rows: StreamRow[],
+  now: Date,
+  staleMs = STREAM_STALE_MS,
+): { streamed: Set<number>; deletionsPushed: Set<number> } {
+  const streamed = new Set<number>();
+  const deletionsPushed = new Set<number>();
   for (const row of rows) {
-    if (streamView(row, now, staleMs).state === 'connected') row.coveredAccountIds.forEach((id) => ids.add(id));
+    if (streamView(row, now, staleMs).state !== 'connected') continue;
+    const pushesDeletions = CHANNELS_PUSHING_DELETIONS.includes(row.channel ?? '');
+    for (const id of row.coveredAccountIds) {
+      streamed.add(id);
+      if (pushesDeletions) deletionsPushed.add(id);
+    }
   }
-  return ids;
+  return { streamed, deletionsPushed };
 }
 
 /** A streamed account waits the reconciliation interval between polls (or its own, if longer). */

@@ -57,6 +57,12 @@ export interface PollOptions {
   refreshUser?: boolean;
   /** Re-check recent posts by lookup now (deletions). */
   recheck?: boolean;
+  /**
+   * A connected stream pushes this account's deletions (X's Activity API):
+   * the timed re-check skips the recent posts (the deletion sweep and the
+   * media fill still run). A forced re-check (`recheck`) looks at them all.
+   */
+  deletionsPushed?: boolean;
 }
 
 export const POLL_SUMMARY_OUTCOMES = ['complete', 'partial', 'failed', 'skipped'] as const;
@@ -212,10 +218,13 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
     if (!last || now.getTime() - Date.parse(last) < RECHECK_INTERVAL_MS) return 0;
   }
   const since = new Date(now.getTime() - RECHECK_WINDOW_MS);
-  const ids = await deps.db.post.findMany({
-    where: { accountId: account.id, createdAt: { gte: since }, status: 'available' },
-    select: { platformId: true, editIds: true },
-  });
+  const skipsRecent = options.deletionsPushed && !options.recheck;
+  const ids = skipsRecent
+    ? []
+    : await deps.db.post.findMany({
+        where: { accountId: account.id, createdAt: { gte: since }, status: 'available' },
+        select: { platformId: true, editIds: true },
+      });
   const sweep = await nextSweepBatch(deps.db, account.id, {
     before: since,
     after: await getCursor(deps.db, account.id, SWEEP_SOURCE),

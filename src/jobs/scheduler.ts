@@ -5,6 +5,7 @@
 // poll one account at the same time, and never overlaps itself within one
 // instance. One account's failure is
 // recorded by the poll job and never stops the others.
+import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AccountLocks } from '../adapters/db/account-locks.js';
@@ -22,6 +23,8 @@ export interface PollIntervals {
   /** Called at the start of each tick. */
   refresh(): Promise<void>;
   intervalOf(account: { id: number; pollIntervalMs: number }): number;
+  /** Whether a connected stream pushes this account's deletions (its timed re-check can skip recent posts). */
+  deletionsPushed?(accountId: number): boolean;
 }
 
 export interface SchedulerOptions extends PollDeps {
@@ -49,7 +52,7 @@ export interface SchedulerHandle extends Handle {
    * catch-up after a stream reconnects): an account being polled now is
    * polled again once that poll ends, since it may have read too early.
    */
-  requestPolls(accountIds: number[], trigger: string): void;
+  requestPolls(accountIds: number[], trigger: string, options?: { recheck?: boolean }): void;
 }
 
 export function startScheduler(options: SchedulerOptions): SchedulerHandle {
@@ -58,14 +61,17 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   const nextDue = new Map<number, number>();
   const lastStart = new Map<number, number>();
   /** Polls asked for out of turn, with their trigger. */
-  const forced = new Map<number, string>();
+  const forced = new Map<number, { trigger: string; recheck: boolean }>();
   const running = new Map<number, Promise<void>>();
   const abort = new AbortController();
+  // One signal for every poll in flight: as many listeners as accounts polled at once.
+  setMaxListeners(0, abort.signal);
   let stopping = false;
 
-  async function runLeased(accountId: number, trigger: string): Promise<void> {
+  async function runLeased(accountId: number, trigger: string, recheck: boolean): Promise<void> {
+    const deletionsPushed = options.intervals?.deletionsPushed?.(accountId) ?? false;
     const result = await withAccountLease(options, accountId, () =>
-      pollAccount(options, accountId, { trigger, signal: abort.signal }),
+      pollAccount(options, accountId, { trigger, recheck, deletionsPushed, signal: abort.signal }),
     );
     if (!result.leased) return log.debug({ accountId, holder: result.holder }, 'account held by another instance');
     const summary = result.value;
@@ -73,8 +79,8 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     options.onPoll?.(summary);
   }
 
-  function launch(accountId: number, trigger: string): Promise<void> {
-    const run = runLeased(accountId, trigger)
+  function launch(accountId: number, trigger: string, recheck = false): Promise<void> {
+    const run = runLeased(accountId, trigger, recheck)
       .catch((err: unknown) => log.error({ err, accountId }, 'poll could not run'))
       .finally(() => {
         running.delete(accountId);
@@ -95,9 +101,9 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
       for (const account of accounts) {
         // No overlap: an account still being polled waits for its next tick.
         if (running.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
-        const trigger = forced.get(account.id);
+        const asked = forced.get(account.id);
         const interval = options.intervals?.intervalOf(account) ?? account.pollIntervalMs;
-        if (trigger === undefined && now < (lastStart.get(account.id) ?? -Infinity) + interval) continue;
+        if (asked === undefined && now < (lastStart.get(account.id) ?? -Infinity) + interval) continue;
         // Each platform's own gate: one platform's limits never hold up another's accounts.
         const gate = options.sources.get(account.platform)!.gate.check(account.id);
         if (!gate.open) {
@@ -106,7 +112,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
         }
         lastStart.set(account.id, now);
         forced.delete(account.id);
-        started.push(launch(account.id, trigger ?? 'schedule'));
+        started.push(launch(account.id, asked?.trigger ?? 'schedule', asked?.recheck));
       }
     } catch (err) {
       log.error({ err }, 'scheduler tick failed');
@@ -141,9 +147,9 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     }
     finish();
   });
-  function requestPolls(accountIds: number[], trigger: string): void {
+  function requestPolls(accountIds: number[], trigger: string, asked: { recheck?: boolean } = {}): void {
     if (!accountIds.length || stopping) return;
-    for (const id of accountIds) forced.set(id, trigger);
+    for (const id of accountIds) forced.set(id, { trigger, recheck: asked.recheck ?? false });
     log.debug({ accounts: accountIds.length, trigger }, 'polls asked for');
     void tick();
   }

@@ -3,7 +3,8 @@
 // default 1 h), which cuts X's billed reads; when its stream disconnects, the
 // account is polled at its own interval again from the next tick. Read from
 // the streams' state rows, so every instance's scheduler agrees, whichever
-// instance holds the stream.
+// instance holds the stream. An account whose deletions the stream pushes
+// (the Activity API) skips the timed re-check of its recent posts.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
@@ -17,12 +18,13 @@ export interface StreamCoverage extends PollIntervals {
 
 export function createStreamCoverage(db: PrismaClient, clock: Clock, reconcileMs: number): StreamCoverage {
   const streams = createStreamsRepository(db);
-  let streamed: ReadonlySet<number> = new Set();
+  let current = { streamed: new Set<number>(), deletionsPushed: new Set<number>() };
   return {
     async refresh() {
-      streamed = streamedAccounts(await streams.list(), clock.now());
+      current = streamedAccounts(await streams.list(), clock.now());
     },
-    intervalOf: (account) => pollIntervalFor(account.pollIntervalMs, streamed.has(account.id), reconcileMs),
-    streamed: () => streamed,
+    intervalOf: (account) => pollIntervalFor(account.pollIntervalMs, current.streamed.has(account.id), reconcileMs),
+    deletionsPushed: (accountId) => current.deletionsPushed.has(accountId),
+    streamed: () => current.streamed,
   };
 }

@@ -54,7 +54,8 @@ export function startXStream(
     channels: x.channels,
     leases,
     holder: ctx.config.instanceId,
-    catchUp: (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`),
+    // A catch-up also re-checks recent posts: deletions while disconnected were not pushed.
+    catchUp: (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`, { recheck: true }),
     timing,
   });
   const stop = once(async () => {

@@ -68,7 +68,7 @@ export function startRig(
     channels,
     leases,
     holder,
-    catchUp: (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`),
+    catchUp: (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`, { recheck: true }),
     timing: FAST,
     ...options,
   });

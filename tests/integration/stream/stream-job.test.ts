@@ -3,10 +3,11 @@
 // when a poll sees it too); a stream dropped mid-burst loses nothing, since
 // each reconnect asks for a catch-up poll from the cursor; the Activity API's
 // deletions and renames reach the archive; while the stream is connected, the
-// accounts it carries are polled at the reconciliation interval only.
+// accounts it carries are polled at the reconciliation interval only, and
+// those whose deletions it pushes skip the timed re-check of recent posts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
-import { addAccount, useFakeX } from '../ingest/poll-harness.js';
+import { addAccount, poller, sourceFor, useFakeX } from '../ingest/poll-harness.js';
 import { startRig, streamRow, type Rig } from './stream-harness.js';
 
 const db = useTestDatabase();
@@ -192,5 +193,26 @@ describe('X Activity API → archive', () => {
     expect(row.reason).toContain('x:filtered: X answered 403');
     expect(row.coveredAccountIds).toEqual([]);
     expect(await db().prisma.pollRun.count({ where: { accountId: account.id } })).toBe(1);
+  });
+});
+
+describe('re-checks of accounts whose deletions are pushed', () => {
+  it('skip the recent posts while the Activity API carries the account, and look at them again otherwise', async () => {
+    const name = handle();
+    fake().seedAccount({ username: name, posts: 4, start: new Date(Date.now() - 3_600_000), everyMs: 60_000 });
+    const account = await addAccount(db(), name);
+    const p = poller(db(), sourceFor(fake()));
+    await p.poll(account.id);
+    const lookups = () => fake().requestsTo('tweets').length;
+    const before = lookups();
+    p.clock.offsetMs += 2 * 3_600_000;
+    expect(await p.poll(account.id, { deletionsPushed: true })).toMatchObject({ outcome: 'complete' });
+    expect(lookups()).toBe(before);
+    p.clock.offsetMs += 2 * 3_600_000;
+    await p.poll(account.id);
+    expect(lookups()).toBe(before + 1);
+    // A forced re-check (the catch-up after a reconnect) looks at them even when deletions are pushed.
+    await p.poll(account.id, { deletionsPushed: true, recheck: true });
+    expect(lookups()).toBe(before + 2);
   });
 });
