@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js';
 import { OnrecordError, SourceRateLimited } from '../core/errors.js';
 import type { UncoveredAccount } from '../core/stream-state.js';
 import type { Logger } from '../logger.js';
-import type { PostStream, StreamAccount, StreamEnd, StreamItem } from '../ports/post-stream.js';
+import type { PostStream, StreamAccount, StreamConnection, StreamEnd, StreamItem } from '../ports/post-stream.js';
 import { storeStreamItem, storeStreamItems, type StoredItem } from './stream-store.js';
 
 export interface StreamTiming {
@@ -133,66 +133,101 @@ function itemQueue(ctx: ConnectionContext, channel: string, accountOf: (id: stri
   };
 }
 
+/** What the stream carries: the watched accounts at the last sync and those it covers. */
+interface Carried {
+  watched: Watched;
+  covered: number[];
+  userToAccount: Map<string, number>;
+}
+
+async function syncCarried(ctx: ConnectionContext, channel: PostStream, watched: Watched): Promise<Carried> {
+  const coverage = await channel.sync(watched.accounts, ctx.signal);
+  await ctx.write({ coveredAccountIds: coverage.covered, uncovered: [...coverage.uncovered, ...watched.unresolved] });
+  const userToAccount = new Map(watched.accounts.map((a) => [a.platformUserId, a.accountId]));
+  return { watched, covered: coverage.covered, userToAccount };
+}
+
+/**
+ * Every beat while connected: the lease still held (else the connection is
+ * closed), the state row refreshed, and every syncEveryMs the watched
+ * accounts compared with what the stream carries (newly carried accounts get
+ * a catch-up poll). A failed beat is tried again at the next one.
+ */
+function startUpkeep(
+  ctx: ConnectionContext,
+  channel: PostStream,
+  state: { carried: Carried; isOpen(): boolean; lastMessageAt(): Date | undefined; newestPostAt(): Date | undefined },
+  connection: StreamConnection,
+) {
+  const log = ctx.logger.child({ component: 'stream', stream: channel.name });
+  let lastSync = ctx.clock.now().getTime();
+  let isBusy = false;
+  async function resync() {
+    if (!state.isOpen() || ctx.clock.now().getTime() - lastSync < ctx.timing.syncEveryMs) return;
+    lastSync = ctx.clock.now().getTime();
+    const watched = await loadWatched(ctx.db, ctx.platform);
+    if (watched.key === state.carried.watched.key) return;
+    const before = state.carried.covered;
+    state.carried = await syncCarried(ctx, channel, watched);
+    const added = state.carried.covered.filter((id) => !before.includes(id));
+    if (added.length) ctx.catchUp(added, `${channel.name} now carries them`);
+  }
+  async function beat() {
+    if (isBusy) return;
+    isBusy = true;
+    try {
+      if (!(await ctx.hold.isHeld())) {
+        return connection.close({ failure: 'stopped', message: 'the stream lease was lost' });
+      }
+      const lastMessageAt = state.lastMessageAt();
+      await ctx.write(lastMessageAt ? { lastMessageAt } : {});
+      const newest = state.newestPostAt();
+      if (newest) await createStreamsRepository(ctx.db).noteNewestPost(ctx.name, newest);
+      await resync();
+    } catch (err) {
+      log.warn({ err }, 'stream upkeep failed (tried again at the next beat)');
+    } finally {
+      isBusy = false;
+    }
+  }
+  const timer = setInterval(() => void beat(), ctx.timing.heartbeatMs);
+  return { stop: () => clearInterval(timer) };
+}
+
 export async function runConnection(ctx: ConnectionContext, channel: PostStream): Promise<ConnectionOutcome> {
   const log = ctx.logger.child({ component: 'stream', stream: channel.name });
   await ctx.write({ channel: channel.name, state: 'connecting' });
-  let watched = await loadWatched(ctx.db, ctx.platform);
-  let userToAccount = new Map(watched.accounts.map((a) => [a.platformUserId, a.accountId]));
-  let covered: number[];
+  let carried: Carried;
   try {
-    const coverage = await channel.sync(watched.accounts, ctx.signal);
-    covered = coverage.covered;
-    await ctx.write({ coveredAccountIds: covered, uncovered: [...coverage.uncovered, ...watched.unresolved] });
+    carried = await syncCarried(ctx, channel, await loadWatched(ctx.db, ctx.platform));
   } catch (err) {
     return { end: syncFailure(err), wasOpen: false };
   }
-  const queue = itemQueue(ctx, channel.name, (id) => userToAccount.get(id));
+  const state = {
+    carried,
+    isOpen: () => wasOpen,
+    lastMessageAt: () => lastMessageAt,
+    newestPostAt: () => queue.newestPostAt(),
+  };
+  const queue = itemQueue(ctx, channel.name, (id) => state.carried.userToAccount.get(id));
   let wasOpen = false;
   let lastMessageAt: Date | undefined;
   const connection = channel.connect({
     onOpen() {
       wasOpen = true;
-      log.info({ accounts: covered.length }, 'stream connected');
-      ctx
-        .write({ state: 'connected', reason: null, connectedAt: ctx.clock.now() })
-        .catch((err: unknown) => log.warn({ err }, 'state not saved'));
-      ctx.catchUp(covered, `${channel.name} connected`);
+      log.info({ accounts: state.carried.covered.length }, 'stream connected');
+      const connected = { state: 'connected', reason: null, connectedAt: ctx.clock.now() };
+      ctx.write(connected).catch((err: unknown) => log.warn({ err }, 'state not saved'));
+      ctx.catchUp(state.carried.covered, `${channel.name} connected`);
     },
     onItem: (item) => queue.push(item),
     onActivity: () => (lastMessageAt = ctx.clock.now()),
   });
   const onAbort = () => connection.close();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  let lastSync = ctx.clock.now().getTime();
-  let isBusy = false;
-  const tick = async () => {
-    if (isBusy) return;
-    isBusy = true;
-    try {
-      if (!(await ctx.hold.isHeld()))
-        return connection.close({ failure: 'stopped', message: 'the stream lease was lost' });
-      await ctx.write({ ...(lastMessageAt ? { lastMessageAt } : {}) });
-      const newest = queue.newestPostAt();
-      if (newest) await createStreamsRepository(ctx.db).noteNewestPost(ctx.name, newest);
-      if (!wasOpen || ctx.clock.now().getTime() - lastSync < ctx.timing.syncEveryMs) return;
-      lastSync = ctx.clock.now().getTime();
-      const now = await loadWatched(ctx.db, ctx.platform);
-      if (now.key === watched.key) return;
-      const coverage = await channel.sync(now.accounts, ctx.signal);
-      const added = coverage.covered.filter((id) => !covered.includes(id));
-      [watched, covered] = [now, coverage.covered];
-      userToAccount = new Map(now.accounts.map((a) => [a.platformUserId, a.accountId]));
-      await ctx.write({ coveredAccountIds: covered, uncovered: [...coverage.uncovered, ...now.unresolved] });
-      if (added.length) ctx.catchUp(added, `${channel.name} now carries them`);
-    } catch (err) {
-      log.warn({ err }, 'stream upkeep failed (tried again at the next beat)');
-    } finally {
-      isBusy = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), ctx.timing.heartbeatMs);
+  const upkeep = startUpkeep(ctx, channel, state, connection);
   const end = await connection.ended;
-  clearInterval(timer);
+  upkeep.stop();
   ctx.signal.removeEventListener('abort', onAbort);
   await queue.idle();
   const newest = queue.newestPostAt();
