@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   ingest: async () => (await import('./ingest.js')).default,
   import: async () => (await import('./import.js')).default,
   verify: async () => (await import('./verify.js')).default,
+  realtime: async () => (await import('./realtime.js')).default,
 };
 
 const wanted = process.argv.slice(2);

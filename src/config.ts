@@ -55,6 +55,15 @@ const schema = z.object({
   X_API_TIMEOUT: duration('15s'),
   /** Default interval between two polls of an account. */
   ONRECORD_POLL_INTERVAL: duration('5m'),
+  /**
+   * X's pushed posts beside polling: auto (the best the token allows: the Activity API, else the filtered
+   * stream), activity, filtered, or off (polling only).
+   */
+  X_STREAM: z.enum(['auto', 'activity', 'filtered', 'off']).default('auto'),
+  /** A stream connection that receives nothing (not even X's keep-alive, sent every 20 s) this long is reconnected. */
+  X_STREAM_KEEPALIVE_TIMEOUT: duration('30s'),
+  /** How often an account a healthy stream carries is still polled, to reconcile what the stream may have missed. */
+  ONRECORD_RECONCILE_INTERVAL: duration('1h'),
   /** Name of this service instance in logs and as the holder of the accounts it polls (default: host:pid). */
   ONRECORD_INSTANCE_ID: z.string().optional(),
   /**
@@ -149,6 +158,15 @@ export function loadConfig(env: Record<string, string | undefined>, defaults: { 
 export const PLATFORM_SETTINGS = {
   x: ['X_BEARER_TOKEN'],
 } as const satisfies Record<string, readonly (keyof Config)[]>;
+
+/**
+ * The pushed streams this configuration runs, with the reason each is off
+ * here (null: it runs, or another instance may run it).
+ */
+export function configuredStreams(config: Config): Record<string, string | null> {
+  if (!config.X_BEARER_TOKEN) return { x: 'X is not configured (X_BEARER_TOKEN)' };
+  return { x: config.X_STREAM === 'off' ? 'X_STREAM=off: polling only' : null };
+}
 
 /** Every platform that cannot be polled with this configuration, by platform. */
 export function platformBlocks(config: Config): Map<string, PlatformBlock> {

@@ -62,6 +62,12 @@ export interface PollOptions {
   refreshUser?: boolean;
   /** Re-check recent posts by lookup now (deletions). */
   recheck?: boolean;
+  /**
+   * A connected stream pushes this account's deletions (X's Activity API):
+   * the timed re-check skips the recent posts (the deletion sweep and the
+   * media fill still run). A forced re-check (`recheck`) looks at them all.
+   */
+  deletionsPushed?: boolean;
 }
 
 export const POLL_SUMMARY_OUTCOMES = ['complete', 'partial', 'failed', 'skipped'] as const;
@@ -122,7 +128,7 @@ async function pollWith(
   Object.assign(result, pick(progress), { runId, cursor: progress.cursor });
   const outcome = result.outcome === 'skipped' ? 'failed' : result.outcome;
   const error = { errorCode: result.error?.code, errorMessage: result.error?.message };
-  await runs.finish(runId, { ...pick(progress), outcome, ...error }, deps.clock.now());
+  await runs.finish(runId, { ...pick(progress), postsRead: progress.postsRead, outcome, ...error }, deps.clock.now());
   await recordBookkeeping(deps, account, result, progress);
   const level = result.outcome === 'complete' ? 'info' : 'warn';
   log[level]({ pollId: runId, ...pick(progress), outcome, error: result.error ?? undefined }, 'poll finished');
@@ -219,7 +225,8 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
     if (!last || now.getTime() - Date.parse(last) < RECHECK_INTERVAL_MS) return 0;
   }
   const since = new Date(now.getTime() - RECHECK_WINDOW_MS);
-  const recent = await posts.recentVersionIds(account.id, since);
+  const skipsRecent = options.deletionsPushed && !options.recheck;
+  const recent = skipsRecent ? [] : await posts.recentVersionIds(account.id, since);
   const sweep = await nextSweepBatch(deps.db, account.id, {
     before: since,
     after: await posts.getCursor(account.id, sweepSource(account.platform)),
@@ -228,6 +235,7 @@ async function recheckIfDue(deps: AccountPollDeps, account: Account, options: Po
   const incomplete = await posts.versionsMissingMedia(account.id, MEDIA_FILL_PER_RECHECK);
   const result = await archivePostsById(deps, [...recent, ...sweep.ids, ...incomplete], { signal: options.signal });
   progress.requests += result.requests;
+  progress.postsRead += result.found.length;
   progress.versionsNew += result.versionsNew;
   await posts.setCursor(account.id, recheckSource(account.platform), now.toISOString());
   if (sweep.ids.length) await posts.setCursor(account.id, sweepSource(account.platform), sweep.next);

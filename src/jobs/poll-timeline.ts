@@ -39,6 +39,8 @@ export interface TimelineDeps {
 export interface TimelineProgress {
   requests: number;
   pages: number;
+  /** Posts X returned (every version in a page, re-check lookups included): what X bills per post read. */
+  postsRead: number;
   postsNew: number;
   versionsNew: number;
   problems: number;
@@ -65,7 +67,7 @@ export class PollAborted extends OnrecordError {
 }
 
 export function emptyProgress(): TimelineProgress {
-  return { requests: 0, pages: 0, postsNew: 0, versionsNew: 0, problems: 0, cursor: null };
+  return { requests: 0, pages: 0, postsRead: 0, postsNew: 0, versionsNew: 0, problems: 0, cursor: null };
 }
 
 export async function pollTimeline(deps: TimelineDeps, account: Account, progress: TimelineProgress): Promise<void> {
@@ -151,6 +153,7 @@ async function storePage(
   const moves = page.isLast && page.newest !== null && page.newest !== page.cursor;
   const backfills = page.isLast && page.isBackfill;
   progress.pages += 1;
+  progress.postsRead += body.posts.length;
   // An unchanged account answers an empty page: nothing to write, no capture kept.
   if (!hasContent && !moves && !backfills) return;
   const posts = createPostsRepository(deps.db);

@@ -5,6 +5,7 @@
 // poll one account at the same time, and never overlaps itself within one
 // instance. One account's failure is
 // recorded by the poll job and never stops the others.
+import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AccountLocks } from '../adapters/db/account-locks.js';
@@ -17,7 +18,18 @@ export const STOP_GRACE_MS = 10_000;
 /** Every 5 seconds: how late a due poll may start (intervals are minutes). */
 export const DEFAULT_TICK = '*/5 * * * * *';
 
+/** How long an account waits between polls (streamed accounts wait longer: see stream-coverage.ts). */
+export interface PollIntervals {
+  /** Called at the start of each tick. */
+  refresh(): Promise<void>;
+  intervalOf(account: { id: number; pollIntervalMs: number }): number;
+  /** Whether a connected stream pushes this account's deletions (its timed re-check can skip recent posts). */
+  deletionsPushed?(accountId: number): boolean;
+}
+
 export interface SchedulerOptions extends PollDeps {
+  /** Intervals other than each account's own (default: its own). */
+  intervals?: PollIntervals;
   /** This instance's account locks (Database.accountLocks). */
   locks: AccountLocks;
   /** node-cron pattern of the tick (default every 5 seconds). */
@@ -35,18 +47,31 @@ export interface SchedulerHandle extends Handle {
   tick(): Promise<void>;
   /** Accounts being polled by this instance now. */
   inFlight(): number[];
+  /**
+   * Polls these accounts as soon as possible, whatever their interval (a
+   * catch-up after a stream reconnects): an account being polled now is
+   * polled again once that poll ends, since it may have read too early.
+   */
+  requestPolls(accountIds: number[], trigger: string, options?: { recheck?: boolean }): void;
 }
 
 export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   const log = options.logger.child({ component: 'scheduler' });
+  /** Not before then: a rate limit's reset, a closed gate. */
   const nextDue = new Map<number, number>();
+  const lastStart = new Map<number, number>();
+  /** Polls asked for out of turn, with their trigger. */
+  const forced = new Map<number, { trigger: string; recheck: boolean }>();
   const running = new Map<number, Promise<void>>();
   const abort = new AbortController();
+  // One signal for every poll in flight: as many listeners as accounts polled at once.
+  setMaxListeners(0, abort.signal);
   let stopping = false;
 
-  async function runLeased(accountId: number): Promise<void> {
+  async function runLeased(accountId: number, trigger: string, recheck: boolean): Promise<void> {
+    const deletionsPushed = options.intervals?.deletionsPushed?.(accountId) ?? false;
     const result = await withAccountLease(options, accountId, () =>
-      pollAccount(options, accountId, { trigger: 'schedule', signal: abort.signal }),
+      pollAccount(options, accountId, { trigger, recheck, deletionsPushed, signal: abort.signal }),
     );
     if (!result.leased) return log.debug({ accountId, holder: result.holder }, 'account held by another instance');
     const summary = result.value;
@@ -54,10 +79,14 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     options.onPoll?.(summary);
   }
 
-  function launch(accountId: number): Promise<void> {
-    const run = runLeased(accountId)
+  function launch(accountId: number, trigger: string, recheck = false): Promise<void> {
+    const run = runLeased(accountId, trigger, recheck)
       .catch((err: unknown) => log.error({ err, accountId }, 'poll could not run'))
-      .finally(() => running.delete(accountId));
+      .finally(() => {
+        running.delete(accountId);
+        // A catch-up asked for while this poll ran: poll again now.
+        if (forced.has(accountId) && !stopping) void tick();
+      });
     running.set(accountId, run);
     return run;
   }
@@ -66,19 +95,24 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     if (stopping) return;
     const started: Promise<void>[] = [];
     try {
+      await options.intervals?.refresh();
       const accounts = await dueAccounts(options.db, options.sources.platforms());
       const now = options.clock.now().getTime();
       for (const account of accounts) {
         // No overlap: an account still being polled waits for its next tick.
         if (running.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
+        const asked = forced.get(account.id);
+        const interval = options.intervals?.intervalOf(account) ?? account.pollIntervalMs;
+        if (asked === undefined && now < (lastStart.get(account.id) ?? -Infinity) + interval) continue;
         // Each platform's own gate: one platform's limits never hold up another's accounts.
         const gate = options.sources.get(account.platform)!.gate.check(account.id);
         if (!gate.open) {
           nextDue.set(account.id, gate.until.getTime());
           continue;
         }
-        nextDue.set(account.id, now + account.pollIntervalMs);
-        started.push(launch(account.id));
+        lastStart.set(account.id, now);
+        forced.delete(account.id);
+        started.push(launch(account.id, asked?.trigger ?? 'schedule', asked?.recheck));
       }
     } catch (err) {
       log.error({ err }, 'scheduler tick failed');
@@ -113,7 +147,14 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     }
     finish();
   });
-  return { stop, done, tick, inFlight: () => [...running.keys()] };
+  function requestPolls(accountIds: number[], trigger: string, asked: { recheck?: boolean } = {}): void {
+    if (!accountIds.length || stopping) return;
+    for (const id of accountIds) forced.set(id, { trigger, recheck: asked.recheck ?? false });
+    log.debug({ accounts: accountIds.length, trigger }, 'polls asked for');
+    void tick();
+  }
+
+  return { stop, done, tick, inFlight: () => [...running.keys()], requestPolls };
 }
 
 /** The watched accounts of every platform that has a source. */

@@ -5,8 +5,10 @@ import { once, type Handle } from '../core/lifecycle.js';
 import { RECHECK_INTERVAL_MS, type PollDeps } from '../jobs/poll-account.js';
 import { sweepPerRecheck } from '../jobs/deletion-sweep.js';
 import { startScheduler } from '../jobs/scheduler.js';
+import { createStreamCoverage } from '../jobs/stream-coverage.js';
 import type { ServicePart } from './service.js';
 import { openSources, type ConfiguredSources } from './sources.js';
+import { startXStream } from './stream-part.js';
 
 /** What a poll needs, built from an open context and its sources. */
 export function pollDepsFromContext(ctx: Context, sources: ConfiguredSources): PollDeps {
@@ -31,8 +33,12 @@ export const pollerPart: ServicePart = {
     }
     if (sources.registry.platforms().length === 0) return idle();
     const locks = ctx.db.accountLocks(ctx.config.instanceId);
-    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks });
+    // Accounts a healthy stream carries are polled at the reconciliation interval.
+    const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
+    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
+    const stream = sources.registry.get('x') ? startXStream(ctx, scheduler) : undefined;
     const stop = once(async () => {
+      await stream?.stop();
       await scheduler.stop();
       await locks.close();
       sources.close();

@@ -5,6 +5,7 @@ import type { Fault } from './fake-x-faults.js';
 import { ENDPOINTS, type EndpointKey } from './fake-x-rate-limits.js';
 import type { FakeX } from './fake-x-server.js';
 import type { FakeMedia, FakeXData, UserStatus } from './fake-x-state.js';
+import type { StreamKind } from './fake-x-stream.js';
 
 interface AdminRequest {
   method: string;
@@ -62,6 +63,33 @@ function rateLimits(fake: FakeX, body: Record<string, unknown>) {
   return fake.rateLimits.headers(endpoint);
 }
 
+function streamsView(fake: FakeX) {
+  const { streams } = fake;
+  return {
+    open: { filtered: streams.openCount('filtered'), activity: streams.openCount('activity') },
+    rules: [...streams.rules.rules.values()].map(({ id, value, tag }) => ({ id, value, tag })),
+    subscriptions: [...streams.subscriptions.subscriptions.values()],
+    publishedAt: Object.fromEntries(streams.publishedAt),
+    deliveries: streams.deliveries.length,
+  };
+}
+
+/** drop | disconnect | stall the open streams (`kind` filtered or activity, default both), or change settings. */
+function streamAction(fake: FakeX, action: string, body: Record<string, unknown>) {
+  const kind = body.kind as StreamKind | undefined;
+  const { streams } = fake;
+  if (action === 'drop') return void streams.drop(kind);
+  if (action === 'disconnect') return void streams.operationalDisconnect(kind);
+  if (action === 'stall') return void streams.stall(kind);
+  if (action !== 'settings') throw new RangeError(`unknown stream action ${action}`);
+  if (typeof body.keepAliveMs === 'number') streams.keepAliveMs = body.keepAliveMs;
+  if (body.access) Object.assign(streams.access, body.access);
+  if (body.maxConnections) Object.assign(streams.maxConnections, body.maxConnections);
+  if (body.ruleLimits) Object.assign(streams.rules.limits, body.ruleLimits);
+  if (typeof body.maxSubscriptions === 'number') streams.subscriptions.maxSubscriptions = body.maxSubscriptions;
+  return streamsView(fake);
+}
+
 /** Route table: `METHOD /__admin/<parts>` → action. */
 function dispatch(fake: FakeX, { method, parts, body, query }: AdminRequest): AdminResult {
   const [head, id, action] = parts;
@@ -104,6 +132,14 @@ function dispatch(fake: FakeX, { method, parts, body, query }: AdminRequest): Ad
       return void fake.rateLimits.reset();
     case 'POST usage-cap':
       return void fake.setUsageCapped(Boolean(body.capped));
+    case 'POST users/:id/name':
+      return void fake.setDisplayName(userId(fake, id), String(body.name));
+    case 'GET streams':
+      return streamsView(fake);
+    case 'POST streams/:id':
+      return streamAction(fake, id!, body);
+    case 'GET billing':
+      return fake.billing.report();
   }
   throw new RangeError(`unknown admin route ${method} /__admin/${parts.join('/')}`);
 }

@@ -6,6 +6,10 @@ export const ENDPOINTS = [
   'users/:id/tweets',
   'tweets',
   'tweets/:id',
+  'tweets/search/stream',
+  'tweets/search/stream/rules',
+  'activity/stream',
+  'activity/subscriptions',
 ] as const;
 export type EndpointKey = (typeof ENDPOINTS)[number];
 
@@ -23,6 +27,12 @@ export const DEFAULT_RATE_LIMITS: Record<EndpointKey, RateLimitConfig> = {
   'users/:id/tweets': { limit: 10_000, windowMs: FIFTEEN_MINUTES_MS },
   tweets: { limit: 3_500, windowMs: FIFTEEN_MINUTES_MS },
   'tweets/:id': { limit: 450, windowMs: FIFTEEN_MINUTES_MS },
+  // Connects to a stream; rule reads and changes (X's filtered-stream table).
+  'tweets/search/stream': { limit: 50, windowMs: FIFTEEN_MINUTES_MS },
+  'tweets/search/stream/rules': { limit: 450, windowMs: FIFTEEN_MINUTES_MS },
+  // The Activity API's limits are not in X's table: the filtered stream's are used.
+  'activity/stream': { limit: 50, windowMs: FIFTEEN_MINUTES_MS },
+  'activity/subscriptions': { limit: 450, windowMs: FIFTEEN_MINUTES_MS },
 };
 
 export interface RateLimitHeaders {

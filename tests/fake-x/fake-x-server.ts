@@ -16,6 +16,9 @@ import { RateLimiter, type EndpointKey, type RateLimitConfig, type RateLimitHead
 import { FakeXState, type FakePost, type FakeXData, type UserStatus } from './fake-x-state.js';
 import { makePost, seedAccount, type PostSpec, type SeedAccountSpec } from './fixtures.js';
 import { testTls, testTlsIn } from './tls.js';
+import { Billing } from './fake-x-billing.js';
+import { StreamHub } from './fake-x-stream.js';
+import { handleStreamRoute, streamRouteOf } from './fake-x-stream-routes.js';
 
 export interface StartFakeXOptions {
   /** HTTPS with a test CA (default) or plain HTTP. */
@@ -74,6 +77,10 @@ export class FakeX {
   readonly faults = new FaultQueue();
   readonly rateLimits: RateLimiter;
   readonly requests: FakeXRequest[] = [];
+  /** What X would bill for the answers given (per UTC day). */
+  readonly billing = new Billing();
+  /** The filtered stream and the Activity API: connections, rules, subscriptions, publications. */
+  readonly streams = new StreamHub(this.state, this.billing);
   isUsageCapped = false;
   url = '';
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
@@ -103,24 +110,41 @@ export class FakeX {
     return seedAccount(this.state, spec);
   }
 
-  /** Publishes a post (and its media) now or at `spec.at`. */
+  /** Publishes a post (and its media) now or at `spec.at`, and pushes it to the open streams it matches. */
   addPost(spec: PostSpec): FakePost {
     for (const media of spec.media ?? []) this.state.addMedia(media);
     if (spec.poll) this.state.addPoll(spec.poll);
     if (spec.place) this.state.addPlace(spec.place);
-    return this.state.addPost(makePost(spec));
+    const post = this.state.addPost(makePost(spec));
+    this.streams.publishPost(post);
+    return post;
   }
 
+  /** An edit is a new post ID: the filtered stream delivers it like any post. */
   editPost(id: string, changes: Partial<FakePost> & { at?: Date | string }): FakePost {
-    return this.state.editPost(id, changes);
+    const edited = this.state.editPost(id, changes);
+    this.streams.publishPost(edited);
+    return edited;
   }
 
   deletePost(id: string): void {
     this.state.deletePost(id);
+    this.streams.publishDelete(this.state.posts.get(id)!);
   }
 
   renameUser(id: string, username: string): void {
-    this.state.renameUser(id, username);
+    const before = this.state.users.get(id)?.username;
+    const user = this.state.renameUser(id, username);
+    this.streams.publishProfile(user, 'profile.update.handle', before ?? '', username);
+  }
+
+  /** A new display name (Activity API: profile.update.screenname). */
+  setDisplayName(id: string, name: string): void {
+    const user = this.state.users.get(id);
+    if (!user) throw new Error(`fake X: no user ${id}`);
+    const before = user.name;
+    user.name = name;
+    this.streams.publishProfile(user, 'profile.update.screenname', before, name);
   }
 
   setUserStatus(id: string, status: UserStatus): void {
@@ -168,9 +192,19 @@ export class FakeX {
     };
     this.requests.push(entry);
     this.arrivals.emit('request', entry);
+    const streamRoute = streamRouteOf(url.pathname);
+    if (streamRoute) {
+      void handleStreamRoute(this, entry, url, req, res, streamRoute);
+      return;
+    }
     req.resume();
     this.respond(entry, url, res);
   };
+
+  /** Answers with a JSON (or problem+json) body: what the stream routes use. */
+  reply(entry: FakeXRequest, res: http.ServerResponse, result: ApiResult, limits?: RateLimitHeaders): void {
+    this.send(entry, res, result, limits);
+  }
 
   private respond(entry: FakeXRequest, url: URL, res: http.ServerResponse): void {
     const found = route(url.pathname);
@@ -226,6 +260,8 @@ export class FakeX {
       return this.sendRaw(entry, res, 200, 'text/html; charset=utf-8', '<html><body>Bad gateway</body></html>', limits);
     }
     const body = fault ? mutateBody(fault, result.body) : result.body;
+    if (result.status === 200)
+      this.billing.recordResponse(body, entry.endpoint!.startsWith('users/') && !entry.endpoint!.endsWith('/tweets'));
     const text = JSON.stringify(body);
     if (fault?.kind === 'truncated') {
       return this.sendRaw(entry, res, result.status, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), limits);
@@ -308,6 +344,7 @@ export async function startFakeX(options: StartFakeXOptions = {}): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      fake.streams.close();
       fake.dropOpenResponses();
       server.close(() => resolve());
       server.closeAllConnections();

@@ -15,13 +15,29 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { tryLock as tryFileLock } from 'fs-native-extensions';
 
-export type AccountLocksSpec =
+/** Which locks: accounts (the default) or another space of keys, e.g. the leases of pushed streams. */
+export interface LockSpace {
+  /** The first key of the advisory locks. */
+  advisory: number;
+  /** The folder of the lock files beside the embedded database. */
+  dir: string;
+}
+
+export type AccountLocksSpec = (
   | { kind: 'advisory'; url: string; owner: string }
   | { kind: 'files'; dir: string; owner: string }
   /** In-memory database: `holders` is shared by every user of that database. */
-  | { kind: 'process'; owner: string; holders: Map<number, string> };
+  | { kind: 'process'; owner: string; holders: Map<number, string> }
+) & { space?: LockSpace };
 
-export type AccountHold = { held: true; release(): Promise<void> } | { held: false; holder: string };
+export type AccountHold =
+  | {
+      held: true;
+      release(): Promise<void>;
+      /** Whether the lock is still this holder's (false once its database session was lost). */
+      isHeld(): Promise<boolean>;
+    }
+  | { held: false; holder: string };
 
 export interface AccountLocks {
   /** Takes the account's lock when nobody holds it; otherwise names who does. */
@@ -31,6 +47,7 @@ export interface AccountLocks {
 
 interface LockBackend {
   tryLock(accountId: number): Promise<boolean>;
+  stillHeld(accountId: number): Promise<boolean>;
   unlock(accountId: number): Promise<void>;
   holder(accountId: number): Promise<string | undefined>;
   close(): Promise<void>;
@@ -38,10 +55,18 @@ interface LockBackend {
 
 /** The first key of every onrecord advisory lock on an account ("onrc"). */
 export const ACCOUNT_LOCK_SPACE = 0x6f6e7263;
+export const ACCOUNT_LOCKS: LockSpace = { advisory: ACCOUNT_LOCK_SPACE, dir: 'account-locks' };
+/** The leases of pushed streams ("onrs"), one key per stream. */
+export const STREAM_LEASES: LockSpace = { advisory: 0x6f6e7273, dir: 'stream-leases' };
 
 export function createAccountLocks(spec: AccountLocksSpec): AccountLocks {
+  const space = spec.space ?? ACCOUNT_LOCKS;
   const backend =
-    spec.kind === 'advisory' ? advisoryBackend(spec) : spec.kind === 'files' ? fileBackend(spec) : processBackend(spec);
+    spec.kind === 'advisory'
+      ? advisoryBackend(spec, space.advisory)
+      : spec.kind === 'files'
+        ? fileBackend(spec, space.dir)
+        : processBackend(spec);
   // Advisory locks are re-entrant within a session: this set keeps two
   // callers of one process apart.
   const held = new Set<number>();
@@ -68,13 +93,13 @@ export function createAccountLocks(spec: AccountLocksSpec): AccountLocks {
           held.delete(accountId);
         }
       };
-      return { held: true, release };
+      return { held: true, release, isHeld: async () => !released && (await backend.stillHeld(accountId)) };
     },
     close: () => backend.close(),
   };
 }
 
-function advisoryBackend(spec: { url: string; owner: string }): LockBackend {
+function advisoryBackend(spec: { url: string; owner: string }, lockSpace: number): LockBackend {
   let session: Promise<pg.Client> | undefined;
   const connect = () =>
     (session ??= (async () => {
@@ -100,21 +125,27 @@ function advisoryBackend(spec: { url: string; owner: string }): LockBackend {
   };
   return {
     async tryLock(accountId) {
-      const [row] = await query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-        ACCOUNT_LOCK_SPACE,
-        accountId,
-      ]);
+      const [row] = await query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [lockSpace, accountId]);
       return row?.ok === true;
     },
+    async stillHeld(accountId) {
+      // A lost session (server restart, network) took its locks along; asking opens a new one, which holds none.
+      const [row] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+           AND objsubid = 2 AND classid = $1::bigint::oid AND objid = $2::bigint::oid`,
+        [lockSpace, accountId],
+      );
+      return row?.n === 1;
+    },
     async unlock(accountId) {
-      if (session) await query('SELECT pg_advisory_unlock($1, $2)', [ACCOUNT_LOCK_SPACE, accountId]);
+      if (session) await query('SELECT pg_advisory_unlock($1, $2)', [lockSpace, accountId]);
     },
     async holder(accountId) {
       const [row] = await query<{ name: string; pid: number }>(
         `SELECT a.application_name AS name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
            AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid`,
-        [ACCOUNT_LOCK_SPACE, accountId],
+        [lockSpace, accountId],
       );
       return row && `${row.name.replace(/^onrecord /, '') || 'a session'} (database session ${row.pid})`;
     },
@@ -126,8 +157,8 @@ function advisoryBackend(spec: { url: string; owner: string }): LockBackend {
   };
 }
 
-function fileBackend(spec: { dir: string; owner: string }): LockBackend {
-  const dir = join(spec.dir, 'account-locks');
+function fileBackend(spec: { dir: string; owner: string }, folder: string): LockBackend {
+  const dir = join(spec.dir, folder);
   const path = (accountId: number) => join(dir, `${accountId}.lock`);
   const open = new Map<number, number>();
   return {
@@ -143,6 +174,7 @@ function fileBackend(spec: { dir: string; owner: string }): LockBackend {
       open.set(accountId, fd);
       return true;
     },
+    stillHeld: async (accountId) => open.has(accountId),
     async unlock(accountId) {
       const fd = open.get(accountId);
       if (fd === undefined) return;
@@ -178,6 +210,7 @@ function processBackend(spec: { owner: string; holders: Map<number, string> }): 
       if (mine.delete(accountId)) spec.holders.delete(accountId);
     },
     holder: async (accountId) => spec.holders.get(accountId),
+    stillHeld: async (accountId) => mine.has(accountId),
     async close() {
       for (const accountId of mine) spec.holders.delete(accountId);
       mine.clear();

@@ -118,6 +118,17 @@ export function createAccountsRepository(db: Tx) {
       return true;
     },
 
+    /** A new display name pushed by the platform (X Activity API: profile.update.screenname). */
+    async recordDisplayName(id: number, displayName: string, tx: Tx = db) {
+      await tx.account.update({ where: { id }, data: { displayName: storableText(displayName).text } });
+    },
+
+    /** The newest post time seen (a pushed post moves it as a poll does). */
+    async recordLastPost(id: number, at: Date, tx: Tx = db) {
+      await tx.$executeRaw`UPDATE accounts SET last_post_at = ${at}::timestamptz
+        WHERE id = ${id} AND (last_post_at IS NULL OR last_post_at < ${at}::timestamptz)`;
+    },
+
     async setStatus(id: number, status: AccountStatus, detail: string | null, tx: Tx = db) {
       await tx.account.update({ where: { id }, data: { status, statusDetail: storableOrUndefined(detail) ?? null } });
     },

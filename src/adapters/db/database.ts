@@ -9,7 +9,7 @@ import { PrismaClient } from '../../generated/prisma/client.js';
 import { ConfigError } from '../../core/errors.js';
 import { sleep } from '../../core/lifecycle.js';
 import { readLockInfo, tryLock, type LockAttempt } from './pglite-lock.js';
-import { createAccountLocks, type AccountLocks } from './account-locks.js';
+import { createAccountLocks, STREAM_LEASES, type AccountLocks } from './account-locks.js';
 
 export type Prisma = PrismaClient;
 /** A Prisma client or a transaction of one: what repository methods accept. */
@@ -39,6 +39,8 @@ export interface Database {
    * or until it dies (kill -9 included): what keeps two pollers off one account.
    */
   accountLocks(owner: string): AccountLocks;
+  /** Leases of pushed streams (one key per stream), held like account locks: they die with their holder. */
+  streamLeases(owner: string): AccountLocks;
   close(): Promise<void>;
 }
 
@@ -107,7 +109,7 @@ function openThroughOwner(dir: string, port: number): Promise<Database> {
     max: 1,
     Client: OwnerClient,
   });
-  const db = fromPool(pool, ownerUrl(port), (owner) => createAccountLocks({ kind: 'files', dir, owner }));
+  const db = fromPool(pool, ownerUrl(port), (owner, space) => createAccountLocks({ kind: 'files', dir, owner, space }));
   // Tools that open their own connections (LISTEN) read the address when they connect.
   Object.defineProperty(db, 'url', { get: () => ownerUrl(currentPort()), enumerable: true });
   return Promise.resolve(db);
@@ -119,10 +121,12 @@ function ownerUrl(port: number): string {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  return fromPool(pool, url, (owner) => createAccountLocks({ kind: 'advisory', url, owner }));
+  return fromPool(pool, url, (owner, space) => createAccountLocks({ kind: 'advisory', url, owner, space }));
 }
 
-function fromPool(pool: pg.Pool, url: string, accountLocks: (owner: string) => AccountLocks): Database {
+type LocksFactory = (owner: string, space?: typeof STREAM_LEASES) => AccountLocks;
+
+function fromPool(pool: pg.Pool, url: string, locks: LocksFactory): Database {
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -130,7 +134,8 @@ function fromPool(pool: pg.Pool, url: string, accountLocks: (owner: string) => A
     kind: 'postgres',
     prisma,
     url,
-    accountLocks,
+    accountLocks: (owner) => locks(owner),
+    streamLeases: (owner) => locks(owner, STREAM_LEASES),
     async exec(sql) {
       await pool.query(sql);
     },
@@ -163,11 +168,16 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const holders = new Map<number, string>();
+  const leaseHolders = new Map<number, string>();
+  const locks = (owner: string, space: typeof STREAM_LEASES | undefined, held: Map<number, string>) =>
+    createAccountLocks(
+      dir === 'memory://' ? { kind: 'process', owner, holders: held, space } : { kind: 'files', dir, owner, space },
+    );
   return {
     kind: 'pglite',
     prisma,
-    accountLocks: (owner) =>
-      createAccountLocks(dir === 'memory://' ? { kind: 'process', owner, holders } : { kind: 'files', dir, owner }),
+    accountLocks: (owner) => locks(owner, undefined, holders),
+    streamLeases: (owner) => locks(owner, STREAM_LEASES, leaseHolders),
     async exec(sql) {
       await pglite.exec(sql);
     },

@@ -9,6 +9,8 @@ export interface PollRunResult {
   requests: number;
   postsNew: number;
   versionsNew: number;
+  /** Posts the poll read (what X bills per post read). */
+  postsRead?: number;
   errorCode?: string | null;
   errorMessage?: string | null;
 }
@@ -31,6 +33,7 @@ export function createPollRunsRepository(db: Tx) {
           requests: result.requests,
           postsNew: result.postsNew,
           versionsNew: result.versionsNew,
+          postsRead: result.postsRead ?? 0,
           errorCode: result.errorCode ?? null,
           errorMessage: result.errorMessage ?? null,
         },

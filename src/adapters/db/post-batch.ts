@@ -22,7 +22,7 @@ import { latestPerPost } from '../../core/post-versions.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 import { logStoredPage, observeRestored } from './log-append.js';
 
-export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
+export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import', 'stream'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
 
 export interface CaptureInput extends RawCapture {

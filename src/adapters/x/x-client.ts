@@ -37,8 +37,12 @@ export interface XClient {
 
 const LIBRARY_BASE = /^https:\/\/api\.(x|twitter)\.com/;
 
-function basePlugin(baseUrl: string, timeoutMs: number): ITwitterApiClientPlugin {
+export function basePlugin(baseUrl: string, timeoutMs: number): ITwitterApiClientPlugin {
   return {
+    // Streams are requested through their own hook.
+    onBeforeStreamRequestConfig({ params }) {
+      params.url = params.url.replace(LIBRARY_BASE, baseUrl);
+    },
     onBeforeRequestConfig({ params }) {
       params.url = params.url.replace(LIBRARY_BASE, baseUrl);
       // An idle-socket timeout inside the library; the AbortSignal below bounds the whole request.
@@ -97,12 +101,17 @@ function createDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined
   };
 }
 
+/** The agent for a base URL: http.Agent for http://, https.Agent (with the optional extra CA) otherwise. */
+export function agentFor(baseUrl: string, ca: string | Buffer | undefined, keepAlive: boolean): http.Agent {
+  return baseUrl.startsWith('http:')
+    ? new http.Agent({ keepAlive })
+    : new https.Agent({ keepAlive, ...(ca ? { ca } : {}) });
+}
+
 export function createXClient(options: XClientOptions): XClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const now = options.now ?? (() => new Date());
-  const agent = baseUrl.startsWith('http:')
-    ? new http.Agent({ keepAlive: true })
-    : new https.Agent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}) });
+  const agent = agentFor(baseUrl, options.ca, true);
   const client = new TwitterApi(options.bearerToken, {
     httpAgent: agent,
     plugins: [basePlugin(baseUrl, options.timeoutMs)],

@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Tx } from '../../adapters/db/database.js';
 import type { AppDeps } from '../app.js';
-import { platformBlocks } from '../../config.js';
+import { configuredStreams, platformBlocks } from '../../config.js';
 import type { PlatformBlock } from '../../core/account-hold.js';
+import { STREAM_STATES } from '../../core/stream-state.js';
+import { createStreamsRepository } from '../../adapters/db/streams-repository.js';
 
 type Row = { label: string | null; n: bigint | number };
 
@@ -61,9 +63,72 @@ function notPolledGauge(r: Registry, db: Tx, blocks: ReadonlyMap<string, Platfor
   });
 }
 
-export function createMetricsRegistry(db: Tx, blocks: ReadonlyMap<string, PlatformBlock> = new Map()): Registry {
+/** Each pushed stream's state (1 for the state it is in), lag, accounts and reconnects; reads from X today. */
+function streamGauges(r: Registry, db: Tx, configured: Record<string, string | null>) {
+  const repo = createStreamsRepository(db);
+  const status = () => repo.status(new Date(), configured);
+  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [r],
+      async collect() {
+        this.reset();
+        await collect(this);
+      },
+    });
+  gauge(
+    'onrecord_stream_state',
+    'Pushed streams by state (1 for the state each is in)',
+    ['stream', 'state'],
+    async (g) => {
+      for (const s of await status())
+        for (const state of STREAM_STATES) g.set({ stream: s.name, state }, s.state === state ? 1 : 0);
+    },
+  );
+  gauge(
+    'onrecord_stream_lag_seconds',
+    'Seconds since the publication of the newest pushed post',
+    ['stream'],
+    async (g) => {
+      for (const s of await status()) if (s.lagMs !== null) g.set({ stream: s.name }, s.lagMs / 1000);
+    },
+  );
+  gauge(
+    'onrecord_stream_accounts',
+    'Watched accounts a stream carries or cannot carry',
+    ['stream', 'coverage'],
+    async (g) => {
+      for (const s of await status()) {
+        g.set({ stream: s.name, coverage: 'streamed' }, s.streamed);
+        g.set({ stream: s.name, coverage: 'uncovered' }, s.uncovered.length);
+      }
+    },
+  );
+  gauge('onrecord_stream_reconnects', 'Reconnects of each stream since its row was created', ['stream'], async (g) => {
+    for (const s of await status()) g.set({ stream: s.name }, s.reconnects);
+  });
+  gauge(
+    'onrecord_reads_today',
+    'Resources read from X this UTC day (what X bills), by polls and by streams',
+    ['platform', 'path'],
+    async (g) => {
+      const reads = await repo.readsOn('x', new Date());
+      g.set({ platform: 'x', path: 'polls' }, reads.polls);
+      g.set({ platform: 'x', path: 'streams' }, reads.streams);
+    },
+  );
+}
+
+export function createMetricsRegistry(
+  db: Tx,
+  blocks: ReadonlyMap<string, PlatformBlock> = new Map(),
+  streams: Record<string, string | null> = {},
+): Registry {
   const r = new Registry();
   notPolledGauge(r, db, blocks);
+  streamGauges(r, db, streams);
   counterFrom(
     r,
     'onrecord_polls_total',
@@ -154,7 +219,7 @@ export function createMetricsRegistry(db: Tx, blocks: ReadonlyMap<string, Platfo
 }
 
 export function registerMetrics(app: FastifyInstance, deps: AppDeps): void {
-  const registry = createMetricsRegistry(deps.db.prisma, platformBlocks(deps.config));
+  const registry = createMetricsRegistry(deps.db.prisma, platformBlocks(deps.config), configuredStreams(deps.config));
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),
   );

@@ -80,6 +80,8 @@ async function writeEveryModel(db: Database) {
   await p.statusObservation.create({
     data: { postId: post.id, platform: 'x', platformId: post.platformId, status: 'first_seen', observedAt: new Date() },
   });
+  await p.stream.create({ data: { name: 'x', state: 'connected', coveredAccountIds: [account.id] } });
+  await p.streamRead.create({ data: { stream: 'x:activity', day: new Date('2026-03-04T00:00:00Z'), reads: 3 } });
   return { account, post, rule };
 }
 
@@ -104,6 +106,8 @@ async function readEveryModel(db: Database) {
     p.logLeaf.count(),
     p.logCheckpoint.count(),
     p.statusObservation.count(),
+    p.stream.count(),
+    p.streamRead.count(),
   ]);
   const post = await p.post.findFirstOrThrow({ include: { versions: true, references: true, events: true } });
   return { counts, post };
@@ -112,7 +116,7 @@ async function readEveryModel(db: Database) {
 async function checkRoundTrip(db: Database) {
   const written = await writeEveryModel(db);
   const { counts, post } = await readEveryModel(db);
-  expect(counts).toEqual(Array(18).fill(1));
+  expect(counts).toEqual(Array(20).fill(1));
   expect(post).toMatchObject({
     platformId: '1235243970720694456',
     text: 'Très précis: the statement',

@@ -1,0 +1,67 @@
+// X's pushed posts, wired for the service: the channels X_STREAM allows (auto:
+// the Activity API, else the filtered stream), over the X API settings polls
+// use, started beside the scheduler that runs their catch-up polls.
+import { createXActivityStream } from '../adapters/x/x-activity-stream.js';
+import { createXFilteredStream } from '../adapters/x/x-filtered-stream.js';
+import { createXStreamClient } from '../adapters/x/x-stream-client.js';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import { once, type Handle } from '../core/lifecycle.js';
+import type { Logger } from '../logger.js';
+import type { PostStream } from '../ports/post-stream.js';
+import type { SchedulerHandle } from '../jobs/scheduler.js';
+import { startStreamJob, type StreamTiming } from '../jobs/stream-posts.js';
+
+export interface XChannels {
+  channels: PostStream[];
+  close(): void;
+}
+
+/** The X channels this configuration asks for, best first; undefined when X_STREAM=off or X is not configured. */
+export function xStreamChannels(config: Config, logger: Logger): XChannels | undefined {
+  if (config.X_STREAM === 'off' || !config.X_BEARER_TOKEN) return undefined;
+  const client = createXStreamClient(
+    {
+      baseUrl: config.X_API_BASE_URL,
+      bearerToken: config.X_BEARER_TOKEN,
+      timeoutMs: config.X_API_TIMEOUT,
+      keepAliveTimeoutMs: config.X_STREAM_KEEPALIVE_TIMEOUT,
+      logger,
+    },
+    logger,
+  );
+  const activity = createXActivityStream(client, logger);
+  const filtered = createXFilteredStream(client, logger);
+  const byMode = { auto: [activity, filtered], activity: [activity], filtered: [filtered] };
+  return { channels: byMode[config.X_STREAM], close: () => client.close() };
+}
+
+/** Starts X's stream job (when configured) beside the scheduler; its catch-up polls go through the scheduler. */
+export function startXStream(
+  ctx: Context,
+  scheduler: SchedulerHandle,
+  timing?: Partial<StreamTiming>,
+): Handle | undefined {
+  const x = xStreamChannels(ctx.config, ctx.logger);
+  if (!x) return undefined;
+  const leases = ctx.db.streamLeases(ctx.config.instanceId);
+  const job = startStreamJob({
+    db: ctx.db.prisma,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    name: 'x',
+    platform: 'x',
+    channels: x.channels,
+    leases,
+    holder: ctx.config.instanceId,
+    // A catch-up also re-checks recent posts: deletions while disconnected were not pushed.
+    catchUp: (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`, { recheck: true }),
+    timing,
+  });
+  const stop = once(async () => {
+    await job.stop();
+    await leases.close();
+    x.close();
+  });
+  return { stop, done: job.done };
+}
