@@ -39,7 +39,7 @@ async function watched(rig: Rig, posts = 3) {
 }
 
 async function connected() {
-  await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 10_000 }).toBe('connected');
+  await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 30_000 }).toBe('connected');
 }
 
 /** Waits for `count` finished catch-up polls (so that what follows is seen by the stream first). */
@@ -47,7 +47,7 @@ async function caughtUp(count = 1) {
   await expect
     .poll(
       () => db().prisma.pollRun.count({ where: { trigger: { startsWith: 'catch-up' }, finishedAt: { not: null } } }),
-      { timeout: 10_000 },
+      { timeout: 30_000 },
     )
     .toBeGreaterThanOrEqual(count);
 }
@@ -63,7 +63,7 @@ describe('filtered stream → archive', () => {
     await expect.poll(async () => (await streamRow(db()))?.coveredAccountIds).toEqual([account.id]);
     await caughtUp();
     const post = fake().addPost({ author: user, text: 'The bridge reopens at noon.' });
-    await expect.poll(async () => (await eventsOf('new')).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await eventsOf('new')).length, { timeout: 30_000 }).toBe(1);
     const stored = await db().prisma.post.findFirstOrThrow({
       where: { platformId: post.id },
       include: { versions: { include: { capture: true } } },
@@ -101,7 +101,7 @@ describe('filtered stream → archive', () => {
     for (let i = 0; i < 80; i++) ids.push(fake().addPost({ author: user, text: `Burst notice ${i}.` }).id);
     // Dropped while the stream's items are still being stored.
     await expect
-      .poll(() => db().prisma.post.count({ where: { firstSeenBy: 'stream' } }), { interval: 20, timeout: 10_000 })
+      .poll(() => db().prisma.post.count({ where: { firstSeenBy: 'stream' } }), { interval: 20, timeout: 30_000 })
       .toBeGreaterThan(0);
     fake().streams.drop('filtered');
     for (let i = 80; i < 200; i++) ids.push(fake().addPost({ author: user, text: `Burst notice ${i}.` }).id);
@@ -143,7 +143,7 @@ describe('filtered stream → archive', () => {
 
     fake().streams.access.filtered = false; // reconnects are refused: the stream stays down
     fake().streams.drop('filtered');
-    await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 10_000 }).not.toBe('connected');
+    await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 30_000 }).not.toBe('connected');
     await rig.scheduler.tick();
     expect(await db().prisma.pollRun.count()).toBe(before + 1);
   });
@@ -158,16 +158,16 @@ describe('X Activity API → archive', () => {
     await caughtUp();
     expect((await streamRow(db()))!.channel).toBe('x:activity');
     const post = fake().addPost({ author: user, text: 'Water main repairs on Dock Street tonight.' });
-    await expect.poll(async () => (await eventsOf('new')).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await eventsOf('new')).length, { timeout: 30_000 }).toBe(1);
     fake().deletePost(post.id);
-    await expect.poll(async () => (await eventsOf('deleted')).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await eventsOf('deleted')).length, { timeout: 30_000 }).toBe(1);
     expect(await db().prisma.post.findFirstOrThrow({ where: { platformId: post.id } })).toMatchObject({
       status: 'deleted',
     });
     fake().renameUser(user.id, `${user.username}_New`.slice(0, 15));
     fake().setDisplayName(user.id, 'Dock Street Works');
     await expect
-      .poll(async () => db().prisma.account.findUniqueOrThrow({ where: { id: account.id } }), { timeout: 10_000 })
+      .poll(async () => db().prisma.account.findUniqueOrThrow({ where: { id: account.id } }), { timeout: 30_000 })
       .toMatchObject({ handle: `${user.username}_New`.slice(0, 15), displayName: 'Dock Street Works' });
     const captures = await db().prisma.capture.findMany({ where: { source: 'x:activity' } });
     expect(captures).toHaveLength(4);
@@ -187,7 +187,7 @@ describe('X Activity API → archive', () => {
     const rig = startRig(db(), fake(), { mode: 'auto' });
     rigs.push(rig);
     const { account } = await watched(rig);
-    await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 10_000 }).toBe('blocked');
+    await expect.poll(async () => (await streamRow(db()))?.state, { timeout: 30_000 }).toBe('blocked');
     const row = (await streamRow(db()))!;
     expect(row.reason).toContain('x:activity: X answered 403');
     expect(row.reason).toContain('x:filtered: X answered 403');

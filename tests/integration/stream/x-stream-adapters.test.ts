@@ -166,10 +166,10 @@ describe('filtered stream: a connection', () => {
     await stream.sync(accounts.slice(0, 1));
     const c = connect(stream);
     await c.isOpen;
-    await expect.poll(() => c.activity(), { timeout: 5000 }).toBeGreaterThan(2);
+    await expect.poll(() => c.activity(), { timeout: 30_000 }).toBeGreaterThan(2);
     const post = fake.addPost({ author: watched!, text: 'Harbour open & ferries running.' });
     fake.addPost({ author: other!, text: 'Not carried by any rule.' });
-    await expect.poll(() => c.items.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => c.items.length, { timeout: 30_000 }).toBe(1);
     const item = c.items[0]!;
     expect(item).toMatchObject({ kind: 'posts', authorIds: [watched!.id] });
     expect(item.capture).toMatchObject({ source: 'x:stream', httpStatus: 200 });
@@ -190,7 +190,7 @@ describe('filtered stream: a connection', () => {
     const c = connect(stream);
     await c.isOpen;
     fake.streams.sendLine('filtered', '{"data": {"id": "20300000000000');
-    await expect.poll(() => c.items.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => c.items.length, { timeout: 30_000 }).toBe(1);
     expect(c.items[0]).toMatchObject({ kind: 'problem', capture: { body: '{"data": {"id": "20300000000000' } });
   });
 
@@ -279,7 +279,7 @@ describe('X Activity API', () => {
     fake.deletePost(post.id);
     fake.renameUser(office!.id, 'Port_Office');
     fake.setDisplayName(office!.id, 'Port Office');
-    await expect.poll(() => c.items.length, { timeout: 5000 }).toBe(4);
+    await expect.poll(() => c.items.length, { timeout: 30_000 }).toBe(4);
     expect(c.items.map((i) => i.kind)).toEqual(['posts', 'deleted', 'profile', 'profile']);
     expect(c.items[0]).toMatchObject({ capture: { source: 'x:activity' }, authorIds: [office!.id] });
     expect(c.items[1]).toMatchObject({ authorId: office!.id, postId: post.id });
