@@ -37,7 +37,7 @@ async function writeEveryModel(db: Database) {
       referencedPosts: [{ type: 'quoted', id: '1' }],
     },
   });
-  await p.postVersion.create({
+  const version = await p.postVersion.create({
     data: {
       postId: post.id,
       platform: 'x',
@@ -79,6 +79,10 @@ async function writeEveryModel(db: Database) {
   await p.statusObservation.create({
     data: { postId: post.id, platform: 'x', platformId: post.platformId, status: 'first_seen', observedAt: new Date() },
   });
+  const media = await p.mediaFile.create({
+    data: { url: 'https://pbs.twimg.com/media/Gabc.jpg', kind: 'photo', status: 'stored', sha256: 'd'.repeat(64) },
+  });
+  await p.versionMedia.create({ data: { versionId: version.id, mediaId: media.id, mediaKey: '3_1', position: 0 } });
   return { account, post, rule };
 }
 
@@ -103,6 +107,8 @@ async function readEveryModel(db: Database) {
     p.logLeaf.count(),
     p.logCheckpoint.count(),
     p.statusObservation.count(),
+    p.mediaFile.count(),
+    p.versionMedia.count(),
   ]);
   const post = await p.post.findFirstOrThrow({ include: { versions: true, references: true, events: true } });
   return { counts, post };
@@ -111,7 +117,7 @@ async function readEveryModel(db: Database) {
 async function checkRoundTrip(db: Database) {
   const written = await writeEveryModel(db);
   const { counts, post } = await readEveryModel(db);
-  expect(counts).toEqual(Array(18).fill(1));
+  expect(counts).toEqual(Array(20).fill(1));
   expect(post).toMatchObject({
     platformId: '1235243970720694456',
     text: 'Très précis: the statement',
