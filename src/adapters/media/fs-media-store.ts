@@ -1,11 +1,12 @@
 // Media files on the local disk, content-addressed: ONRECORD_DATA_DIR/media/
 // sha256/ab/cd/abcd...(64 hex). Downloads land in media/tmp on the same
-// filesystem and are renamed into place (atomic: a reader sees the whole
-// file or none), then the directory is synced so the rename survives a crash.
+// filesystem and are linked into place (atomic: a reader sees the whole file
+// or none, and a file there is never replaced), then the directory is synced
+// so that the new name survives a crash.
 // The same bytes are stored once: a second download of them is dropped.
 // Stored files are made read-only.
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isSha256Hex } from '../../core/media-capture.js';
 import type { BlobRange, BlobRead, MediaStore } from '../../ports/media.js';
@@ -39,9 +40,9 @@ export function createFsMediaStore(root: string): MediaStore & { pathOf(sha256: 
         if ((await sizeOf(file.sha256)) !== null) return { existed: true };
         await mkdir(dirname(target), { recursive: true });
         await chmod(file.path, 0o444);
-        await rename(file.path, target);
+        const existed = !(await linkInPlace(file.path, target));
         await syncDirectory(dirname(target));
-        return { existed: false };
+        return { existed };
       } finally {
         await rm(file.path, { force: true });
       }
@@ -58,6 +59,25 @@ export function createFsMediaStore(root: string): MediaStore & { pathOf(sha256: 
 
     async close() {},
   };
+}
+
+/**
+ * Puts the file at target without ever replacing a file there: a hard link
+ * fails when two downloads of the same bytes race (the other one won), and
+ * is atomic like a rename. Where links are not supported, a rename (also
+ * atomic; the bytes are the same). Returns false when target existed.
+ */
+async function linkInPlace(path: string, target: string): Promise<boolean> {
+  try {
+    await link(path, target);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw err;
+    await rename(path, target);
+    return true;
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -138,7 +138,10 @@ export function createS3MediaStore(
       const unsigned: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
       const res = await send('GET', sha256, { unsigned });
       if (res.statusCode === 404) {
-        await res.body.dump();
+        const text = await res.body.text().catch(() => '');
+        // A missing object is null; a missing bucket is a setting to fix.
+        if (text.includes('<Code>NoSuchBucket</Code>'))
+          throw new ConfigError(`the media bucket ${location.bucket} does not exist (HTTP 404 NoSuchBucket)`);
         return null;
       }
       if (res.statusCode !== 200 && res.statusCode !== 206) throw await bucketError(res, 'GET', keyOf(sha256));
