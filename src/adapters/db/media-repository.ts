@@ -211,9 +211,9 @@ export function createMediaRepository(prisma: Prisma) {
     },
 
     /** The media files every version of a post shows, in version then media order. */
-    async ofPost(postId: number): Promise<VersionMediaRow[]> {
+    async ofPost(post: { platform: string; platformId: string }): Promise<VersionMediaRow[]> {
       const links = await prisma.versionMedia.findMany({
-        where: { version: { postId } },
+        where: { version: { post: { platform: post.platform, platformId: post.platformId } } },
         orderBy: [{ version: { id: 'asc' } }, { position: 'asc' }, { media: { kind: 'asc' } }],
         select: {
           mediaKey: true,
