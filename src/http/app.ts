@@ -26,6 +26,7 @@ import { registerEventStream, type LiveOptions } from './routes/events.js';
 import { registerLivePosts } from './routes/live-posts.js';
 import { registerMediaRoute } from './routes/media.js';
 import type { MediaStore } from '../ports/media.js';
+import { mediaStoreFromConfig } from '../service/media-part.js';
 
 export interface AppDeps {
   db: Database;
@@ -101,9 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFeeds(app, deps);
   registerHealth(app, deps);
   registerMetrics(app, deps);
-  registerLogApi(app, deps);
+  const media = deps.media ?? mediaStoreFromConfig(deps.config);
+  if (!deps.media) app.addHook('onClose', () => media.close());
+  registerLogApi(app, { ...deps, media });
   registerEventStream(app, deps);
   registerLivePosts(app, deps);
-  registerMediaRoute(app, deps);
+  registerMediaRoute(app, { ...deps, media });
   return app;
 }

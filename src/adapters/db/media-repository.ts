@@ -195,6 +195,13 @@ export function createMediaRepository(prisma: Prisma) {
       return updated.count > 0;
     },
 
+    ...createMediaReads(prisma),
+  };
+}
+
+/** Reads of media files (for pages, bundles, WARC export and the CLI); usable inside a transaction. */
+export function createMediaReads(prisma: Tx) {
+  return {
     async list(filter: { status?: MediaStatus; limit: number }): Promise<MediaRow[]> {
       const rows = await prisma.mediaFile.findMany({
         where: filter.status ? { status: filter.status } : {},

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.js';
 import { MEDIA_STATUSES, type MediaStatus } from '../../core/media-capture.js';
-import { createMediaRepository } from '../../adapters/db/media-repository.js';
+import { createMediaReads } from '../../adapters/db/media-repository.js';
 import { fetchDueMedia } from '../../jobs/fetch-media.js';
 import { mediaDepsFromContext, mediaStoreFromConfig } from '../../service/media-part.js';
 import type { CliRuntime } from '../runtime.js';
@@ -50,7 +50,7 @@ export function registerMedia(program: Command, rt: CliRuntime): void {
       if (opts.status && !(MEDIA_STATUSES as readonly string[]).includes(opts.status))
         throw new InvalidInput(`--status must be one of ${MEDIA_STATUSES.join(', ')}`);
       return rt.run({}, async (ctx) => {
-        const repo = createMediaRepository(ctx.db.prisma);
+        const repo = createMediaReads(ctx.db.prisma);
         const rows = await repo.list({ status: opts.status as MediaStatus | undefined, limit });
         if (opts.json) return printJson(rt.io, rows);
         if (rows.length === 0) return printLine(rt.io, 'no media files');

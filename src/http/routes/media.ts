@@ -10,22 +10,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { NotFound } from '../../core/errors.js';
 import { isInlineMediaType } from '../../core/media-capture.js';
 import type { BlobRange, MediaStore } from '../../ports/media.js';
-import { createMediaRepository } from '../../adapters/db/media-repository.js';
-import { mediaStoreFromConfig } from '../../service/media-part.js';
+import { createMediaReads } from '../../adapters/db/media-repository.js';
 import type { AppDeps } from '../app.js';
 import type { ArchivedMedia } from '../pages/media-view.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const MEDIA_CSP = "default-src 'none'; sandbox";
 
-export function registerMediaRoute(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'config' | 'media'>): void {
-  const repo = createMediaRepository(deps.db.prisma);
-  let store: MediaStore | undefined = deps.media;
-  const ownStore = !deps.media;
-  const storeOf = () => (store ??= mediaStoreFromConfig(deps.config));
-  app.addHook('onClose', async () => {
-    if (ownStore) await store?.close();
-  });
+export function registerMediaRoute(app: FastifyInstance, deps: Pick<AppDeps, 'db'> & { media: MediaStore }): void {
+  const repo = createMediaReads(deps.db.prisma);
 
   app.get<{ Params: { sha256: string } }>(
     '/media/:sha256',
@@ -50,14 +43,14 @@ export function registerMediaRoute(app: FastifyInstance, deps: Pick<AppDeps, 'db
         setCommonHeaders(reply, etag, file.contentType);
         return reply.code(304).send();
       }
-      const size = await storeOf().size(sha256);
+      const size = await deps.media.size(sha256);
       if (size === null) throw new NotFound(`the bytes of media file ${sha256} are missing from the media store`);
       const range = parseRange(request.headers.range, size);
       if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${size}`);
         return reply.code(416).send({ error: 'range_not_satisfiable', message: `the file has ${size} bytes` });
       }
-      const read = await storeOf().read(sha256, range ?? undefined);
+      const read = await deps.media.read(sha256, range ?? undefined);
       if (!read) throw new NotFound(`the bytes of media file ${sha256} are missing from the media store`);
       setCommonHeaders(reply, etag, file.contentType);
       if (range) {
@@ -102,7 +95,7 @@ export function parseRange(header: string | undefined, size: number): BlobRange 
 
 /** What the archive holds of a post's media files, for its page. */
 export async function archivedMediaOf(
-  repo: ReturnType<typeof createMediaRepository>,
+  repo: ReturnType<typeof createMediaReads>,
   post: { platform: string; platformId: string },
 ): Promise<ArchivedMedia[]> {
   const rows = await repo.ofPost(post);

@@ -17,7 +17,7 @@ import { renderSearchPage } from '../pages/search-page.js';
 import { listRuleViews } from './alert-rule-input.js';
 import { articleDetail, postDetail } from './api-read.js';
 import { archivedMediaOf } from './media.js';
-import { createMediaRepository } from '../../adapters/db/media-repository.js';
+import { createMediaReads } from '../../adapters/db/media-repository.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
@@ -101,7 +101,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
 
   const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
-  const mediaRepo = createMediaRepository(deps.db.prisma);
+  const mediaRepo = createMediaReads(deps.db.prisma);
   const blocks = platformBlocks(deps.config);
   const alerts = createAlertsRepository(deps.db.prisma);
   const hide = { schema: { hide: true } };
