@@ -4,6 +4,9 @@
 // fresh database, page by page, one transaction per page, exactly as a poll
 // stores them. Baseline in the same run: a raw COPY of the same post rows
 // into the same table (emptied in between). Goal: at least 0.3× COPY.
+// Each round also stores the same pages without the evidence log (storeBatch's
+// `log: false`, into another fresh database; the two runs alternate which
+// goes first): the log's cost is the throughput lost to it. Goal: under 10%.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -20,6 +23,7 @@ const DB_NAME = 'onrecord_bench_ingest';
 const PAGE_SIZE = 100;
 const ACCOUNTS = 10;
 const GOAL_RATIO = 0.3;
+const GOAL_LOG_OVERHEAD_PERCENT = 10;
 /** The pair (store, COPY) is run this many times; the machine's load varies, the median ratio is reported. */
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 
@@ -99,7 +103,12 @@ async function createAccounts(db: Database): Promise<number[]> {
 }
 
 /** The path under test: parse, normalize, store one page per transaction. */
-async function normalizeAndStore(db: Database, pages: { account: number; body: string }[], accountIds: number[]) {
+async function normalizeAndStore(
+  db: Database,
+  pages: { account: number; body: string }[],
+  accountIds: number[],
+  log = true,
+) {
   const now = new Date();
   let stored = 0;
   for (const page of pages) {
@@ -115,15 +124,19 @@ async function normalizeAndStore(db: Database, pages: { account: number; body: s
       capturedAt: now,
     };
     const result = await db.prisma.$transaction((tx) =>
-      storeBatch(tx, {
-        accountId,
-        capture,
-        posts: normalized.posts,
-        problems: normalized.problems,
-        firstSeenBy: 'backfill',
-        raiseNew: false,
-        now,
-      }),
+      storeBatch(
+        tx,
+        {
+          accountId,
+          capture,
+          posts: normalized.posts,
+          problems: normalized.problems,
+          firstSeenBy: 'backfill',
+          raiseNew: false,
+          now,
+        },
+        { log },
+      ),
     );
     stored += result.postsNew;
   }
@@ -181,6 +194,10 @@ export async function rawCopy(url: string, rows: string[]): Promise<number> {
 export const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 interface Round {
+  /** Posts per second without the evidence log, and the throughput the log costs. */
+  noLogPostsPerSecond: number;
+  logOverheadPercent: number;
+  logLeaves: number;
   storeSeconds: number;
   storePostsPerSecond: number;
   copySeconds: number;
@@ -191,30 +208,56 @@ interface Round {
   copied: number;
 }
 
-/** One round: a fresh database, the store path, then the same rows COPYed into the emptied table. */
-async function round(pages: { account: number; body: string }[]): Promise<Round> {
+/** The store path into a fresh database, with or without the log; returns posts stored, time and leaves. */
+async function timedStore(pages: { account: number; body: string }[], log: boolean) {
   const { db, url } = await freshDatabase();
   try {
     const accountIds = await createAccounts(db);
     const started = performance.now();
-    const stored = await normalizeAndStore(db, pages, accountIds);
-    const storeMs = performance.now() - started;
+    const stored = await normalizeAndStore(db, pages, accountIds, log);
+    const ms = performance.now() - started;
     const versions = await db.prisma.postVersion.count();
-    const rows = pages.flatMap((p) =>
-      normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, accountIds[p.account]!)),
-    );
-    const copyMs = await rawCopy(url, rows);
+    const leaves = await db.prisma.logLeaf.count();
+    return { stored, ms, versions, leaves, url, accountIds };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * One round: the store path with the log and without it (each into a fresh
+ * database, in alternating order), then the same rows COPYed into the
+ * emptied table.
+ */
+async function round(pages: { account: number; body: string }[], index: number): Promise<Round> {
+  const noLogFirst = index % 2 === 1;
+  const first = await timedStore(pages, !noLogFirst);
+  const second = await timedStore(pages, noLogFirst);
+  const [withLog, noLog] = noLogFirst ? [second, first] : [first, second];
+  const rows = pages.flatMap((p) =>
+    normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, second.accountIds[p.account]!)),
+  );
+  // The COPY baseline goes into the database that is still there (the second; its tables are emptied first).
+  const db = await openDatabase({ url: second.url, dataDir: '' });
+  try {
+    const copyMs = await rawCopy(second.url, rows);
     const copied = await db.prisma.post.count();
-    const storePostsPerSecond = perSecond(stored, storeMs);
+    const storePostsPerSecond = perSecond(withLog.stored, withLog.ms);
+    const noLogPostsPerSecond = perSecond(noLog.stored, noLog.ms);
     const copyPostsPerSecond = perSecond(copied, copyMs);
     return {
-      storeSeconds: Number((storeMs / 1000).toFixed(2)),
+      noLogPostsPerSecond,
+      logOverheadPercent: Number(
+        (((noLogPostsPerSecond - storePostsPerSecond) / noLogPostsPerSecond) * 100).toFixed(1),
+      ),
+      logLeaves: withLog.leaves,
+      storeSeconds: Number((withLog.ms / 1000).toFixed(2)),
       storePostsPerSecond,
       copySeconds: Number((copyMs / 1000).toFixed(2)),
       copyPostsPerSecond,
       ratioToCopy: Number((storePostsPerSecond / copyPostsPerSecond).toFixed(3)),
-      stored,
-      versions,
+      stored: withLog.stored,
+      versions: withLog.versions,
       copied,
     };
   } finally {
@@ -228,15 +271,16 @@ function median<T>(items: T[], key: (item: T) => number): T {
 
 export default {
   name: 'ingest',
-  description: `normalize-and-store of ${COUNT} synthetic posts (pages of ${PAGE_SIZE}) beside a raw COPY of the same rows, ${ROUNDS} rounds`,
+  description: `normalize-and-store of ${COUNT} synthetic posts (pages of ${PAGE_SIZE}) with and without the evidence log, beside a raw COPY of the same rows, ${ROUNDS} rounds`,
   async run(): Promise<Record<string, unknown>> {
     const pages = buildPages();
     const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.push(await round(pages));
+      rounds.push(await round(pages, i));
       console.log(`round ${i + 1}: ${JSON.stringify(rounds.at(-1))}`);
     }
     const mid = median(rounds, (r) => r.ratioToCopy);
+    const overhead = median(rounds, (r) => r.logOverheadPercent).logOverheadPercent;
     return {
       posts: COUNT,
       pages: pages.length,
@@ -248,6 +292,11 @@ export default {
       ratios: rounds.map((r) => r.ratioToCopy),
       goalRatio: GOAL_RATIO,
       meetsGoal: mid.ratioToCopy >= GOAL_RATIO,
+      noLogPostsPerSecond: mid.noLogPostsPerSecond,
+      logOverheadPercent: overhead,
+      logOverheads: rounds.map((r) => r.logOverheadPercent),
+      goalLogOverheadPercent: GOAL_LOG_OVERHEAD_PERCENT,
+      meetsLogGoal: overhead < GOAL_LOG_OVERHEAD_PERCENT,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   },
