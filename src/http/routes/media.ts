@@ -6,6 +6,7 @@
 // HTML or SVG file where a photo was expected) goes out as a download, and a
 // sandboxing CSP covers every answer, so a captured file can never run as
 // this site's page.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { NotFound } from '../../core/errors.js';
 import { isInlineMediaType } from '../../core/media-capture.js';
@@ -50,13 +51,16 @@ export function registerMediaRoute(app: FastifyInstance, deps: Pick<AppDeps, 'db
         reply.header('content-range', `bytes */${size}`);
         return reply.code(416).send({ error: 'range_not_satisfiable', message: `the file has ${size} bytes` });
       }
-      const read = await deps.media.read(sha256, range ?? undefined);
-      if (!read) throw new NotFound(`the bytes of media file ${sha256} are missing from the media store`);
       setCommonHeaders(reply, etag, file.contentType);
       if (range) {
         reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
         reply.header('content-length', range.end - range.start + 1);
       } else reply.header('content-length', size);
+      // HEAD: the headers only. (An empty stream: Fastify's HEAD handling would
+      // read a real one to its end, and would set the length of no payload to 0.)
+      if (request.method === 'HEAD') return reply.send(Readable.from([]));
+      const read = await deps.media.read(sha256, range ?? undefined);
+      if (!read) throw new NotFound(`the bytes of media file ${sha256} are missing from the media store`);
       return reply.send(read.body);
     },
   );

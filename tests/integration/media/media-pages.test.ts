@@ -30,6 +30,7 @@ const video = mp4Bytes(32, 20_000);
 const poster = pngBytes(33);
 const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 let urls: Record<string, string>;
+let reads = 0;
 
 beforeAll(async () => {
   cdn = await startFakeMedia();
@@ -68,7 +69,13 @@ beforeAll(async () => {
   );
   const store = createFsMediaStore(join(dir, 'media'));
   await fetchDueMedia(mediaDeps(db(), store, testClock('2026-03-05T01:00:00Z')));
-  app = await buildTestApp(db(), { ONRECORD_DATA_DIR: dir });
+  // The app's store counts its reads (HEAD must not read a file).
+  const served = createFsMediaStore(join(dir, 'media'));
+  app = await buildTestApp(
+    db(),
+    { ONRECORD_DATA_DIR: dir },
+    { media: { ...served, read: (...args) => (reads++, served.read(...args)) } },
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -110,8 +117,15 @@ describe('GET /media/:sha256', () => {
       'cache-control': 'public, max-age=31536000, immutable',
       'accept-ranges': 'bytes',
     });
+    const before = reads;
     const head = await app.inject({ method: 'HEAD', url: `/media/${sha(photo)}` });
-    expect([head.statusCode, head.headers['content-length'], head.body]).toEqual([200, String(photo.length), '']);
+    expect([head.statusCode, head.headers['content-length'], head.headers.etag, head.body]).toEqual([
+      200,
+      String(photo.length),
+      `"${sha(photo)}"`,
+      '',
+    ]);
+    expect(reads).toBe(before);
   });
 
   it('answers 304 to a matching If-None-Match, and serves byte ranges', async () => {
