@@ -17,7 +17,7 @@ import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from '
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 import { logStoredPage, observeRestored } from './log-repository.js';
 import { enqueueVersionMedia } from './media-repository.js';
-import { observeLastSeen } from './seen-observations.js';
+import { observeLastSeen, observeWithheldOf } from './seen-observations.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
@@ -91,13 +91,11 @@ export async function storeBatch(
   const owners = await accountsOfReposted(tx, versions, input.now);
   const page = await insertPage(tx, { ...input, versions, latest, owners });
   const { inserted, newVersions } = page;
-  if (options.log !== false)
-    await logStoredPage(tx, {
-      ...page,
-      capture: input.capture,
-      platform: versions[0]?.platform ?? null,
-      now: input.now,
-    });
+  if (options.log !== false) {
+    const platform = versions[0]?.platform ?? null;
+    await logStoredPage(tx, { ...page, capture: input.capture, platform, now: input.now });
+    await observeWithheldOf(tx, versions, latest, page, input.now);
+  }
   // Media are queued with the versions that show them: a killed process loses none.
   await enqueueVersionMedia(tx, versions, input.now);
   const result: StoreBatchResult = {
