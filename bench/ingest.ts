@@ -5,8 +5,10 @@
 // stores them. Baseline in the same run: a raw COPY of the same post rows
 // into the same table (emptied in between). Goal: at least 0.3× COPY.
 // Each round also stores the same pages without the evidence log (storeBatch's
-// `log: false`, into another fresh database; the two runs alternate which
-// goes first): the log's cost is the throughput lost to it. Goal: under 10%.
+// `log: false`) into a second fresh database, page by page in turn with the
+// logged store (alternating which goes first), each page's transaction timed
+// on its own: the machine's load, which varies, falls on both alike. The
+// log's cost is the throughput lost to it. Goal: under 10%.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -78,14 +80,14 @@ function buildPages(): { account: number; body: string }[] {
   return pages;
 }
 
-export async function freshDatabase(): Promise<{ db: Database; url: string }> {
+export async function freshDatabase(name = DB_NAME): Promise<{ db: Database; url: string }> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB_NAME}"`);
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB_NAME}`;
+  url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString(), dataDir: '' });
   await migrate(db);
   return { db, url: url.toString() };
@@ -102,45 +104,30 @@ async function createAccounts(db: Database): Promise<number[]> {
   return ids;
 }
 
-/** The path under test: parse, normalize, store one page per transaction. */
-async function normalizeAndStore(
-  db: Database,
-  pages: { account: number; body: string }[],
-  accountIds: number[],
-  log = true,
-) {
+/** The path under test: parse, normalize, store one page in one transaction; returns the posts it added. */
+async function storePage(db: Database, page: { account: number; body: string }, accountIds: number[], log: boolean) {
   const now = new Date();
-  let stored = 0;
-  for (const page of pages) {
-    const body: unknown = JSON.parse(page.body);
-    const normalized = normalizeXBody(body);
-    const accountId = accountIds[page.account]!;
-    const capture = {
-      source: 'x:timeline',
-      requestUrl: `https://api.x.com/2/users/${userIdOf(page.account)}/tweets?max_results=100`,
-      httpStatus: 200,
-      contentType: 'application/json; charset=utf-8',
-      body: page.body,
-      capturedAt: now,
-    };
-    const result = await db.prisma.$transaction((tx) =>
-      storeBatch(
-        tx,
-        {
-          accountId,
-          capture,
-          posts: normalized.posts,
-          problems: normalized.problems,
-          firstSeenBy: 'backfill',
-          raiseNew: false,
-          now,
-        },
-        { log },
-      ),
-    );
-    stored += result.postsNew;
-  }
-  return stored;
+  const body: unknown = JSON.parse(page.body);
+  const normalized = normalizeXBody(body);
+  const capture = {
+    source: 'x:timeline',
+    requestUrl: `https://api.x.com/2/users/${userIdOf(page.account)}/tweets?max_results=100`,
+    httpStatus: 200,
+    contentType: 'application/json; charset=utf-8',
+    body: page.body,
+    capturedAt: now,
+  };
+  const input = {
+    accountId: accountIds[page.account]!,
+    capture,
+    posts: normalized.posts,
+    problems: normalized.problems,
+    firstSeenBy: 'backfill' as const,
+    raiseNew: false,
+    now,
+  };
+  const result = await db.prisma.$transaction((tx) => storeBatch(tx, input, { log }));
+  return result.postsNew;
 }
 
 // COPY text format: backslash, tab, newline and carriage return escaped; \N is null.
@@ -208,60 +195,56 @@ interface Round {
   copied: number;
 }
 
-/** The store path into a fresh database, with or without the log; returns posts stored, time and leaves. */
-async function timedStore(pages: { account: number; body: string }[], log: boolean) {
-  const { db, url } = await freshDatabase();
-  try {
-    const accountIds = await createAccounts(db);
-    const started = performance.now();
-    const stored = await normalizeAndStore(db, pages, accountIds, log);
-    const ms = performance.now() - started;
-    const versions = await db.prisma.postVersion.count();
-    const leaves = await db.prisma.logLeaf.count();
-    return { stored, ms, versions, leaves, url, accountIds };
-  } finally {
-    await db.close();
+/** Both stores, page by page in turn (alternating which goes first), each page timed on its own. */
+async function storeBoth(pages: { account: number; body: string }[], logged: Database, unlogged: Database) {
+  const sides = [
+    { db: logged, log: true, ms: 0, stored: 0, accountIds: await createAccounts(logged) },
+    { db: unlogged, log: false, ms: 0, stored: 0, accountIds: await createAccounts(unlogged) },
+  ];
+  for (const [i, page] of pages.entries()) {
+    for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+      const started = performance.now();
+      side.stored += await storePage(side.db, page, side.accountIds, side.log);
+      side.ms += performance.now() - started;
+    }
   }
+  return sides;
 }
 
-/**
- * One round: the store path with the log and without it (each into a fresh
- * database, in alternating order), then the same rows COPYed into the
- * emptied table.
- */
-async function round(pages: { account: number; body: string }[], index: number): Promise<Round> {
-  const noLogFirst = index % 2 === 1;
-  const first = await timedStore(pages, !noLogFirst);
-  const second = await timedStore(pages, noLogFirst);
-  const [withLog, noLog] = noLogFirst ? [second, first] : [first, second];
-  const rows = pages.flatMap((p) =>
-    normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, second.accountIds[p.account]!)),
-  );
-  // The COPY baseline goes into the database that is still there (the second; its tables are emptied first).
-  const db = await openDatabase({ url: second.url, dataDir: '' });
+/** One round: both stores into fresh databases, then the same rows COPYed into the emptied table. */
+async function round(pages: { account: number; body: string }[]): Promise<Round> {
+  const logged = await freshDatabase();
+  const unlogged = await freshDatabase(`${DB_NAME}_nolog`);
   try {
-    const copyMs = await rawCopy(second.url, rows);
-    const copied = await db.prisma.post.count();
-    const storePostsPerSecond = perSecond(withLog.stored, withLog.ms);
-    const noLogPostsPerSecond = perSecond(noLog.stored, noLog.ms);
+    const [withLog, noLog] = await storeBoth(pages, logged.db, unlogged.db);
+    const versions = await logged.db.prisma.postVersion.count();
+    const leaves = await logged.db.prisma.logLeaf.count();
+    const rows = pages.flatMap((p) =>
+      normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, withLog!.accountIds[p.account]!)),
+    );
+    const copyMs = await rawCopy(logged.url, rows);
+    const copied = await logged.db.prisma.post.count();
+    const storePostsPerSecond = perSecond(withLog!.stored, withLog!.ms);
+    const noLogPostsPerSecond = perSecond(noLog!.stored, noLog!.ms);
     const copyPostsPerSecond = perSecond(copied, copyMs);
     return {
       noLogPostsPerSecond,
       logOverheadPercent: Number(
         (((noLogPostsPerSecond - storePostsPerSecond) / noLogPostsPerSecond) * 100).toFixed(1),
       ),
-      logLeaves: withLog.leaves,
-      storeSeconds: Number((withLog.ms / 1000).toFixed(2)),
+      logLeaves: leaves,
+      storeSeconds: Number((withLog!.ms / 1000).toFixed(2)),
       storePostsPerSecond,
       copySeconds: Number((copyMs / 1000).toFixed(2)),
       copyPostsPerSecond,
       ratioToCopy: Number((storePostsPerSecond / copyPostsPerSecond).toFixed(3)),
-      stored: withLog.stored,
-      versions: withLog.versions,
+      stored: withLog!.stored,
+      versions,
       copied,
     };
   } finally {
-    await db.close();
+    await logged.db.close();
+    await unlogged.db.close();
   }
 }
 
@@ -276,7 +259,7 @@ export default {
     const pages = buildPages();
     const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.push(await round(pages, i));
+      rounds.push(await round(pages));
       console.log(`round ${i + 1}: ${JSON.stringify(rounds.at(-1))}`);
     }
     const mid = median(rounds, (r) => r.ratioToCopy);
