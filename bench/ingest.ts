@@ -4,6 +4,11 @@
 // fresh database, page by page, one transaction per page, exactly as a poll
 // stores them. Baseline in the same run: a raw COPY of the same post rows
 // into the same table (emptied in between). Goal: at least 0.3× COPY.
+// Each round also stores the same pages without the evidence log (storeBatch's
+// `log: false`) into a second fresh database, page by page in turn with the
+// logged store (alternating which goes first), each page's transaction timed
+// on its own: the machine's load, which varies, falls on both alike. The
+// log's cost is the throughput lost to it. Goal: under 10%.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -20,6 +25,7 @@ const DB_NAME = 'onrecord_bench_ingest';
 const PAGE_SIZE = 100;
 const ACCOUNTS = 10;
 const GOAL_RATIO = 0.3;
+const GOAL_LOG_OVERHEAD_PERCENT = 10;
 /** The pair (store, COPY) is run this many times; the machine's load varies, the median ratio is reported. */
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 
@@ -74,14 +80,14 @@ function buildPages(): { account: number; body: string }[] {
   return pages;
 }
 
-export async function freshDatabase(): Promise<{ db: Database; url: string }> {
+export async function freshDatabase(name = DB_NAME): Promise<{ db: Database; url: string }> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB_NAME}"`);
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB_NAME}`;
+  url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString(), dataDir: '' });
   await migrate(db);
   return { db, url: url.toString() };
@@ -98,39 +104,30 @@ async function createAccounts(db: Database): Promise<number[]> {
   return ids;
 }
 
-/** The path under test: parse, normalize, store one page per transaction. */
-async function normalizeAndStore(db: Database, pages: { account: number; body: string }[], accountIds: number[]) {
+/** The path under test: parse, normalize, store one page in one transaction; returns the posts it added. */
+async function storePage(db: Database, page: { account: number; body: string }, accountIds: number[], log: boolean) {
   const now = new Date();
-  let stored = 0;
-  for (const page of pages) {
-    const body: unknown = JSON.parse(page.body);
-    const normalized = normalizeXBody(body);
-    const accountId = accountIds[page.account]!;
-    const capture = {
-      source: 'x:timeline',
-      requestUrl: `https://api.x.com/2/users/${userIdOf(page.account)}/tweets?max_results=100`,
-      httpStatus: 200,
-      contentType: 'application/json; charset=utf-8',
-      body: page.body,
-      capturedAt: now,
-    };
-    const result = await db.prisma.$transaction((tx) =>
-      createPostsRepository(db.prisma).storeBatch(
-        {
-          accountId,
-          capture,
-          posts: normalized.posts,
-          problems: normalized.problems,
-          firstSeenBy: 'backfill',
-          raiseNew: false,
-          now,
-        },
-        tx,
-      ),
-    );
-    stored += result.postsNew;
-  }
-  return stored;
+  const body: unknown = JSON.parse(page.body);
+  const normalized = normalizeXBody(body);
+  const capture = {
+    source: 'x:timeline',
+    requestUrl: `https://api.x.com/2/users/${userIdOf(page.account)}/tweets?max_results=100`,
+    httpStatus: 200,
+    contentType: 'application/json; charset=utf-8',
+    body: page.body,
+    capturedAt: now,
+  };
+  const input = {
+    accountId: accountIds[page.account]!,
+    capture,
+    posts: normalized.posts,
+    problems: normalized.problems,
+    firstSeenBy: 'backfill' as const,
+    raiseNew: false,
+    now,
+  };
+  const result = await db.prisma.$transaction((tx) => createPostsRepository(db.prisma).storeBatch(input, tx, { log }));
+  return result.postsNew;
 }
 
 // COPY text format: backslash, tab, newline and carriage return escaped; \N is null.
@@ -184,6 +181,10 @@ export async function rawCopy(url: string, rows: string[]): Promise<number> {
 export const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 interface Round {
+  /** Posts per second without the evidence log, and the throughput the log costs. */
+  noLogPostsPerSecond: number;
+  logOverheadPercent: number;
+  logLeaves: number;
   storeSeconds: number;
   storePostsPerSecond: number;
   copySeconds: number;
@@ -194,34 +195,56 @@ interface Round {
   copied: number;
 }
 
-/** One round: a fresh database, the store path, then the same rows COPYed into the emptied table. */
+/** Both stores, page by page in turn (alternating which goes first), each page timed on its own. */
+async function storeBoth(pages: { account: number; body: string }[], logged: Database, unlogged: Database) {
+  const sides = [
+    { db: logged, log: true, ms: 0, stored: 0, accountIds: await createAccounts(logged) },
+    { db: unlogged, log: false, ms: 0, stored: 0, accountIds: await createAccounts(unlogged) },
+  ];
+  for (const [i, page] of pages.entries()) {
+    for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+      const started = performance.now();
+      side.stored += await storePage(side.db, page, side.accountIds, side.log);
+      side.ms += performance.now() - started;
+    }
+  }
+  return sides;
+}
+
+/** One round: both stores into fresh databases, then the same rows COPYed into the emptied table. */
 async function round(pages: { account: number; body: string }[]): Promise<Round> {
-  const { db, url } = await freshDatabase();
+  const logged = await freshDatabase();
+  const unlogged = await freshDatabase(`${DB_NAME}_nolog`);
   try {
-    const accountIds = await createAccounts(db);
-    const started = performance.now();
-    const stored = await normalizeAndStore(db, pages, accountIds);
-    const storeMs = performance.now() - started;
-    const versions = await db.prisma.postVersion.count();
+    const [withLog, noLog] = await storeBoth(pages, logged.db, unlogged.db);
+    const versions = await logged.db.prisma.postVersion.count();
+    const leaves = await logged.db.prisma.logLeaf.count();
     const rows = pages.flatMap((p) =>
-      normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, accountIds[p.account]!)),
+      normalizeXBody(JSON.parse(p.body)).posts.map((x) => copyLine(x, withLog!.accountIds[p.account]!)),
     );
-    const copyMs = await rawCopy(url, rows);
-    const copied = await db.prisma.post.count();
-    const storePostsPerSecond = perSecond(stored, storeMs);
+    const copyMs = await rawCopy(logged.url, rows);
+    const copied = await logged.db.prisma.post.count();
+    const storePostsPerSecond = perSecond(withLog!.stored, withLog!.ms);
+    const noLogPostsPerSecond = perSecond(noLog!.stored, noLog!.ms);
     const copyPostsPerSecond = perSecond(copied, copyMs);
     return {
-      storeSeconds: Number((storeMs / 1000).toFixed(2)),
+      noLogPostsPerSecond,
+      logOverheadPercent: Number(
+        (((noLogPostsPerSecond - storePostsPerSecond) / noLogPostsPerSecond) * 100).toFixed(1),
+      ),
+      logLeaves: leaves,
+      storeSeconds: Number((withLog!.ms / 1000).toFixed(2)),
       storePostsPerSecond,
       copySeconds: Number((copyMs / 1000).toFixed(2)),
       copyPostsPerSecond,
       ratioToCopy: Number((storePostsPerSecond / copyPostsPerSecond).toFixed(3)),
-      stored,
+      stored: withLog!.stored,
       versions,
       copied,
     };
   } finally {
-    await db.close();
+    await logged.db.close();
+    await unlogged.db.close();
   }
 }
 
@@ -231,7 +254,7 @@ function median<T>(items: T[], key: (item: T) => number): T {
 
 export default {
   name: 'ingest',
-  description: `normalize-and-store of ${COUNT} synthetic posts (pages of ${PAGE_SIZE}) beside a raw COPY of the same rows, ${ROUNDS} rounds`,
+  description: `normalize-and-store of ${COUNT} synthetic posts (pages of ${PAGE_SIZE}) with and without the evidence log, beside a raw COPY of the same rows, ${ROUNDS} rounds`,
   async run(): Promise<Record<string, unknown>> {
     const pages = buildPages();
     const rounds: Round[] = [];
@@ -240,6 +263,7 @@ export default {
       console.log(`round ${i + 1}: ${JSON.stringify(rounds.at(-1))}`);
     }
     const mid = median(rounds, (r) => r.ratioToCopy);
+    const overhead = median(rounds, (r) => r.logOverheadPercent).logOverheadPercent;
     return {
       posts: COUNT,
       pages: pages.length,
@@ -251,6 +275,11 @@ export default {
       ratios: rounds.map((r) => r.ratioToCopy),
       goalRatio: GOAL_RATIO,
       meetsGoal: mid.ratioToCopy >= GOAL_RATIO,
+      noLogPostsPerSecond: mid.noLogPostsPerSecond,
+      logOverheadPercent: overhead,
+      logOverheads: rounds.map((r) => r.logOverheadPercent),
+      goalLogOverheadPercent: GOAL_LOG_OVERHEAD_PERCENT,
+      meetsLogGoal: overhead < GOAL_LOG_OVERHEAD_PERCENT,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   },

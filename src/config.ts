@@ -87,7 +87,7 @@ const schema = z.object({
   ALERT_FROM: z.string().default('onrecord <alerts@onrecord.invalid>'),
   /** The longest one alert send (HTTP request or SMTP step) may take before it counts as failed and is retried. */
   ALERT_TIMEOUT: duration('10s'),
-  /** Let article fetching reach loopback, private and link-local addresses. */
+  /** Let article and media fetching reach loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_FETCH: flag,
   /** Let alert targets (webhook, Slack, Discord) be loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_TARGETS: flag,
@@ -119,6 +119,26 @@ const schema = z.object({
     .string()
     .regex(/^[^\s+]+$/, 'no spaces and no "+"')
     .default('onrecord/log'),
+  /** Largest media file downloaded, in bytes (stored sizes are 32-bit: at most 2 GiB - 1). */
+  ONRECORD_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31 - 1)
+    .default(200 * 1024 * 1024),
+  /** Longest wait for the next bytes of a media download (connect, headers, between chunks). */
+  ONRECORD_MEDIA_TIMEOUT: duration('30s'),
+  /** s3://bucket/prefix?endpoint=...&region=...: media in an S3-compatible bucket. Unset: ONRECORD_DATA_DIR/media. */
+  ONRECORD_MEDIA_S3_URL: z
+    .string()
+    .regex(/^s3:\/\/[^/?]+/, 'must look like s3://bucket/prefix?endpoint=http://host:port&region=...')
+    .optional(),
+  /** Credentials of the media bucket (the standard AWS variables). */
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  /** Region of the media bucket when ONRECORD_MEDIA_S3_URL names none. */
+  AWS_REGION: z.string().optional(),
   /** Nitter instances whose status URLs count as X links (comma-separated). */
   ONRECORD_NITTER_HOSTS: list.transform((v) => (v.length ? v : ['nitter.net', 'nitter.poast.org', 'xcancel.com'])),
 });

@@ -20,6 +20,7 @@ import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
 import { registerVerify } from './commands/verify.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerMedia } from './commands/media.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -65,6 +66,7 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerLog(program, rt);
   registerVerify(program, rt);
   registerEvidence(program, rt);
+  registerMedia(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;

@@ -10,6 +10,7 @@ export type LeafKind = (typeof LEAF_KINDS)[number];
 
 export const OBSERVED_STATUSES = [
   'first_seen',
+  'last_seen',
   'deleted',
   'unavailable',
   'suspended',

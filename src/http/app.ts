@@ -24,6 +24,9 @@ import { registerMetrics } from './routes/metrics.js';
 import { registerLogApi } from './routes/log.js';
 import { registerEventStream, type LiveOptions } from './routes/events.js';
 import { registerLivePosts } from './routes/live-posts.js';
+import { registerMediaRoute } from './routes/media.js';
+import type { MediaStore } from '../ports/media.js';
+import { mediaStoreFromConfig } from '../service/media-part.js';
 
 export interface AppDeps {
   db: Database;
@@ -34,6 +37,8 @@ export interface AppDeps {
   articles?: WriteDeps['articles'];
   /** Tuning of /api/events (tests shorten the keep-alive and the buffer). */
   live?: LiveOptions;
+  /** The media store /media/:sha256 reads (default: the one the configuration names). */
+  media?: MediaStore;
 }
 
 /**
@@ -57,6 +62,7 @@ const SECURITY_HEADERS = {
       scriptSrcAttr: ["'none'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:'],
+      mediaSrc: ["'self'"],
       fontSrc: ["'self'", 'data:'],
     },
   },
@@ -96,8 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFeeds(app, deps);
   registerHealth(app, deps);
   registerMetrics(app, deps);
-  registerLogApi(app, deps);
+  const media = deps.media ?? mediaStoreFromConfig(deps.config);
+  if (!deps.media) app.addHook('onClose', () => media.close());
+  registerLogApi(app, { ...deps, media });
   registerEventStream(app, deps);
   registerLivePosts(app, deps);
+  registerMediaRoute(app, { ...deps, media });
   return app;
 }

@@ -12,6 +12,8 @@ const READ_REFUSALS: Responses = {
   403: error('Reading is open to loopback only (ONRECORD_READ_ACCESS=local), or no token is set on the server'),
 };
 const ARTICLE_ANSWER = { type: 'object', additionalProperties: true };
+const BINARY = { schema: { type: 'string', format: 'binary' } };
+const MEDIA_CONTENT = { 'image/*': BINARY, 'video/*': BINARY, 'application/octet-stream': BINARY };
 
 /** Per "METHOD /path": the operation's id and the responses its route schema does not declare. */
 const OPERATIONS: Record<string, { operationId: string; responses?: Responses }> = {
@@ -41,6 +43,21 @@ const OPERATIONS: Record<string, { operationId: string; responses?: Responses }>
   'GET /api/log/checkpoint': { operationId: 'getLogCheckpoint', responses: READ_REFUSALS },
   'GET /api/log/proof/inclusion': { operationId: 'getInclusionProof', responses: READ_REFUSALS },
   'GET /api/log/proof/consistency': { operationId: 'getConsistencyProof', responses: READ_REFUSALS },
+  'GET /media/:sha256': {
+    operationId: 'getMediaFile',
+    responses: {
+      200: {
+        description:
+          'The file as captured (ETag: its sha256; cached as immutable); types not safe to show inline come as a download',
+        content: MEDIA_CONTENT,
+      },
+      206: { description: 'The byte range asked for (Range: bytes=start-end)', content: MEDIA_CONTENT },
+      304: { description: 'If-None-Match names this sha256: the copy held is this file' },
+      404: error('No captured media file has this sha256, or its bytes are missing from the media store'),
+      416: error('The range lies past the end of the file'),
+      ...READ_REFUSALS,
+    },
+  },
   'GET /api/alerts': { operationId: 'listAlertRules', responses: READ_REFUSALS },
   'GET /api/events': {
     operationId: 'followEvents',

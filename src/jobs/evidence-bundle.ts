@@ -25,6 +25,10 @@ import { createPostsRepository } from '../adapters/db/posts-repository.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import { renderEvidenceReport } from '../http/pages/evidence-report.js';
 import { createLogTree, signCheckpoint } from './evidence-log.js';
+import { buffer } from 'node:stream/consumers';
+import { extensionOf } from '../core/media-capture.js';
+import type { MediaStore } from '../ports/media.js';
+import { createMediaReads } from '../adapters/db/media-repository.js';
 
 const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
 
@@ -33,6 +37,8 @@ export interface BundleDeps {
   signer: SignerKey;
   origin: string;
   now: Date;
+  /** Where the post's media files are read from (without it, a bundle holds no media files). */
+  media?: MediaStore;
 }
 
 interface Member {
@@ -44,7 +50,7 @@ interface Member {
 export async function buildEvidenceBundle(deps: BundleDeps, platform: string, id: string): Promise<Uint8Array> {
   const post = await createPostsRepository(deps.db).findByAnyId(platform, id);
   if (!post) throw new NotFound(`no archived post ${platform}:${id}`);
-  const members = await gatherMembers(deps.db, post);
+  const members = [...(await gatherMembers(deps.db, post)), ...(await mediaMembers(deps, post))];
   const tree = createLogTree(deps.db);
   const { checkpoint } = await signCheckpoint(tree, deps.signer, deps.origin);
   const hashes = await tree.hashes(checkpoint.size);
@@ -134,6 +140,29 @@ async function gatherMembers(db: Tx, post: PostWithVersions): Promise<Member[]> 
     leafOf: { kind: 'article_snapshot', refId: s.id },
   }));
   return [...captures, ...versions, ...observations, ...snapshots];
+}
+
+/** The post's stored media files (each once), read whole from the media store. */
+async function mediaMembers(deps: BundleDeps, post: PostWithVersions): Promise<Member[]> {
+  if (!deps.media) return [];
+  const rows = await createMediaReads(deps.db).ofPost(post);
+  const stored = [...new Map(rows.filter((r) => r.status === 'stored').map((r) => [r.id, r])).values()];
+  const members: Member[] = [];
+  for (const m of stored.sort((a, b) => a.id - b.id)) {
+    const read = await deps.media.read(m.sha256!);
+    if (!read) throw new NotFound(`the bytes of media file ${m.id} (${m.sha256}) are missing from the media store`);
+    members.push({
+      item: {
+        path: `media/${m.id}.${extensionOf(m.contentType)}`,
+        kind: 'media',
+        title: `${m.kind} ${m.url}`,
+        at: m.fetchedAt?.toISOString() ?? null,
+      },
+      bytes: await buffer(read.body),
+      leafOf: { kind: 'media', refId: m.id },
+    });
+  }
+  return members;
 }
 
 function zipMembers(files: [string, Uint8Array][]): Uint8Array {

@@ -3,13 +3,20 @@
 // record (the request line and Host rebuilt from the request URL; the stored
 // status and content type as the response headers, since other response
 // headers are not kept), each article snapshot likewise when its address is
-// known and as a `resource` otherwise. warcio writes every record with its
-// WARC-Block-Digest and WARC-Payload-Digest. Captures shared by many posts
-// are written once.
+// known and as a `resource` otherwise. Each stored media file of the posts
+// (photos, videos, GIFs, previews) is a `resource` record of its address,
+// streamed from the media store (response headers are not kept, so no HTTP
+// exchange is made up for it). warcio writes every record with its
+// WARC-Block-Digest and WARC-Payload-Digest (a media file's is its sha256).
+// Captures and media files shared by many posts are written once.
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Writable } from 'node:stream';
 import { WARCRecord, WARCSerializer } from 'warcio';
+import { WARCSerializer as StreamingSerializer } from 'warcio/node';
+import { NotFound } from '../core/errors.js';
+import type { MediaStore } from '../ports/media.js';
+import { createMediaReads } from '../adapters/db/media-repository.js';
 import type { Tx } from '../adapters/db/database.js';
 import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
@@ -22,6 +29,8 @@ export interface WarcExportOptions {
   out: Writable;
   now: Date;
   batchSize?: number;
+  /** Where media files are read from (without it, no media records are written). */
+  media?: MediaStore;
 }
 
 interface Exchange {
@@ -66,6 +75,7 @@ export async function exportWarc(options: WarcExportOptions): Promise<{ written:
         records++;
       }
     }
+    if (options.media) records += await writeMedia(options, options.media, ids, seen);
     written += rows.length;
   }
   await new Promise<void>((resolve, reject) =>
@@ -122,6 +132,35 @@ function recordsOf(e: Exchange): WARCRecord[] {
     [],
   );
   return [request, response];
+}
+
+/** The stored media files of these posts not written yet, each a `resource` record. */
+async function writeMedia(options: WarcExportOptions, store: MediaStore, postIds: number[], seen: Set<string>) {
+  let records = 0;
+  for (const m of await createMediaReads(options.db).storedOfPosts(postIds)) {
+    const key = `media:${m.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const read = await store.read(m.sha256!);
+    if (!read) throw new NotFound(`the bytes of media file ${m.id} (${m.sha256}) are missing from the media store`);
+    const record = WARCRecord.create(
+      {
+        url: m.fetchedFrom ?? m.url,
+        date: (m.fetchedAt ?? options.now).toISOString(),
+        type: 'resource',
+        warcVersion: 'WARC/1.1',
+        warcHeaders: {
+          'WARC-Record-ID': recordId(key, 'resource'),
+          'Content-Type': m.contentType ?? 'application/octet-stream',
+        },
+      },
+      read.body as AsyncIterable<Uint8Array>,
+    );
+    // Streamed: the serializer spills a large body to a temporary file while it computes the digests.
+    for await (const chunk of new StreamingSerializer(record, { gzip: true })) await write(options.out, chunk);
+    records++;
+  }
+  return records;
 }
 
 function serialize(record: WARCRecord): Promise<Uint8Array> {

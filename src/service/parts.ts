@@ -5,7 +5,8 @@ import { pollerPart } from './poller-part.js';
 import { alertsPart } from './alerts-part.js';
 import { httpPart } from '../http/server.js';
 import { checkpointPart } from './checkpoint-part.js';
+import { mediaPart } from './media-part.js';
 
 export function serviceParts(): ServicePart[] {
-  return [embeddedDbPart, checkpointPart, pollerPart, httpPart, alertsPart];
+  return [embeddedDbPart, checkpointPart, pollerPart, mediaPart, httpPart, alertsPart];
 }

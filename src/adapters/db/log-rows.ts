@@ -69,9 +69,20 @@ const LOADERS: Record<LeafKind, (db: Tx, ids: number[]) => Promise<LeafRow[]>> =
     }));
   },
 
-  // Media files are checked against their blobs by the media store (see evidence-verify.ts).
-  async media() {
-    return [];
+  // The row as logged; its blob is re-hashed from the media store (see jobs/evidence-media.ts).
+  async media(db, ids) {
+    const [row] = await db.$queryRaw<{ rows: Json[] | null }[]>`
+      SELECT json_agg(json_build_array(id, url, content_type, bytes, fetched_at, sha256)) AS rows
+      FROM media_files WHERE id = ANY(${ids}::int[])`;
+    return (row?.rows ?? []).map((r) => ({
+      kind: 'media' as const,
+      id: r[0] as number,
+      url: str(r[1]!),
+      contentType: strOrNull(r[2]!),
+      bytes: r[3] as number,
+      capturedAt: at(r[4]!),
+      sha256: str(r[5]!),
+    }));
   },
 };
 
@@ -86,6 +97,9 @@ export async function unloggedRows(db: Tx): Promise<{ kind: LeafKind; id: number
     UNION ALL
     SELECT 'observation', o.id FROM status_observations o
       WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.kind = 'observation' AND l.ref_id = o.id)
+    UNION ALL
+    SELECT 'media', m.id FROM media_files m
+      WHERE m.status = 'stored' AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.kind = 'media' AND l.ref_id = m.id)
     ORDER BY 1, 2 LIMIT 1000`;
   return rows;
 }

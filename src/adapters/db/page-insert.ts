@@ -32,6 +32,15 @@ export interface PageInserted {
   newVersions: { post_id: number; version_id: string }[];
   /** Whether any article reference waits for a post (only then is reference resolution worth a query). */
   hasOpenReferences: boolean;
+  /** Archived posts whose withheld countries this page changed (set, changed or lifted). */
+  withheldChanged: WithheldChange[];
+}
+
+export interface WithheldChange {
+  id: number;
+  platformId: string;
+  /** The post's withheld details now (null: no longer withheld). */
+  withheld: { copyright?: boolean; countryCodes?: string[] } | null;
 }
 
 interface Row {
@@ -40,6 +49,7 @@ interface Row {
   inserted: { id: number; platform_id: string }[] | null;
   versions: { post_id: number; version_id: string }[] | null;
   open_refs: boolean;
+  withheld_changed: WithheldChange[] | null;
 }
 
 export function sha256Hex(text: string): string {
@@ -121,22 +131,25 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       FROM r WHERE pv.platform = r.platform AND pv.version_id = r."versionId"
         AND jsonb_array_length(r.media) > jsonb_array_length(coalesce(pv.data->'media', '[]'))
       RETURNING pv.id),
+    -- o is the row as it was before this statement: what withheld changed from.
     fillpost AS (
       UPDATE posts p SET
         media = CASE WHEN jsonb_array_length(r.media) > jsonb_array_length(p.media) THEN r.media ELSE p.media END,
         withheld = nullif(r.withheld, 'null'), poll = coalesce(nullif(r.poll, 'null'), p.poll)
-      FROM r WHERE p.platform = r.platform AND p.platform_id = r."platformId"
+      FROM r, posts o WHERE o.id = p.id AND p.platform = r.platform AND p.platform_id = r."platformId"
         AND (jsonb_array_length(r.media) > jsonb_array_length(p.media)
           OR p.withheld IS DISTINCT FROM nullif(r.withheld, 'null')
           OR (nullif(r.poll, 'null') IS NOT NULL AND p.poll IS DISTINCT FROM r.poll))
         -- only from the post's latest version (the newest stored before this page)
         AND r."versionId" = (SELECT lv.version_id FROM post_versions lv WHERE lv.post_id = p.id
           ORDER BY lv.created_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
-      RETURNING p.id)
+      RETURNING p.id, p.platform_id, o.withheld AS old_withheld, p.withheld AS new_withheld)
     SELECT (SELECT id FROM capid) AS capture_id,
       (SELECT count(*)::int FROM cap) AS capture_new,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
+      (SELECT json_agg(json_build_object('id', id, 'platformId', platform_id, 'withheld', new_withheld))
+        FROM fillpost WHERE old_withheld IS DISTINCT FROM new_withheld) AS withheld_changed,
       (SELECT v FROM cfg) AS cfg,
       EXISTS (SELECT 1 FROM article_references WHERE status = 'unresolved' AND post_id IS NULL) AS open_refs`;
   return {
@@ -145,5 +158,6 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
     inserted: new Map((row!.inserted ?? []).map((r) => [r.platform_id, r.id])),
     newVersions: row!.versions ?? [],
     hasOpenReferences: row!.open_refs,
+    withheldChanged: row!.withheld_changed ?? [],
   };
 }

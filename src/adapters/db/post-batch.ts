@@ -21,6 +21,8 @@ import { foldVersions, joinEditIds } from './post-versions-fold.js';
 import { latestPerPost } from '../../core/post-versions.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
 import { logStoredPage, observeRestored } from './log-append.js';
+import { enqueueVersionMedia } from './media-repository.js';
+import { observeLastSeen, observeWithheldOf } from './seen-observations.js';
 
 export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import', 'stream'] as const;
 export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
@@ -70,7 +72,20 @@ export interface StoreBatchResult {
  * in the stored columns and reported as a problem of its post: one such post
  * never holds up the page.
  */
-export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBatchResult> {
+export interface StoreBatchOptions {
+  /**
+   * false leaves the page's evidence-log leaves out. Only the ingest
+   * benchmark's baseline uses it, to measure what the log costs: every write
+   * path of the product logs.
+   */
+  log?: boolean;
+}
+
+export async function storeBatch(
+  tx: Tx,
+  raw: StoreBatchInput,
+  options: StoreBatchOptions = {},
+): Promise<StoreBatchResult> {
   const storable = storableRecords(raw.posts);
   const problems = storableValue([...raw.problems, ...storable.problems]).value;
   const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
@@ -79,7 +94,13 @@ export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBat
   const owners = await accountsOfReposted(tx, versions, input.now);
   const page = await insertPage(tx, { ...input, versions, latest, owners, chains });
   const { inserted, newVersions } = page;
-  await logStoredPage(tx, { ...page, capture: input.capture, platform: versions[0]?.platform ?? null, now: input.now });
+  if (options.log !== false) {
+    const platform = versions[0]?.platform ?? null;
+    await logStoredPage(tx, { ...page, capture: input.capture, platform, now: input.now });
+    await observeWithheldOf(tx, versions, latest, page, input.now);
+  }
+  // Media are queued with the versions that show them: a killed process loses none.
+  await enqueueVersionMedia(tx, versions, input.now);
   const result: StoreBatchResult = {
     captureId: page.captureId,
     captureExisted: page.captureExisted,
@@ -135,6 +156,7 @@ async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<s
   const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
   if (known.length === 0) return;
   await observeRestored(tx, versions[0]!.platform, known, now);
+  await observeLastSeen(tx, versions[0]!.platform, known, now);
   await tx.$executeRaw`
     UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
     WHERE platform = ${versions[0]!.platform} AND status <> 'available'

@@ -7,7 +7,7 @@
 // post-edits.ts.
 import type { Prisma, Tx } from './database.js';
 import { inTransaction } from './database.js';
-import { storeBatch, type StoreBatchInput } from './post-batch.js';
+import { storeBatch, type StoreBatchInput, type StoreBatchOptions } from './post-batch.js';
 import { markUnavailable, type StatusChange } from './post-edits.js';
 
 export {
@@ -31,7 +31,8 @@ export function createPostsRepository(db: Prisma) {
      * stored columns and reported as a problem of its post: one such post
      * never holds up the page.
      */
-    storeBatch: (input: StoreBatchInput, tx?: Tx) => inTransaction(db, tx, (t) => storeBatch(t, input)),
+    storeBatch: (input: StoreBatchInput, tx?: Tx, options?: StoreBatchOptions) =>
+      inTransaction(db, tx, (t) => storeBatch(t, input, options)),
 
     /**
      * Marks archived posts as no longer available and raises a `deleted`

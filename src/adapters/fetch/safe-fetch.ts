@@ -75,11 +75,13 @@ export function isPublicAddress(address: string): boolean {
  * allowed), run at connect time so that the address checked is the address
  * connected to. Article fetches and alert targets both connect through it.
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean, allowed: readonly string[] = []): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
-      const refused = allowPrivate ? undefined : addresses.find((a) => !isPublicAddress(a.address));
+      const refused = allowPrivate
+        ? undefined
+        : addresses.find((a) => !isPublicAddress(a.address) && !allowed.includes(a.address));
       if (refused) {
         const e = new FetchRefused(`${hostname} resolves to a non-public address (${refused.address})`);
         return callback(e as NodeJS.ErrnoException, '', 0);
@@ -91,8 +93,11 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
-/** Checks a URL before any connection: http(s), no credentials, and a literal address must be public. */
-export function checkUrl(raw: string, allowPrivate: boolean): URL {
+/**
+ * Checks a URL before any connection: http(s), no credentials, and a literal
+ * address must be public (or one of the `allowed` addresses).
+ */
+export function checkUrl(raw: string, allowPrivate: boolean, allowed: readonly string[] = []): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -104,7 +109,8 @@ export function checkUrl(raw: string, allowPrivate: boolean): URL {
   if (url.username || url.password) throw new FetchRefused('URLs with credentials are not fetched');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // A literal address never goes through the lookup: check it here.
-  if (isIP(host) && !allowPrivate && !isPublicAddress(host)) throw new FetchRefused(`${host} is not a public address`);
+  if (isIP(host) && !allowPrivate && !isPublicAddress(host) && !allowed.includes(host))
+    throw new FetchRefused(`${host} is not a public address`);
   return url;
 }
 
@@ -181,7 +187,7 @@ const DECODERS: Record<string, () => Transform> = {
 };
 
 /** The body with its content codings undone (the last one applied is undone first). */
-function decoded(body: Readable, encoding: string, url: URL): Readable {
+export function decoded(body: Readable, encoding: string, url: URL): Readable {
   const codings = encoding
     .split(',')
     .map((c) => c.trim().toLowerCase())

@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { checkEvidenceZip } from '../../jobs/evidence-bundle.js';
 import { verifyArchive, type VerifyReport } from '../../jobs/evidence-verify.js';
 import { logKeyFromConfig } from '../../service/checkpoint-part.js';
+import { mediaBlobCheck } from '../../jobs/evidence-media.js';
+import { mediaStoreFromConfig } from '../../service/media-part.js';
 import type { CliRuntime } from '../runtime.js';
 import { ExitCode } from '../runtime.js';
 import { printJson, printLine, type Io } from '../output.js';
@@ -22,7 +24,11 @@ export function registerVerify(program: Command, rt: CliRuntime): void {
       bundle
         ? verifyBundleFile(rt, bundle, opts)
         : rt.run({}, async (ctx) => {
-            const report = await verifyArchive(ctx.db.prisma, { currentKey: logKeyFromConfig(ctx.config) });
+            const store = mediaStoreFromConfig(ctx.config);
+            const report = await verifyArchive(ctx.db.prisma, {
+              currentKey: logKeyFromConfig(ctx.config),
+              checkBlob: mediaBlobCheck(store),
+            }).finally(() => store.close());
             if (opts.json) printJson(rt.io, report);
             else printReport(rt.io, report);
             if (!report.ok) throw new ExitCode(1);

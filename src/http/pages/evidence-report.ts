@@ -12,7 +12,11 @@ const KIND_WORDS: Record<string, string> = {
   media: 'Media file',
 };
 
-const STYLE = `body{font:15px/1.5 Georgia,serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#111}
+/** Images are shown beside their row (the report opens from the unpacked bundle). */
+const IMAGE_FILE = /^media\/\d+\.(jpg|png|gif|webp|avif)$/;
+
+const STYLE = `img{max-width:16rem;max-height:12rem;margin-top:.25rem}
+body{font:15px/1.5 Georgia,serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#111}
 blockquote{border-left:3px solid #999;margin:1rem 0;padding:.25rem 1rem;white-space:pre-wrap}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}
 code{font-size:12px;word-break:break-all}@media print{body{margin:0}}`;
@@ -23,7 +27,10 @@ export function renderEvidenceReport(m: BundleManifest): string {
     (i) =>
       html`<tr>
         <td>${i.at ?? ''}</td>
-        <td>${KIND_WORDS[i.kind] ?? i.kind}: ${i.title}</td>
+        <td>
+          ${KIND_WORDS[i.kind] ?? i.kind}: ${i.title}
+          ${i.kind === 'media' && IMAGE_FILE.test(i.path) ? html`<br /><img src="${i.path}" alt="" />` : ''}
+        </td>
         <td><code>${i.path}</code></td>
         <td>${i.leaf ? `entry ${i.leaf.index} of the log` : 'not a log entry (covered by the signed manifest)'}</td>
       </tr>`,

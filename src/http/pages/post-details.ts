@@ -1,13 +1,16 @@
 // What a post carries beyond its text, on its page: the post it reposts, its
-// links, cashtags, media (also those whose details are not archived yet), its
-// poll as captured, its place, and where X withholds it.
+// links, cashtags, media (from the archive; also those whose details are not
+// archived yet), its poll as captured, its place, and where X withholds it.
 import type { PostView } from '../../core/post-view.js';
 import type { NormalizedMedia, PostGeo, PostPoll, PostWithheld } from '../../core/post-model.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { formatTime } from './layout.js';
 import { postPath } from './post-card.js';
+import { mediaFigure, type ArchivedMedia } from './media-view.js';
 
-export function postDetails(post: PostView): SafeHtml {
+/** `media`: what the archive holds of the post's media files (shown from the archive, never the platform). */
+export function postDetails(post: PostView, media: readonly ArchivedMedia[] = []): SafeHtml {
+  const files = new Map(media.map((f) => [f.url, f]));
   const rows = [
     post.repostOf
       ? row(
@@ -22,7 +25,7 @@ export function postDetails(post: PostView): SafeHtml {
         )
       : '',
     post.cashtags.length ? row('Cashtags', post.cashtags.map((c) => `$${c}`).join(' ')) : '',
-    mediaRow(post),
+    mediaRow(post, files),
     post.poll ? pollRow(post.poll as PostPoll) : '',
     post.geo ? placeRow(post.geo as PostGeo) : '',
     post.withheld ? withheldRow(post.withheld as PostWithheld) : '',
@@ -35,7 +38,7 @@ function row(term: string, value: SafeHtml | string | (SafeHtml | string)[]): Sa
     <dd>${value}</dd>`;
 }
 
-function mediaRow(post: PostView): SafeHtml | '' {
+function mediaRow(post: PostView, files: ReadonlyMap<string, ArchivedMedia>): SafeHtml | '' {
   const media = Array.isArray(post.media) ? (post.media as NormalizedMedia[]) : [];
   const keys = post.mediaKeys.length ? post.mediaKeys : media.map((m) => m.key);
   if (keys.length === 0) return '';
@@ -45,11 +48,7 @@ function mediaRow(post: PostView): SafeHtml | '' {
     keys.map((key) => {
       const m = byKey.get(key);
       if (!m) return html`<span class="media media-missing">${key} (details not archived yet)</span> `;
-      const href = m.url ?? m.previewUrl;
-      const label = `${m.type}${m.altText ? `: ${m.altText}` : ''}`;
-      return href
-        ? html`<a class="media" href="${safeUrl(href)}" rel="noopener noreferrer">${label}</a> `
-        : html`<span class="media">${label}</span> `;
+      return mediaFigure(m, files);
     }),
   );
 }

@@ -7,6 +7,7 @@ import { html, linkedText, safeUrl, type SafeHtml } from './html.js';
 import { formatPublished, formatTime, page } from './layout.js';
 import { badges, postCard, postPath } from './post-card.js';
 import { postDetails } from './post-details.js';
+import type { ArchivedMedia } from './media-view.js';
 
 interface Version {
   versionId: string;
@@ -35,7 +36,13 @@ export function diffHtml(before: string, after: string): SafeHtml {
   )}`;
 }
 
-export function renderPostPage(data: { post: PostView; versions: Version[]; citations: Citation[] }): string {
+export function renderPostPage(data: {
+  post: PostView;
+  versions: Version[];
+  citations: Citation[];
+  /** What the archive holds of the post's media files. */
+  media?: ArchivedMedia[];
+}): string {
   const { post, versions, citations } = data;
   const deleted =
     post.status !== 'available'
@@ -46,7 +53,7 @@ export function renderPostPage(data: { post: PostView; versions: Version[]; cita
         </p>`
       : '';
   const body = html`<h1>Post by ${post.account ?? 'an unknown account'} ${badges(post)}</h1>
-    ${deleted} ${postCard(post)} ${postDetails(post)}
+    ${deleted} ${postCard(post)} ${postDetails(post, data.media)}
     <h2>Versions (${versions.length})</h2>
     <ol class="versions">
       ${versions.map(

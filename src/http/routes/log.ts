@@ -6,11 +6,15 @@ import { createLogTree, proveConsistency, proveInclusion } from '../../jobs/evid
 import { buildEvidenceBundle } from '../../jobs/evidence-bundle.js';
 import { logKeyFromConfig } from '../../service/checkpoint-part.js';
 import type { AppDeps } from '../app.js';
+import type { MediaStore } from '../../ports/media.js';
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 const hashes = { type: 'array', items: { type: 'string' } } as const;
 
-export function registerLogApi(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'config' | 'clock'>): void {
+export function registerLogApi(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'db' | 'config' | 'clock'> & { media?: MediaStore },
+): void {
   const tree = createLogTree(deps.db.prisma);
 
   app.get<{ Params: { platform: string; id: string } }>(
@@ -35,6 +39,7 @@ export function registerLogApi(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 
           signer: logKeyFromConfig(deps.config),
           origin: deps.config.ONRECORD_LOG_ORIGIN,
           now: deps.clock.now(),
+          media: deps.media,
         },
         platform,
         id,

@@ -16,6 +16,8 @@ import { renderArticlePage, renderPostPage } from '../pages/record-pages.js';
 import { renderSearchPage } from '../pages/search-page.js';
 import { listRuleViews } from './alert-rule-input.js';
 import { articleDetail, postDetail } from './api-read.js';
+import { archivedMediaOf } from './media.js';
+import { createMediaReads } from '../../adapters/db/media-repository.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
@@ -99,6 +101,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
 
   const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
+  const mediaRepo = createMediaReads(deps.db.prisma);
   const blocks = platformBlocks(deps.config);
   const alerts = createAlertsRepository(deps.db.prisma);
   const hide = { schema: { hide: true } };
@@ -144,9 +147,11 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
   );
 
   app.get<{ Params: { platform: string; id: string } }>('/posts/:platform/:id', hide, async (request, reply) =>
-    withErrorPage(reply, async () =>
-      renderPostPage(await postDetail(read, request.params.platform, request.params.id)),
-    ),
+    withErrorPage(reply, async () => {
+      const detail = await postDetail(read, request.params.platform, request.params.id);
+      const media = await archivedMediaOf(mediaRepo, { platform: detail.post.platform, platformId: detail.post.id });
+      return renderPostPage({ ...detail, media });
+    }),
   );
 
   app.get<{ Params: { id: string } }>('/articles/:id', hide, async (request, reply) =>

@@ -113,6 +113,8 @@ describe('evidence log', () => {
       [A, 'first_seen', null, NOW.toISOString()],
       [A, 'deleted', 'Could not find tweet', later.toISOString()],
       [A, 'restored', null, again.toISOString()],
+      // Seen again on a later day than it was last seen.
+      [A, 'last_seen', null, again.toISOString()],
     ]);
   });
 

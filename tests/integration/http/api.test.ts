@@ -337,6 +337,7 @@ describe('OpenAPI, docs, health, metrics', () => {
       '/api/posts/{platform}/{id}',
       '/api/posts/{platform}/{id}/evidence.zip',
       '/healthz',
+      '/media/{sha256}',
       '/metrics',
     ]);
     expect(doc.paths['/api/posts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(

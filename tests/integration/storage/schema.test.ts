@@ -37,7 +37,7 @@ async function writeEveryModel(db: Database) {
       referencedPosts: [{ type: 'quoted', id: '1' }],
     },
   });
-  await p.postVersion.create({
+  const version = await p.postVersion.create({
     data: {
       postId: post.id,
       platform: 'x',
@@ -82,6 +82,10 @@ async function writeEveryModel(db: Database) {
   });
   await p.stream.create({ data: { name: 'x', state: 'connected', coveredAccountIds: [account.id] } });
   await p.streamRead.create({ data: { stream: 'x:activity', day: new Date('2026-03-04T00:00:00Z'), reads: 3 } });
+  const media = await p.mediaFile.create({
+    data: { url: 'https://pbs.twimg.com/media/Gabc.jpg', kind: 'photo', status: 'stored', sha256: 'd'.repeat(64) },
+  });
+  await p.versionMedia.create({ data: { versionId: version.id, mediaId: media.id, mediaKey: '3_1', position: 0 } });
   return { account, post, rule };
 }
 
@@ -108,6 +112,8 @@ async function readEveryModel(db: Database) {
     p.statusObservation.count(),
     p.stream.count(),
     p.streamRead.count(),
+    p.mediaFile.count(),
+    p.versionMedia.count(),
   ]);
   const post = await p.post.findFirstOrThrow({ include: { versions: true, references: true, events: true } });
   return { counts, post };
