@@ -122,7 +122,7 @@ async function readEveryModel(db: Database) {
 async function checkRoundTrip(db: Database) {
   const written = await writeEveryModel(db);
   const { counts, post } = await readEveryModel(db);
-  expect(counts).toEqual(Array(20).fill(1));
+  expect(counts).toEqual(Array(22).fill(1));
   expect(post).toMatchObject({
     platformId: '1235243970720694456',
     text: 'Très précis: the statement',
