@@ -111,9 +111,8 @@ function readable(ctx: ApiContext, id: string): FakeStatus | ApiResult {
 
 function showStatus(ctx: ApiContext, id: string, what: 'status' | 'history'): ApiResult {
   const found = readable(ctx, id);
-  if ('status' in found && typeof found.status === 'number') return found as ApiResult;
-  const status = found as FakeStatus;
-  const body = what === 'status' ? statusJson(status, ctx.state, ctx.now) : historyJson(status, ctx.state);
+  if (!('accountId' in found)) return found;
+  const body = what === 'status' ? statusJson(found, ctx.state, ctx.now) : historyJson(found, ctx.state);
   return { status: 200, body };
 }
 
