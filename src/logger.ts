@@ -5,12 +5,14 @@ export type { Logger };
 
 export const REDACTED_PATHS = [
   'X_BEARER_TOKEN',
+  'MASTODON_TOKENS',
   'ONRECORD_API_TOKEN',
   'SMTP_URL',
   'DATABASE_URL',
   'ONRECORD_LOG_KEY',
   '*.ONRECORD_LOG_KEY',
   '*.X_BEARER_TOKEN',
+  '*.MASTODON_TOKENS',
   '*.ONRECORD_API_TOKEN',
   '*.SMTP_URL',
   '*.DATABASE_URL',

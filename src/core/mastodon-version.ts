@@ -3,15 +3,14 @@
 // the status it belongs to (who, when, in reply to what, in which language,
 // which accounts its mentions name). A status as it stands and each entry of
 // its edit history are revisions. Pure.
-import type { Platform } from './ids.js';
 import { mastodonHtmlToText } from './mastodon-html.js';
 import { qualifyId } from './mastodon-ids.js';
+import { mastodonPlatform } from './mastodon-platform.js';
 import type { MastodonBoosted, MastodonMedia, MastodonMention } from './mastodon-payload.js';
 import type { NormalizedMedia, NormalizedPost, NormalizedVia, PostPoll, ReferencedPost } from './post-model.js';
 import { contentSha256 } from './x-normalize.js';
 
-/** Listed in core/ids.ts PLATFORMS once the registry knows the platform. */
-export const MASTODON_PLATFORM = 'mastodon' as Platform;
+export const MASTODON_PLATFORM = mastodonPlatform.name;
 
 export interface Revision {
   content: string;
