@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import type { MastodonSource } from '../../../src/adapters/mastodon/mastodon-source.js';
-import type { Platform } from '../../../src/core/ids.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { poller, tableCounts, type Poller } from '../ingest/poll-harness.js';
 import { startFakeMastodon, type RunningFakeMastodon } from '../../fake-mastodon/fake-mastodon-server.js';
@@ -29,7 +28,7 @@ afterAll(async () => {
 
 async function watch(handle: string) {
   const { account } = await createAccountsRepository(getDb().prisma).add(
-    { platform: 'mastodon' as Platform, handle, pollIntervalMs: 300_000 },
+    { platform: 'mastodon', handle, pollIntervalMs: 300_000 },
     new Date(),
   );
   return account;
