@@ -8,7 +8,7 @@ import { qualifyId } from './mastodon-ids.js';
 import { mastodonPlatform } from './mastodon-platform.js';
 import type { MastodonBoosted, MastodonMedia, MastodonMention } from './mastodon-payload.js';
 import type { NormalizedMedia, NormalizedPost, NormalizedVia, PostPoll, ReferencedPost } from './post-model.js';
-import { contentSha256 } from './x-normalize.js';
+import { contentSha256 } from './content-sha256.js';
 
 export const MASTODON_PLATFORM = mastodonPlatform.name;
 

@@ -143,7 +143,7 @@ describe('Mastodon in the poll job, as configured', () => {
 
 describe('an article embedding Mastodon posts', () => {
   it('links to the archived post and to a cited one it looks up (with its edit history)', async () => {
-    const { account, statuses } = fake.seedAccount({ username: 'minister', statuses: 1 });
+    const { statuses } = fake.seedAccount({ username: 'minister', statuses: 1 });
     const press = fake.addAccount({ username: 'press', displayName: 'Press Office' });
     const cited = fake.publish({ account: press, text: 'Detour signs go up on Sunday.' });
     fake.edit(cited.id, { text: 'Detour signs go up on Saturday.' });
