@@ -5,6 +5,7 @@
 // Mastodon accounts, and an article embedding Mastodon posts links to them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { loadConfig } from '../../../src/config.js';
 import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
@@ -110,6 +111,25 @@ describe('Mastodon in the poll job, as configured', () => {
     expect(await jobs.poll(watched.id, { recheck: true })).toMatchObject({ outcome: 'complete', versionsNew: 0 });
     expect(fake.requestsTo('statuses/:id/history')).toHaveLength(1);
     jobs.entry.source = configuredSource();
+  });
+
+  it('an edit that changes nothing archived is no version, and its history is not read again', async () => {
+    const { statuses } = fake.seedAccount({ username: 'same_words', statuses: 1, start: new Date().toISOString() });
+    fake.edit(statuses[0]!.id, { text: 'Statement 1 of the office.' });
+    const watched = await watch('same_words@gov.example');
+    expect(await jobs.poll(watched.id)).toMatchObject({ outcome: 'complete', postsNew: 1, versionsNew: 1 });
+    const platformId = `gov.example:${statuses[0]!.id}`;
+    const post = await getDb().prisma.post.findFirstOrThrow({ where: { platform: 'mastodon', platformId } });
+    const editId = post.editIds.find((id) => id.includes('@'))!;
+    expect(post.editIds).toEqual([platformId, editId]);
+    expect(await getDb().prisma.postVersion.count({ where: { versionId: editId } })).toBe(0);
+    const known = await createPostsRepository(getDb().prisma).knownVersionIds('mastodon', [editId, `${platformId}x`]);
+    expect([...known]).toEqual([editId]);
+
+    jobs.entry.source = configuredSource();
+    fake.requests.splice(0);
+    await jobs.poll(watched.id, { recheck: true });
+    expect(fake.requests.map((r) => r.endpoint)).toEqual(['accounts/:id/statuses', 'statuses/:id']);
   });
 
   it('boosted statuses belong to their authors: archived Mastodon accounts, local or of other servers', async () => {
