@@ -176,6 +176,7 @@ describe('a Mastodon account through bin/onrecord', () => {
       expect(post.statusCode).toBe(200);
       expect(post.body).toContain('closes on Tuesday');
       expect(post.body).toContain(`https://gov.example/@minister/${gate.id}`);
+      expect(post.body).toMatch(/>on Mastodon<\/a/);
       const accountPage = await app.inject({ url: '/accounts/mastodon/minister%40gov.example' });
       expect(accountPage.statusCode).toBe(200);
       expect(accountPage.body).toContain('closes on Tuesday');
