@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
 import { parseDuration } from './core/duration.js';
 import { missingSettingsBlock, type PlatformBlock } from './core/account-hold.js';
+import { parseMastodonBaseUrls, parseMastodonTokens } from './core/mastodon-settings.js';
 
 const duration = (fallback: string) =>
   z
@@ -22,6 +23,22 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A setting parsed by a function that throws an error naming what is wrong (never the value of a secret). */
+const parsed = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (err) {
+        // The error names its variable already; the issue's path names it again.
+        const message = err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : 'not readable';
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+    });
 
 const list = z
   .string()
@@ -53,7 +70,19 @@ const schema = z.object({
     .transform((v) => v.replace(/\/+$/, '')),
   /** Timeout of one request to the X API. */
   X_API_TIMEOUT: duration('15s'),
-  /** Default interval between two polls of an account. */
+  /**
+   * Mastodon: an access token per server, for servers that answer only authorized clients
+   * (`server=token,...`). Servers not named are read without one.
+   */
+  MASTODON_TOKENS: parsed(parseMastodonTokens),
+  /**
+   * Mastodon: where a server's API is reached instead of https://<server>
+   * (`server=http(s)://host:port,...`), for proxies, mirrors and local test servers.
+   */
+  MASTODON_BASE_URLS: parsed(parseMastodonBaseUrls),
+  /** Timeout of one request to a Mastodon server. */
+  MASTODON_TIMEOUT: duration('15s'),
+  /** Default interval between two polls of an account (a platform may have its own: Mastodon 1m). */
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /**
    * X's pushed posts beside polling: auto (the best the token allows: the Activity API, else the filtered

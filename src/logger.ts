@@ -5,6 +5,7 @@ export type { Logger };
 
 export const REDACTED_PATHS = [
   'X_BEARER_TOKEN',
+  'MASTODON_TOKENS',
   'ONRECORD_API_TOKEN',
   'SMTP_URL',
   'DATABASE_URL',
@@ -15,6 +16,7 @@ export const REDACTED_PATHS = [
   'AWS_SESSION_TOKEN',
   '*.AWS_SESSION_TOKEN',
   '*.X_BEARER_TOKEN',
+  '*.MASTODON_TOKENS',
   '*.ONRECORD_API_TOKEN',
   '*.SMTP_URL',
   '*.DATABASE_URL',

@@ -34,6 +34,8 @@ export interface ArticleContent {
   pageUrl?: string;
   /** The whole page's text when `text` is a reader view of it: plain-text embeds are looked for in both. */
   pageText?: string;
+  /** Addresses of embedded frames: iframe `src`, and `data-embed-url` of embed placeholders. */
+  embedUrls?: string[];
 }
 
 /** An account whose holder may be quoted in prose. */
@@ -48,8 +50,13 @@ export interface WatchedAccount {
 /** What finds one platform's citations in an article (its embeds, links, reprints). */
 export interface CitationDetector {
   readonly platform: Platform;
-  /** The platform's candidates, strongest forms first (quotations in prose are found by detectReferences). */
-  detect(content: ArticleContent): CandidateReference[];
+  /**
+   * The platform's candidates, strongest forms first (quotations in prose are
+   * found by detectReferences). `watched` are the accounts of every platform:
+   * a platform without fixed hosts (Mastodon) counts only links to its
+   * watched accounts' servers.
+   */
+  detect(content: ArticleContent, watched: readonly WatchedAccount[]): CandidateReference[];
 }
 
 export interface DetectOptions {
@@ -131,7 +138,7 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
     if (!c || out.length >= MAX_CANDIDATES) return;
     if (!out.some((o) => o.fingerprint === c.fingerprint || (c.kind === 'embed' && isSameEmbed(o, c)))) out.push(c);
   };
-  for (const detector of options.detectors) detector.detect(content).forEach(add);
+  for (const detector of options.detectors) detector.detect(content, options.watched).forEach(add);
   const embedded = out.filter((c) => c.kind === 'embed' && c.text);
   for (const [platform, watched] of byPlatform(options.watched)) {
     for (const q of findProseQuotes(content.text, withSignatureAliases(watched, embedded))) {

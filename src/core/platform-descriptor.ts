@@ -29,4 +29,6 @@ export interface PlatformDescriptor<Name extends string = string> {
   readonly importFormats: readonly string[];
   /** A plausible ID of a post made at `time` (the made-up post of a test alert). */
   samplePostId(time: Date): string;
+  /** How often a new account is polled when `accounts add` names no interval (else ONRECORD_POLL_INTERVAL). */
+  readonly defaultPollIntervalMs?: number;
 }

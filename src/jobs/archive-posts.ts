@@ -1,5 +1,7 @@
 // Archives posts looked up by ID (posts cited by articles, re-checks of an
-// account's recent posts). Posts found are stored like polled ones but first
+// account's recent posts), following a lookup's next pages when the source
+// has more to say (e.g. the edit history of a post edited since it was
+// archived). Posts found are stored like polled ones but first
 // seen by 'lookup' and raise no `new` event; archived posts that the lookup
 // reports missing become deleted (or unavailable) and raise `deleted`.
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -46,11 +48,20 @@ export async function archivePostsById(
   const batch = deps.source.lookupBatch;
   for (let i = 0; i < unique.length; i += batch) {
     result.requests += 1;
-    const page = await deps.source.lookupPosts(unique.slice(i, i + batch), options.signal);
+    let page = await deps.source.lookupPosts(unique.slice(i, i + batch), options.signal);
     await storeLookupPage(deps, page, result);
+    // A lookup may go on (a post edited since it was archived: its edit history), each page stored as it comes.
+    while (page.nextPageToken) {
+      result.requests += 1;
+      page = await deps.source.fetchPage(CONTINUED, null, page.nextPageToken, options.signal);
+      await storeLookupPage(deps, page, result);
+    }
   }
   return result;
 }
+
+/** The account of a continued lookup: a page token names everything the next page needs. */
+const CONTINUED = { platformUserId: '' };
 
 async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, result: ArchiveResult) {
   const now = deps.clock.now();

@@ -70,7 +70,11 @@ export interface PostSource {
   ): Promise<NormalizedPage>;
   /** The most posts one lookup takes. */
   readonly lookupBatch: number;
-  /** Looks posts up by ID (at most lookupBatch); missing ones come back as partial errors. */
+  /**
+   * Looks posts up by ID (at most lookupBatch); missing ones come back as
+   * partial errors. A page with a nextPageToken goes on through fetchPage
+   * (the token names what it reads: account and cursor are not used).
+   */
   lookupPosts(ids: string[], signal?: AbortSignal): Promise<NormalizedPage>;
   /** The newer of two cursors of this source (either may be null). */
   newerCursor(a: string | null, b: string | null): string | null;

@@ -10,14 +10,15 @@ import { createCitationDetectors } from '../core/citation-detectors.js';
 import { safeFetch } from '../adapters/fetch/safe-fetch.js';
 import { createArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { LinkArticleDeps } from '../jobs/link-article.js';
-import { SOURCE_FACTORIES, type OpenSource } from './sources.js';
+import { SOURCE_FACTORIES, sourceArchive, type OpenSource } from './sources.js';
 
 export function createLinkDeps(ctx: Context): LinkArticleDeps & { close(): Promise<void> } {
   const { config, logger } = ctx;
   const blocks = platformBlocks(config);
+  const archive = sourceArchive(ctx.db.prisma);
   const sources: OpenSource[] = Object.entries(SOURCE_FACTORIES)
     .filter(([platform]) => !blocks.has(platform))
-    .map(([, create]) => create(config, logger));
+    .map(([, create]) => create(config, logger, archive));
   const fetchOptions = {
     allowPrivate: config.ONRECORD_ALLOW_PRIVATE_FETCH,
     maxBytes: config.ONRECORD_FETCH_MAX_BYTES,

@@ -1,6 +1,6 @@
 // Turns a news page (HTML or plain text) into what linking needs: the body
 // text with its block breaks, title, canonical URL, publication time, and the
-// embedded posts and links. Embeds are read from the original DOM, before
+// embedded posts, embedded frames and links. Embeds are read from the original DOM, before
 // Readability cleans the page (it drops or flattens them). Never throws on
 // broken markup: jsdom's parser recovers like a browser.
 import { Readability } from '@mozilla/readability';
@@ -34,6 +34,10 @@ const BLOCK_TAGS = new Set(
 );
 const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'HEAD']);
 const EMBED_SELECTOR = 'blockquote.twitter-tweet, blockquote.twitter-video, blockquote[class*="twitter-tweet"]';
+/** Embedded frames and the placeholders scripts turn into frames (Mastodon's `blockquote.mastodon-embed`). */
+const FRAME_SELECTOR = 'iframe[src], [data-embed-url]';
+/** Frames read per page: more is not an article. */
+const MAX_FRAMES = 200;
 
 /** True when the input is markup rather than plain text. */
 export function looksLikeHtml(body: string): boolean {
@@ -121,6 +125,14 @@ function absolute(href: string, doc: Document): string {
   }
 }
 
+/** The address each embedded frame shows (a placeholder's `data-embed-url`, else the iframe's `src`). */
+function findEmbedUrls(doc: Document): string[] {
+  return [...doc.querySelectorAll(FRAME_SELECTOR)].slice(0, MAX_FRAMES).flatMap((el) => {
+    const url = el.getAttribute('data-embed-url')?.trim() || el.getAttribute('src')?.trim();
+    return url ? [absolute(url, doc)] : [];
+  });
+}
+
 function findLinks(doc: Document): { href: string; text: string }[] {
   return [...doc.querySelectorAll('a[href]')]
     .filter((a) => !a.closest(EMBED_SELECTOR))
@@ -171,6 +183,7 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
   const doc = dom.window.document;
   try {
     const embeds = findEmbeds(doc);
+    const embedUrls = findEmbedUrls(doc);
     const links = findLinks(doc);
     const ld = jsonLdArticle(doc);
     const canonicalUrl =
@@ -189,6 +202,7 @@ export function extractHtml(html: string, url?: string): ExtractedArticle {
       ...(pageText !== body.text ? { pageText } : {}),
       embeds,
       links,
+      ...(embedUrls.length ? { embedUrls } : {}),
       ...(title ? { title } : {}),
       ...(canonicalUrl ? { canonicalUrl: absolute(canonicalUrl, doc) } : {}),
       ...(publishedAt ? { publishedAt } : {}),

@@ -87,6 +87,22 @@ export function createPostsRepository(db: Prisma) {
       return rows.map((r) => r.version_id);
     },
 
+    /**
+     * Which of these version IDs the archive holds: stored as versions, or in a
+     * post's edit chain (a version that repeated its neighbour's content). A
+     * source whose edits keep the post's ID asks it before reading a history.
+     */
+    async knownVersionIds(platform: string, versionIds: string[], tx: Tx = db): Promise<Set<string>> {
+      if (versionIds.length === 0) return new Set();
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        SELECT v.version_id AS id FROM post_versions v
+        WHERE v.platform = ${platform} AND v.version_id = ANY(${versionIds}::text[])
+        UNION
+        SELECT e.id FROM posts p CROSS JOIN LATERAL unnest(p.edit_ids) AS e(id)
+        WHERE p.platform = ${platform} AND p.edit_ids && ${versionIds}::text[] AND e.id = ANY(${versionIds}::text[])`;
+      return new Set(rows.map((r) => r.id));
+    },
+
     /** Latest IDs of an account's available posts created since a time (to re-check them by lookup). */
     async recentVersionIds(accountId: number, since: Date, tx: Tx = db): Promise<string[]> {
       const rows = await tx.post.findMany({

@@ -4,6 +4,7 @@ import { createAccountsRepository, type Account } from '../../adapters/db/accoun
 import { InvalidInput } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
+import { platformDescriptor } from '../../core/platforms.js';
 import { activePause, type PlatformBlock } from '../../core/account-hold.js';
 import { platformBlocks } from '../../config.js';
 import type { CliRuntime } from '../runtime.js';
@@ -73,7 +74,7 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
   accounts
     .command('add <account>')
     .description('watch an account, e.g. x:USFOR_A (polled by the service, or now with: poll --once)')
-    .option('--every <duration>', 'poll interval (default ONRECORD_POLL_INTERVAL, 5m)')
+    .option('--every <duration>', "poll interval (default: the platform's, else ONRECORD_POLL_INTERVAL, 5m)")
     .option('--json', 'print the account as JSON')
     .action((ref: string, opts: { every?: string; json?: boolean }) => {
       // Arguments are checked before the database is opened: a typo is answered at once.
@@ -81,7 +82,8 @@ export function registerAccounts(program: Command, rt: CliRuntime): void {
       const every = intervalOf(opts.every);
       return rt.run({}, async (ctx) => {
         const repo = createAccountsRepository(ctx.db.prisma);
-        const pollIntervalMs = every ?? ctx.config.ONRECORD_POLL_INTERVAL;
+        const pollIntervalMs =
+          every ?? platformDescriptor(platform)?.defaultPollIntervalMs ?? ctx.config.ONRECORD_POLL_INTERVAL;
         const added = await repo.add({ platform, handle, pollIntervalMs }, ctx.clock.now());
         const { created, activated } = added;
         const account =

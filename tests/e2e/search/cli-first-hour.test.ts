@@ -40,7 +40,7 @@ describe('bad arguments are answered before any database is opened', () => {
   // Without DATABASE_URL the CLI would open an embedded database under ONRECORD_DATA_DIR: it must not exist afterwards.
   const dataDir = join(dir, 'never-created');
   it.each([
-    [['accounts', 'add', 'foo'], 'account must look like x:USFOR_A, got "foo"'],
+    [['accounts', 'add', 'foo'], 'account must look like x:USFOR_A'],
     [['accounts', 'add', 'x:USFOR_A', '--every', '1s'], '--every must be a duration of at least 1m'],
     [['posts', 'show', 'x:notanid'], 'is not an X post ID'],
     [['articles', 'show', 'seven'], 'an article id is a number from 1 to 2147483647, got "seven"'],
