@@ -4,12 +4,13 @@
 // not trusted (servers send feeds as text/html, text/plain or
 // application/octet-stream): anything but an obviously binary type is read and
 // the parser decides. The body is decoded from its BOM, its XML declaration,
-// the header's charset, else UTF-8. HTTP errors become the taxonomy's.
+// the header's charset, else UTF-8. HTTP errors and time-outs become the
+// taxonomy's.
 import iconv from 'iconv-lite';
 import { BadPayload, FetchRefused, SourceAuth, SourceRateLimited, SourceUnavailable } from '../../core/errors.js';
 import { retryAfterAt } from '../../core/retry-after.js';
 import type { RawCapture } from '../../ports/post-source.js';
-import { safeRequest, type ResponseHead, type SafeFetchOptions } from '../fetch/safe-fetch.js';
+import { FetchTimedOut, safeRequest, type ResponseHead, type SafeFetchOptions } from '../fetch/safe-fetch.js';
 
 export const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
@@ -49,7 +50,12 @@ export async function fetchFeedDocument(
   const headers: Record<string, string> = {};
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
-  const res = await safeRequest(url, deps.fetch, { accept: FEED_ACCEPT, headers, admit: admitFeed }, signal);
+  const res = await safeRequest(url, deps.fetch, { accept: FEED_ACCEPT, headers, admit: admitFeed }, signal).catch(
+    (err: unknown) => {
+      // A feed server too slow this time is an outage to retry, not a refusal.
+      throw err instanceof FetchTimedOut ? new SourceUnavailable(err.message, { cause: err }) : err;
+    },
+  );
   const capture: RawCapture = {
     source,
     requestUrl: res.url,

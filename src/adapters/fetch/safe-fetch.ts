@@ -55,6 +55,9 @@ export interface SafeResponse extends ResponseHead {
   bytes: Buffer;
 }
 
+/** The time limit cut the exchange: a refusal for a page, worth a retry for a feed. */
+export class FetchTimedOut extends FetchRefused {}
+
 export interface FetchedPage {
   /** The URL finally read, after redirects. */
   url: string;
@@ -324,7 +327,7 @@ function translate(err: unknown, url: string, timedOut: boolean): Error {
   // The lookup's refusal arrives wrapped by the socket layer.
   const cause = (err as { cause?: unknown })?.cause;
   if (cause instanceof FetchRefused) return cause;
-  if (timedOut) return new FetchRefused(`${url} did not answer within the time limit`, { cause: err });
+  if (timedOut) return new FetchTimedOut(`${url} did not answer within the time limit`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new SourceUnavailable(`fetching ${url} failed: ${message}`, { cause: err });
 }

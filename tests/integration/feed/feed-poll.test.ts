@@ -108,3 +108,18 @@ describe('polling a feed', () => {
     expect(problems.map((x) => [x.code, x.message])).toEqual([['bad_payload', broken.error!.message]]);
   });
 });
+
+describe('a feed that goes away', () => {
+  it('marks its account not_found, and active again once the feed is back', async () => {
+    const { account, p } = await watchFeed();
+    await p.poll(account.id);
+    fake.injectFault({ kind: 'status', status: 404 });
+    const gone = await p.poll(account.id);
+    expect(gone).toMatchObject({ outcome: 'failed', error: { code: 'not_found' } });
+    const accounts = createAccountsRepository(db().prisma);
+    expect((await accounts.findById(account.id))?.status).toBe('not_found');
+    const back = await p.poll(account.id);
+    expect(back).toMatchObject({ outcome: 'complete', postsNew: 0 });
+    expect((await accounts.findById(account.id))?.status).toBe('active');
+  });
+});
