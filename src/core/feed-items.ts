@@ -90,11 +90,12 @@ function rssMeta(feed: Data, format: FeedFormat): FeedMeta {
   };
 }
 
-function rssItem(item: Data): FeedItemFields {
+function rssItem(item: Data, meta: FeedMeta): FeedItemFields {
   const dc = obj(item.dc);
   const dcterms = obj(item.dcterms);
   const atom = obj(item.atom);
   const guid = obj(item.guid);
+  const authors = [...names(item.authors), ...names(dc?.creators), ...names(atom?.authors)];
   const guidValue = str(guid?.value) ?? str(item.guid) ?? str(obj(item.rdf)?.about);
   // A guid is a permalink unless it says otherwise (RSS 2.0): the link of an item that has none.
   const guidLink = guid?.isPermaLink !== false && guidValue && /^https?:\/\//i.test(guidValue) ? guidValue : null;
@@ -113,7 +114,7 @@ function rssItem(item: Data): FeedItemFields {
       first(dcterms?.created) ??
       str(atom?.published),
     updated: first(dcterms?.modified) ?? str(atom?.updated),
-    authors: [...names(item.authors), ...names(dc?.creators), ...names(atom?.authors)],
+    authors: authors.length ? authors : meta.authors,
     lang: str(obj(item.xml)?.lang) ?? first(dc?.languages),
     base: str(obj(item.xml)?.base),
     media: mediaOf(item),

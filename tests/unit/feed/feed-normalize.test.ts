@@ -89,9 +89,12 @@ describe('items as their readers see them', () => {
       { urls: ['https://coast.nordvale.example/news/7'] },
     ],
     [
-      'RSS: an item without a date takes the time the feed was read',
-      rss(`<item><title>Undated notice</title><guid>urn:press:9</guid></item>`),
-      { createdAt: SEEN_AT, versionCreatedAt: SEEN_AT },
+      "RSS: an item without a date takes the time the feed was read; without an author, the channel's",
+      rss(
+        `<item><title>Undated notice</title><guid>urn:press:9</guid></item>`,
+        '<dc:creator>Harbour Press Desk</dc:creator>',
+      ),
+      { createdAt: SEEN_AT, versionCreatedAt: SEEN_AT, authorName: 'Harbour Press Desk' },
     ],
     [
       'RSS: channel language; enclosure and media:content of one file are one media with both details',
