@@ -72,7 +72,8 @@ export async function fetchFeedDocument(
 }
 
 function admitFeed({ url, status, contentType }: ResponseHead): void {
-  if (status >= 200 && status < 300 && BINARY_TYPES.test(contentType.trim()))
+  const type = contentType.trim();
+  if (status >= 200 && status < 300 && BINARY_TYPES.test(type) && !/\+(xml|json)\b/i.test(type))
     throw new FetchRefused(`${url} is ${contentType}, not a feed`);
 }
 
@@ -94,13 +95,13 @@ function throwForStatus(res: ResponseHead, capture: RawCapture, now: Date): void
 }
 
 /**
- * The body's text. A BOM wins; then the XML declaration (written by the
+ * The body's text. A BOM wins; a JSON body is UTF-8; then the XML declaration (written by the
  * program that wrote the bytes; a server's charset is often its default for
  * every file, as with text/html served for a UTF-8 feed); then the header's
  * charset; then UTF-8, which JSON Feed requires.
  */
 export function decodeFeedBytes(bytes: Buffer, contentType: string): { text: string; charset: string } {
-  const charset = [bomCharset(bytes), xmlDeclaredCharset(bytes), headerCharset(contentType)].find(
+  const charset = [bomCharset(bytes), jsonCharset(bytes), xmlDeclaredCharset(bytes), headerCharset(contentType)].find(
     (c): c is string => !!c && iconv.encodingExists(c),
   );
   const chosen = charset?.toLowerCase() ?? 'utf-8';
@@ -112,6 +113,11 @@ function bomCharset(bytes: Buffer): string | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   return undefined;
+}
+
+/** JSON Feed is UTF-8 (RFC 8259 §8.1), whatever a server's default charset says. */
+function jsonCharset(bytes: Buffer): string | undefined {
+  return /^\s*[{[]/.test(bytes.subarray(0, 64).toString('latin1')) ? 'utf-8' : undefined;
 }
 
 function xmlDeclaredCharset(bytes: Buffer): string | undefined {

@@ -93,6 +93,8 @@ describe('the fetch', () => {
     ['text/html', { contentType: 'text/html; charset=iso-8859-1' }],
     ['application/octet-stream', { contentType: 'application/octet-stream' }],
     ['a BOM', { bom: true }],
+    ['a server default charset on JSON', { format: 'json' as const, contentType: 'text/plain; charset=iso-8859-1' }],
+    ['a vendor +xml type', { contentType: 'application/vnd.nordvale.press+xml' }],
     ['gzip', { gzip: true }],
   ])('reads a feed served with %s', async (_, settings) => {
     const { account } = serve({ format: 'atom', ...settings, items: pressReleases(2, { author: 'Büro für Küsten' }) });
