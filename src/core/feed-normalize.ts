@@ -14,7 +14,8 @@
 // (content:encoded, Atom content, content_html/content_text) or, without it,
 // the summary (description); HTML becomes text with its links (urls) and
 // images (media); relative links resolve against xml:base and the document's
-// URL. The content sha256 covers text, links and media, not dates or authors:
+// URL. The item's own link is also its permalink (what the post's page links
+// to, and what articles that link the release are matched by). The content sha256 covers text, links and media, not dates or authors:
 // a feed that only re-stamps an item does not make a version.
 //
 // Dates. published (pubDate, dc:date, dcterms:issued, date_published) is when
@@ -26,10 +27,11 @@ import { isSaneFeedDate, parseFeedDate } from './feed-dates.js';
 import { absoluteHttpUrl, decodeLeftoverEntities, htmlToText, type HtmlText } from './feed-html.js';
 import { readFeed, type FeedItemFields, type FeedMeta, type FeedText } from './feed-items.js';
 import { feedMedia } from './feed-media.js';
+import { feedPlatform } from './feed-platform.js';
 import type { NormalizedBody, NormalizedPost, NormalizeProblem } from './post-model.js';
 
 /** The platform name of feeds (`feed:<url>`). */
-export const FEED_PLATFORM = 'feed';
+export const FEED_PLATFORM = feedPlatform.name;
 
 export interface FeedContext {
   /** The account's feed URL (normalized, see feed-url.ts): scopes every item's identity. */
@@ -112,6 +114,7 @@ function normalizeItem(
   const content = contentOf(fields, base);
   const media = feedMedia([...fields.media, ...content.images.map((i) => ({ ...i, kind: 'inline' as const }))], base);
   const mediaUrls = new Set(media.map((m) => m.url));
+  const permalink = absoluteHttpUrl(fields.link, base) ?? null;
   const urls = unique(
     [fields.link, ...fields.related, fields.contentSrc]
       .map((u) => absoluteHttpUrl(u, base))
@@ -125,7 +128,7 @@ function normalizeItem(
   const contentSha256 = sha256(JSON.stringify([content.text, urls, media.map((m) => [m.url, m.type, m.altText])]));
   const dates = datesOf(fields, ctx.seenAt, platformId, problems);
   return {
-    platform: FEED_PLATFORM as NormalizedPost['platform'],
+    platform: FEED_PLATFORM,
     platformId,
     versionId: `${platformId}#${contentSha256.slice(0, 16)}`,
     editIds: [platformId],
@@ -140,6 +143,7 @@ function normalizeItem(
     inReplyToUserId: null,
     referencedPosts: [],
     urls,
+    permalink,
     mentions: [],
     hashtags: [],
     cashtags: [],

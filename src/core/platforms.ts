@@ -2,11 +2,12 @@
 // each. Everything platform-neutral (references users type, permalinks,
 // version rules, import formats) is derived from here. Pure.
 import type { PlatformDescriptor } from './platform-descriptor.js';
+import { feedPlatform } from './feed-platform.js';
 import { xPlatform } from './x-platform.js';
 
 export type { PlatformDescriptor } from './platform-descriptor.js';
 
-export const PLATFORM_DESCRIPTORS = [xPlatform] as const;
+export const PLATFORM_DESCRIPTORS = [xPlatform, feedPlatform] as const;
 
 export type Platform = (typeof PLATFORM_DESCRIPTORS)[number]['name'];
 

@@ -2,6 +2,7 @@
 // service and `poll --once`: one registry line per platform. A platform whose
 // settings are missing is left out (its block says what to set, see
 // config.ts platformBlocks); the others are polled all the same.
+import { createFeedSource } from '../adapters/feed/feed-source.js';
 import { createXSource } from '../adapters/x/x-source.js';
 import { platformBlocks, type Config } from '../config.js';
 import type { PlatformBlock } from '../core/account-hold.js';
@@ -23,6 +24,16 @@ export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
       baseUrl: config.X_API_BASE_URL,
       bearerToken: config.X_BEARER_TOKEN!,
       timeoutMs: config.X_API_TIMEOUT,
+      logger,
+    }),
+  feed: (config, logger) =>
+    createFeedSource({
+      fetch: {
+        allowPrivate: config.ONRECORD_ALLOW_PRIVATE_FETCH,
+        maxBytes: config.ONRECORD_FETCH_MAX_BYTES,
+        maxRedirects: config.ONRECORD_FETCH_MAX_REDIRECTS,
+      },
+      timeoutMs: config.ONRECORD_FETCH_TIMEOUT,
       logger,
     }),
 };

@@ -54,6 +54,16 @@ describe('polling a feed', () => {
     expect(fake.requestsTo(path).map((r) => r.status)).toEqual([200, 200]); // resolve, then read
     const counts = await tableCounts(db());
     expect(counts).toMatchObject({ captures: 1, posts: 3, versions: 3, problems: 0, events: 0 });
+    // The cursor is the feed's own (validators and versions seen), under the platform's timeline name.
+    const cursors = await db().prisma.cursor.findMany({ where: { accountId: account.id }, orderBy: { source: 'asc' } });
+    expect(cursors.map((c) => c.source)).toEqual(['feed:recheck', 'feed:timeline', 'feed:user']);
+    expect(JSON.parse(cursors[1]!.value)).toMatchObject({ v: 1, n: 1, etag: expect.any(String) });
+    // Each post links to its item's own page.
+    const release = await postOf(url, 'urn:nordvale:press:1');
+    expect([release.permalink, release.urls[0]]).toEqual([
+      'https://coast.nordvale.example/news/1-harbour-dredging',
+      release.permalink,
+    ]);
 
     const again = await p.poll(account.id);
     expect(again).toMatchObject({ outcome: 'complete', requests: 1, postsNew: 0, versionsNew: 0 });
@@ -74,6 +84,14 @@ describe('polling a feed', () => {
       'Winter ferry timetable published (2)',
       'Winter ferry timetable published (corrected)',
     ]);
+    // The item kept its date: the version seen later is the post's latest all the same.
+    expect(post.text.split('\n')[0]).toBe('Winter ferry timetable published (corrected)');
+    fake.changeItem(path, 'urn:nordvale:press:2', { title: 'Winter ferry timetable published (final)' });
+    expect(await p.poll(account.id)).toMatchObject({ outcome: 'complete', versionsNew: 1 });
+    const latest = await postOf(url, 'urn:nordvale:press:2');
+    expect([latest.versionCount, latest.text.split('\n')[0]]).toEqual([3, 'Winter ferry timetable published (final)']);
+    const edited = await db().prisma.event.findMany({ where: { kind: 'edited' }, orderBy: { id: 'asc' } });
+    expect(edited).toHaveLength(2);
 
     fake.addItem(path, pressReleases(4)[0]!);
     const added = await p.poll(account.id);

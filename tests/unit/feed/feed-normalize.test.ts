@@ -53,6 +53,7 @@ describe('items as their readers see them', () => {
         text: 'Harbour dredging & repairs\n\nThe work starts Monday.\n\nLine one\nline two',
         createdAt: new Date('2026-03-03T14:00:00Z'),
         urls: ['https://coast.nordvale.example/news/1'],
+        permalink: 'https://coast.nordvale.example/news/1',
         authorName: 'Press Office',
       },
     ],
@@ -72,6 +73,7 @@ describe('items as their readers see them', () => {
       {
         platformId: feedPostId(FEED, '/news/pier'),
         urls: ['https://coast.nordvale.example/news/pier'],
+        permalink: 'https://coast.nordvale.example/news/pier',
         createdAt: new Date('2026-03-02T07:00:00Z'),
       },
     ],
@@ -81,12 +83,16 @@ describe('items as their readers see them', () => {
         `<item><title>Quota consultation</title><guid isPermaLink="false">https://cms.internal/42</guid>` +
           `<link>https://coast.nordvale.example/news/42</link></item>`,
       ),
-      { platformId: feedPostId(FEED, 'https://cms.internal/42'), urls: ['https://coast.nordvale.example/news/42'] },
+      {
+        platformId: feedPostId(FEED, 'https://cms.internal/42'),
+        urls: ['https://coast.nordvale.example/news/42'],
+        permalink: 'https://coast.nordvale.example/news/42',
+      },
     ],
     [
       'RSS: a permalink guid without <link> is the link',
       rss(`<item><title>Grants awarded</title><guid>https://coast.nordvale.example/news/7</guid></item>`),
-      { urls: ['https://coast.nordvale.example/news/7'] },
+      { urls: ['https://coast.nordvale.example/news/7'], permalink: 'https://coast.nordvale.example/news/7' },
     ],
     [
       "RSS: an item without a date takes the time the feed was read; without an author, the channel's",
@@ -177,7 +183,8 @@ describe('items as their readers see them', () => {
         `<entry><id>urn:e:12</id><title type="text">Levels &lt; 2 m &amp; falling</title><updated>2026-03-07T00:00:00Z</updated>` +
           `<content type="application/pdf" src="/docs/12.pdf"/></entry>`,
       ),
-      { text: 'Levels < 2 m & falling', urls: ['https://coast.nordvale.example/docs/12.pdf'] },
+      // Linked content is not the entry's own page: the entry has no permalink.
+      { text: 'Levels < 2 m & falling', urls: ['https://coast.nordvale.example/docs/12.pdf'], permalink: null },
     ],
     [
       'JSON Feed: numeric id, content_text only, attachments, a 1.0 author',
