@@ -87,6 +87,10 @@ function throwForStatus(res: ResponseHead, capture: RawCapture, now: Date): void
     const resetAt = retryAfterAt(retryAfter, now) ?? new Date(now.getTime() + DEFAULT_RATE_LIMIT_WAIT_MS);
     throw new SourceRateLimited(`${message} (retry after ${resetAt.toISOString()})`, resetAt);
   }
+  // A 503 that says when to come back (RFC 9110 §10.2.3) holds the account until
+  // then, as a rate limit does, instead of being asked again within the poll.
+  const comeBackAt = status === 503 ? retryAfterAt(retryAfter, now) : null;
+  if (comeBackAt) throw new SourceRateLimited(`${message} (retry after ${comeBackAt.toISOString()})`, comeBackAt);
   if (status === 401 || status === 403 || status === 407)
     throw new SourceAuth(`${message}: the feed does not let this reader in`);
   if (status === 408 || status >= 500)

@@ -127,6 +127,23 @@ describe('polling a feed', () => {
   });
 });
 
+describe('a feed that asks to come back later', () => {
+  it('503 with Retry-After: one request, the account held until then, then polled again', async () => {
+    const { path, account, p } = await watchFeed();
+    await p.poll(account.id);
+    fake.injectFault({ kind: 'status', status: 503, retryAfter: '600' });
+    const before = fake.requestsTo(path).length;
+    const held = await p.poll(account.id);
+    expect(held).toMatchObject({ outcome: 'failed', requests: 1, error: { code: 'rate_limited' } });
+    expect(fake.requestsTo(path).length - before).toBe(1);
+    const until = Date.parse(held.resumeAt!);
+    expect(until - Date.now()).toBeGreaterThan(500_000);
+    const paused = await createAccountsRepository(db().prisma).findById(account.id);
+    expect(paused?.pausedUntil?.getTime()).toBe(until);
+    expect(p.entry.gate.check(account.id)).toMatchObject({ open: false, reason: 'rate_limited' });
+  });
+});
+
 describe('a feed that goes away', () => {
   it('marks its account not_found, and active again once the feed is back', async () => {
     const { account, p } = await watchFeed();

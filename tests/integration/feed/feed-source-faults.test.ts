@@ -30,7 +30,7 @@ describe('bad answers', () => {
     }
   });
 
-  it('429 with Retry-After is a rate limit until then; 503 is an outage to retry', async () => {
+  it('429 and 503 with Retry-After hold the account until then; 503 without it is an outage to retry', async () => {
     const { account } = serve();
     harness().fake.injectFault({ kind: 'status', status: 429, retryAfter: '120' });
     const limited = (await failure(harness().source.fetchPage(account, null, undefined))) as SourceRateLimited;
@@ -40,9 +40,20 @@ describe('bad answers', () => {
     const dated = (await failure(harness().source.fetchPage(account, null, undefined))) as SourceRateLimited;
     expect(dated.resetAt).toEqual(new Date('2026-03-21T13:30:00Z'));
     harness().fake.injectFault({ kind: 'status', status: 503, retryAfter: '30' });
+    const later = (await failure(harness().source.fetchPage(account, null, undefined))) as SourceRateLimited;
+    expect(later).toBeInstanceOf(SourceRateLimited);
+    expect(later.resetAt).toEqual(new Date(NOW.getTime() + 30_000));
+    expect(later.message).toBe(`${account.platformUserId} answered HTTP 503 (retry after 2026-03-21T12:00:30.000Z)`);
+    harness().fake.injectFault({ kind: 'status', status: 503 });
     const down = await failure(harness().source.fetchPage(account, null, undefined));
     expect(down).toBeInstanceOf(SourceUnavailable);
-    expect(down.message).toBe(`${account.platformUserId} answered HTTP 503 (Retry-After: 30)`);
+    expect(down.message).toBe(`${account.platformUserId} answered HTTP 503`);
+    harness().fake.injectFault({ kind: 'status', status: 502, retryAfter: 'soon' });
+    const bad = await failure(harness().source.fetchPage(account, null, undefined));
+    expect([bad instanceof SourceUnavailable, bad.message]).toEqual([
+      true,
+      `${account.platformUserId} answered HTTP 502 (Retry-After: soon)`,
+    ]);
   });
 
   it('a feed that is gone reports its account not found', async () => {
