@@ -9,8 +9,9 @@ export function postPath(post: { platform: string; id: string }): string {
 
 export function accountPath(account: string | null): string | null {
   if (!account) return null;
-  const [platform, handle] = account.split(':');
-  return `/accounts/${encodeURIComponent(platform ?? '')}/${encodeURIComponent(handle ?? '')}`;
+  // The handle may hold colons itself (a feed's URL): the platform ends at the first.
+  const i = account.indexOf(':');
+  return `/accounts/${encodeURIComponent(account.slice(0, i))}/${encodeURIComponent(account.slice(i + 1))}`;
 }
 
 /** The host a link leads to, as shown beside a post ("news.example"). */
