@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { createFeedSource, type FeedSource } from '../../../src/adapters/feed/feed-source.js';
+import type { Evidence } from '../../../src/core/article-detect.js';
 import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FetchRefused } from '../../../src/core/errors.js';
@@ -93,8 +94,8 @@ on Friday that dredging of the northern channel will resume.</p>
         id: r.post.id,
         kind: r.kind,
         status: r.status,
-        form: r.evidence.form,
-        url: r.evidence.url,
+        form: (r.evidence as Evidence).form,
+        url: (r.evidence as Evidence).url,
       })),
     ).toEqual([
       {
