@@ -90,6 +90,7 @@ describe('reading', () => {
       inReplyToUserId: null,
       referencedPosts: [],
       urls: [`${site}/news/3-flood-barrier`, `${site}/projects/3`, 'https://coast.nordvale.example/notices/3.html'],
+      permalink: `${site}/news/3-flood-barrier`,
       mentions: [],
       hashtags: [],
       cashtags: [],
