@@ -7,7 +7,10 @@ const PRISMA = [
   { group: ['**/generated/**', '@prisma/*'], message: 'The database is reached through src/adapters/db.' },
 ];
 const PLATFORM_LIBS = [
-  { group: ['twitter-api-v2', 'twitter-api-v2/*'], message: 'Platform libraries stay in their adapter.' },
+  {
+    group: ['twitter-api-v2', 'twitter-api-v2/*', 'feedsmith', 'feedsmith/*'],
+    message: 'Platform libraries stay in their adapter.',
+  },
 ];
 const WEB = [{ group: ['fastify', '@fastify/*'], message: 'Fastify belongs to src/http.' }];
 const NODE_IO = [

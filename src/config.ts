@@ -116,23 +116,23 @@ const schema = z.object({
   ALERT_FROM: z.string().default('onrecord <alerts@onrecord.invalid>'),
   /** The longest one alert send (HTTP request or SMTP step) may take before it counts as failed and is retried. */
   ALERT_TIMEOUT: duration('10s'),
-  /** Let article and media fetching reach loopback, private and link-local addresses. */
+  /** Let article, feed and media fetching reach loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_FETCH: flag,
   /** Let alert targets (webhook, Slack, Discord) be loopback, private and link-local addresses. */
   ONRECORD_ALLOW_PRIVATE_TARGETS: flag,
-  /** Time limit of one article fetch (connect, headers and body). */
+  /** Time limit of one article or feed fetch (connect, headers and body). */
   ONRECORD_FETCH_TIMEOUT: duration('15s'),
   /** Time limit of one search statement (statement_timeout; not enforced by the embedded PGlite). */
   ONRECORD_SEARCH_TIMEOUT: duration('10s'),
   /** Time limit of reading one article page (parsing and extraction, in a worker thread that is stopped past it). */
   ONRECORD_EXTRACT_TIMEOUT: duration('20s'),
-  /** Largest article page fetched, in bytes. */
+  /** Largest article page or feed fetched, in bytes. */
   ONRECORD_FETCH_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
-  /** Redirects followed by one article fetch (each target is checked again). */
+  /** Redirects followed by one article or feed fetch (each target is checked again). */
   ONRECORD_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   /** Link-preview proxy hosts whose status URLs count as X links (comma-separated). */
   ONRECORD_PREVIEW_HOSTS: list.transform((v) =>

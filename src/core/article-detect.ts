@@ -86,6 +86,12 @@ export interface CandidateReference {
   /** Natural key within the article (`x:id:<id>`, `x:text:<sha>`, `x:quote:<sha>`). */
   fingerprint: string;
   citedId?: string;
+  /**
+   * A post cited only by its own address (a press release's page): the forms
+   * that address may take. The linker makes it a citation of the archived post
+   * whose permalink is one of them, and drops it when there is none.
+   */
+  citedUrls?: string[];
   handle?: string;
   name?: string;
   /** The printed date, `YYYY-MM-DD`. */

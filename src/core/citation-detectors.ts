@@ -2,6 +2,7 @@
 // CitationDetector in core/article-detect.ts). Pure.
 import type { CitationDetector } from './article-detect.js';
 import { createMastodonCitationDetector } from './mastodon-citations.js';
+import { createFeedCitationDetector } from './feed-citations.js';
 import { createXCitationDetector } from './x-citations.js';
 import type { StatusHosts } from './x-status-url.js';
 
@@ -12,5 +13,9 @@ export interface CitationSettings {
 }
 
 export function createCitationDetectors(settings: CitationSettings = {}): CitationDetector[] {
-  return [createXCitationDetector(settings.xStatusHosts), createMastodonCitationDetector()];
+  return [
+    createXCitationDetector(settings.xStatusHosts),
+    createMastodonCitationDetector(),
+    createFeedCitationDetector(),
+  ];
 }

@@ -3,11 +3,12 @@
 // version rules, import formats) is derived from here. Pure.
 import type { PlatformDescriptor } from './platform-descriptor.js';
 import { mastodonPlatform } from './mastodon-platform.js';
+import { feedPlatform } from './feed-platform.js';
 import { xPlatform } from './x-platform.js';
 
 export type { PlatformDescriptor } from './platform-descriptor.js';
 
-export const PLATFORM_DESCRIPTORS = [xPlatform, mastodonPlatform] as const;
+export const PLATFORM_DESCRIPTORS = [xPlatform, mastodonPlatform, feedPlatform] as const;
 
 export type Platform = (typeof PLATFORM_DESCRIPTORS)[number]['name'];
 

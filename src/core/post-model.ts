@@ -110,6 +110,11 @@ export interface NormalizedPost {
   referencedPosts: ReferencedPost[];
   /** What the post links to (never its own "show more" link nor media links). */
   urls: string[];
+  /**
+   * The post's own address, where its platform gives one that its ID cannot
+   * rebuild (a feed item's link); absent where the descriptor's postUrl does.
+   */
+  permalink?: string | null;
   mentions: string[];
   hashtags: string[];
   cashtags: string[];

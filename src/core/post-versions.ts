@@ -3,7 +3,8 @@
 // version's key (versionId) is opaque, chosen by the platform's normalizer
 // (X: the edit's own ID; a platform that keeps the ID: e.g.
 // `<id>@<edited_at>`), never read as a post ID. Versions are ordered by the
-// time they were posted; the newest is the post's latest. Where an edit
+// time they were posted, then (a changed feed item that keeps its date) by
+// the time they were captured; the newest is the post's latest. Where an edit
 // keeps the post's ID, a version whose content equals the version before it
 // (an edit that changed nothing archived) is not a version: its IDs only
 // join the post's edit chain. Pure.
@@ -13,6 +14,8 @@ import type { NormalizedPost } from './post-model.js';
 export interface VersionOrder {
   versionId: string;
   versionCreatedAt: Date;
+  /** When a stored version was captured; a version not stored yet has none and counts as captured last. */
+  capturedAt?: Date;
 }
 
 /** A version already stored, as the fold needs it. */
@@ -20,9 +23,21 @@ export interface StoredVersion extends VersionOrder {
   contentSha256: string;
 }
 
-/** Oldest first: by the time posted, then by key (numeric order for decimal IDs, e.g. two X edits in one second). */
+/**
+ * Oldest first: by the time posted; at the same time, the one captured
+ * later is newer (a platform may change a post without dating the change);
+ * then by key (numeric order for decimal IDs, e.g. two X edits in one second).
+ */
 export function compareVersions(a: VersionOrder, b: VersionOrder): number {
-  return a.versionCreatedAt.getTime() - b.versionCreatedAt.getTime() || compareIds(a.versionId, b.versionId);
+  return (
+    a.versionCreatedAt.getTime() - b.versionCreatedAt.getTime() ||
+    capturedTime(a) - capturedTime(b) ||
+    compareIds(a.versionId, b.versionId)
+  );
+}
+
+function capturedTime(v: VersionOrder): number {
+  return v.capturedAt?.getTime() ?? Number.POSITIVE_INFINITY;
 }
 
 export function newestVersion<T extends VersionOrder>(versions: readonly T[]): T {

@@ -22,6 +22,8 @@ export interface PostRow {
   cashtags?: string[];
   mediaKeys?: string[];
   repostOf?: string | null;
+  /** The post's own address when its ID cannot rebuild it (see NormalizedPost.permalink). */
+  permalink?: string | null;
   withheld?: unknown;
   poll?: unknown;
   geo?: unknown;
@@ -73,7 +75,7 @@ export function toPostView(row: PostRow): PostView {
     account: row.account ? formatAccountRef(row.account.platform, row.account.handle) : null,
     text: row.text,
     createdAt: row.createdAt.toISOString(),
-    url: postUrl(row.platform, handle, row.editIds.at(-1) ?? row.platformId),
+    url: row.permalink ?? postUrl(row.platform, handle, row.editIds.at(-1) ?? row.platformId),
     lang: row.lang,
     status: row.status,
     edited: row.versionCount > 1 || row.editIds.length > 1,

@@ -46,6 +46,8 @@ export async function archivePostsById(
   };
   const unique = [...new Set(ids)];
   const batch = deps.source.lookupBatch;
+  // A source that cannot look posts up (lookupBatch 0: feeds) finds none and reports none missing.
+  if (batch < 1) return result;
   for (let i = 0; i < unique.length; i += batch) {
     result.requests += 1;
     let page = await deps.source.lookupPosts(unique.slice(i, i + batch), options.signal);

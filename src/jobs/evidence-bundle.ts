@@ -63,7 +63,7 @@ export async function buildEvidenceBundle(deps: BundleDeps, platform: string, id
       platform: post.platform,
       platformId: post.platformId,
       account: post.account ? `${post.account.platform}:${post.account.handle}` : null,
-      url: postUrl(post.platform, post.account?.handle, post.platformId),
+      url: post.permalink ?? postUrl(post.platform, post.account?.handle, post.platformId),
       text: post.text,
       createdAt: post.createdAt.toISOString(),
     },

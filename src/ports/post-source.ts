@@ -68,7 +68,7 @@ export interface PostSource {
     pageToken: string | undefined,
     signal?: AbortSignal,
   ): Promise<NormalizedPage>;
-  /** The most posts one lookup takes. */
+  /** The most posts one lookup takes; 0 when the source cannot look posts up (feeds). */
   readonly lookupBatch: number;
   /**
    * Looks posts up by ID (at most lookupBatch); missing ones come back as

@@ -2,6 +2,7 @@
 // service and `poll --once`: one registry line per platform. A platform whose
 // settings are missing is left out (its block says what to set, see
 // config.ts platformBlocks); the others are polled all the same.
+import { createFeedSource } from '../adapters/feed/feed-source.js';
 import { createXSource } from '../adapters/x/x-source.js';
 import { createMastodonSource } from '../adapters/mastodon/mastodon-source.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
@@ -47,6 +48,16 @@ export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
       timeoutMs: config.MASTODON_TIMEOUT,
       logger,
       knownVersions: (versionIds) => archive.knownVersions('mastodon', versionIds),
+    }),
+  feed: (config, logger) =>
+    createFeedSource({
+      fetch: {
+        allowPrivate: config.ONRECORD_ALLOW_PRIVATE_FETCH,
+        maxBytes: config.ONRECORD_FETCH_MAX_BYTES,
+        maxRedirects: config.ONRECORD_FETCH_MAX_REDIRECTS,
+      },
+      timeoutMs: config.ONRECORD_FETCH_TIMEOUT,
+      logger,
     }),
 };
 

@@ -209,7 +209,7 @@ export async function saveReferences(tx: Tx, refs: ReferenceInput[]): Promise<{ 
 const POST_ROW = P.sql`p.platform AS "postPlatform", p.platform_id AS "platformId", p.text, p.created_at AS "createdAt",
   p.lang, p.status AS "postStatus", p.edit_ids AS "editIds", p.version_count AS "versionCount", p.urls, p.mentions,
   p.hashtags, p.media, p.referenced_posts AS "referencedPosts", p.conversation_id AS "conversationId", p.cashtags,
-  p.media_keys AS "mediaKeys", p.repost_of AS "repostOf", p.withheld, p.poll, p.geo,
+  p.media_keys AS "mediaKeys", p.repost_of AS "repostOf", p.permalink, p.withheld, p.poll, p.geo,
   p.in_reply_to_user_id AS "inReplyToUserId", p.first_seen_at AS "firstSeenAt", p.first_seen_by AS "firstSeenBy",
   p.status_changed_at AS "statusChangedAt",
   CASE WHEN ac.id IS NULL THEN NULL ELSE json_build_object('platform', ac.platform, 'handle', ac.handle) END AS account`;

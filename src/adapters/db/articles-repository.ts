@@ -45,6 +45,16 @@ export function createArticlesRepository(db: Prisma) {
     /** Posts of a platform whose platform ID or any edit ID is one of `ids`. */
     findPostsByIds: (platform: string, ids: string[], tx: Tx = db) => findPostsByIds(tx, platform, ids),
 
+    /** Posts of a platform whose permalink is one of `urls` (an index lookup on (platform, permalink)). */
+    findPostsByPermalinks: (platform: string, urls: string[], tx: Tx = db) =>
+      urls.length === 0
+        ? Promise.resolve([])
+        : tx.post.findMany({
+            where: { platform, permalink: { in: urls } },
+            select: { platformId: true, permalink: true },
+            orderBy: { id: 'asc' },
+          }),
+
     /** The best text matches of several candidates in one round trip (see article-queries.ts). */
     findCandidatePosts: (platform: string, queries: CandidateQuery[], limit: number, tx: Tx = db) =>
       findCandidatePosts(tx, platform, queries, limit),

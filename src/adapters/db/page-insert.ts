@@ -97,16 +97,16 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
           "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
           "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
-          hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb,
+          hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb, permalink text,
           poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int, chain text[])),
     ins AS (
       INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
         conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, cashtags, media,
-        media_keys, repost_of, withheld, poll, geo, first_seen_by, first_seen_at, last_seen_at, version_count)
+        media_keys, repost_of, withheld, poll, geo, permalink, first_seen_by, first_seen_at, last_seen_at, version_count)
       SELECT platform, "platformId", account, "authorId", chain, text, lang, "createdAt",
         "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags,
         coalesce(cashtags, '{}'), media, coalesce("mediaKeys", '{}'), "repostOf", nullif(withheld, 'null'),
-        nullif(poll, 'null'), nullif(geo, 'null'), ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
+        nullif(poll, 'null'), nullif(geo, 'null'), permalink, ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
         (SELECT count(*)::int FROM r AS same WHERE same."platformId" = r."platformId")
       FROM r WHERE latest
       ON CONFLICT (platform, platform_id) DO NOTHING
@@ -142,7 +142,7 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
           OR (nullif(r.poll, 'null') IS NOT NULL AND p.poll IS DISTINCT FROM r.poll))
         -- only from the post's latest version (the newest stored before this page)
         AND r."versionId" = (SELECT lv.version_id FROM post_versions lv WHERE lv.post_id = p.id
-          ORDER BY lv.created_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
+          ORDER BY lv.created_at DESC, lv.captured_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
       RETURNING p.id, p.platform_id, o.withheld AS old_withheld, p.withheld AS new_withheld)
     SELECT (SELECT id FROM capid) AS capture_id,
       (SELECT count(*)::int FROM cap) AS capture_new,

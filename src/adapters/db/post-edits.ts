@@ -23,13 +23,18 @@ export interface EditedPost {
 
 /**
  * Folds newly stored versions into their post: the chain grows, and the text
- * of the latest version (the newest by the time posted) wins.
+ * of the latest version (the newest by the time posted, then captured) wins.
  */
 export async function applyEdit(tx: Tx, postId: number, added: NormalizedPost[], now: Date): Promise<EditedPost> {
   const row = await tx.post.findUniqueOrThrow({ where: { id: postId } });
-  const stored = await tx.postVersion.findMany({ where: { postId }, select: { versionId: true, createdAt: true } });
+  const stored = await tx.postVersion.findMany({
+    where: { postId },
+    select: { versionId: true, createdAt: true, capturedAt: true },
+  });
   const newest = newestVersion(added);
-  const newestStored = newestVersion(stored.map((v) => ({ versionId: v.versionId, versionCreatedAt: v.createdAt })));
+  const newestStored = newestVersion(
+    stored.map((v) => ({ versionId: v.versionId, versionCreatedAt: v.createdAt, capturedAt: v.capturedAt })),
+  );
   const isLatest = newest.versionId === newestStored.versionId;
   const editIds = mergeEditIds(row.editIds, [...added].sort(compareVersions));
   const latest = isLatest
@@ -43,6 +48,7 @@ export async function applyEdit(tx: Tx, postId: number, added: NormalizedPost[],
         media: JSON.parse(JSON.stringify(newest.media)),
         mediaKeys: newest.mediaKeys ?? [],
         repostOf: newest.repostOf ?? null,
+        permalink: newest.permalink ?? null,
         withheld: jsonOrNull(newest.withheld),
         poll: jsonOrNull(newest.poll),
         geo: jsonOrNull(newest.geo),

@@ -49,15 +49,27 @@ async function storedVersions(tx: Tx, versions: NormalizedPost[]): Promise<Map<s
   const platforms = [...new Set(versions.map((v) => v.platform))];
   const ids = [...new Set(versions.map((v) => v.platformId))];
   const rows = await tx.$queryRaw<
-    { platform: string; platform_id: string; version_id: string; created_at: Date; content_sha256: string }[]
+    {
+      platform: string;
+      platform_id: string;
+      version_id: string;
+      created_at: Date;
+      captured_at: Date;
+      content_sha256: string;
+    }[]
   >`
-    SELECT p.platform, p.platform_id, v.version_id, v.created_at, v.content_sha256
+    SELECT p.platform, p.platform_id, v.version_id, v.created_at, v.captured_at, v.content_sha256
     FROM posts p JOIN post_versions v ON v.post_id = p.id
     WHERE p.platform = ANY(${platforms}::text[]) AND p.platform_id = ANY(${ids}::text[])`;
   const stored = new Map<string, StoredVersion[]>();
   for (const r of rows) {
     const key = postKey({ platform: r.platform, platformId: r.platform_id });
-    const version = { versionId: r.version_id, versionCreatedAt: r.created_at, contentSha256: r.content_sha256 };
+    const version = {
+      versionId: r.version_id,
+      versionCreatedAt: r.created_at,
+      capturedAt: r.captured_at,
+      contentSha256: r.content_sha256,
+    };
     stored.set(key, [...(stored.get(key) ?? []), version]);
   }
   return stored;

@@ -18,7 +18,7 @@ export interface SearchRow extends PostRow {
 export const POST_COLUMNS = Prisma.sql`p.id, p.platform, p.platform_id AS "platformId", p.text, p.created_at AS "createdAt",
   p.lang, p.status, p.edit_ids AS "editIds", p.version_count AS "versionCount", p.urls, p.mentions, p.hashtags,
   p.media, p.referenced_posts AS "referencedPosts", p.conversation_id AS "conversationId", p.cashtags,
-  p.media_keys AS "mediaKeys", p.repost_of AS "repostOf", p.withheld, p.poll, p.geo,
+  p.media_keys AS "mediaKeys", p.repost_of AS "repostOf", p.permalink, p.withheld, p.poll, p.geo,
   p.in_reply_to_user_id AS "inReplyToUserId", p.first_seen_at AS "firstSeenAt", p.first_seen_by AS "firstSeenBy",
   p.status_changed_at AS "statusChangedAt", a.platform AS "accountPlatform", a.handle AS "accountHandle",
   (SELECT count(*) FROM article_references r WHERE r.post_id = p.id)::int AS citations`;

@@ -6,7 +6,10 @@
 // The size, the time and the content type are bounded; a compressed body
 // (gzip, deflate, br) is decompressed and the size limit applies to what it
 // decompresses to; the text is decoded from the charset the header or the
-// page declares.
+// page declares. `safeRequest` is the same exchange for other documents
+// (feeds): the caller's Accept and conditional headers, any final status,
+// the caller's own admission of a response before its body is read, and the
+// body's bytes with the response headers.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { pipeline, type Readable, type Transform } from 'node:stream';
@@ -14,7 +17,7 @@ import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
-import { FetchRefused, SourceUnavailable } from '../../core/errors.js';
+import { FetchRefused, OnrecordError, SourceUnavailable } from '../../core/errors.js';
 
 export interface SafeFetchOptions {
   allowPrivate: boolean;
@@ -22,7 +25,38 @@ export interface SafeFetchOptions {
   timeoutMs: number;
   maxRedirects: number;
   userAgent?: string;
+  /**
+   * Non-public addresses fetched even when allowPrivate is off (exact IPs:
+   * one server on the local network, not the whole of it).
+   */
+  allowAddresses?: string[];
 }
+
+/** What one exchange sends beyond the defaults, and which final responses it reads. */
+export interface SafeRequestInit {
+  accept: string;
+  /** Extra request headers (e.g. if-none-match, if-modified-since). */
+  headers?: Record<string, string>;
+  /** Called with each final (non-redirect) response before its body is read: throw to refuse it. */
+  admit(head: ResponseHead): void;
+}
+
+export interface ResponseHead {
+  /** The URL finally read, after redirects. */
+  url: string;
+  status: number;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  contentType: string;
+}
+
+export interface SafeResponse extends ResponseHead {
+  /** The body with its content codings undone, within the size limit. */
+  bytes: Buffer;
+}
+
+/** The time limit cut the exchange: a refusal for a page, worth a retry for a feed. */
+export class FetchTimedOut extends FetchRefused {}
 
 export interface FetchedPage {
   /** The URL finally read, after redirects. */
@@ -70,18 +104,24 @@ export function isPublicAddress(address: string): boolean {
   return parsed.range() === 'unicast';
 }
 
+/** True when the policy lets a connection go to this address. */
+function isAllowedAddress(address: string, allowPrivate: boolean, allowAddresses: readonly string[]): boolean {
+  if (allowPrivate || isPublicAddress(address)) return true;
+  if (allowAddresses.length === 0 || !ipaddr.isValid(address)) return false;
+  const normal = ipaddr.process(address).toString();
+  return allowAddresses.some((a) => ipaddr.isValid(a) && ipaddr.process(a).toString() === normal);
+}
+
 /**
  * A socket lookup that refuses names resolving to a non-public address (unless
  * allowed), run at connect time so that the address checked is the address
  * connected to. Article fetches and alert targets both connect through it.
  */
-export function guardedLookup(allowPrivate: boolean, allowed: readonly string[] = []): LookupFunction {
+export function guardedLookup(allowPrivate: boolean, allowAddresses: readonly string[] = []): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
-      const refused = allowPrivate
-        ? undefined
-        : addresses.find((a) => !isPublicAddress(a.address) && !allowed.includes(a.address));
+      const refused = addresses.find((a) => !isAllowedAddress(a.address, allowPrivate, allowAddresses));
       if (refused) {
         const e = new FetchRefused(`${hostname} resolves to a non-public address (${refused.address})`);
         return callback(e as NodeJS.ErrnoException, '', 0);
@@ -93,11 +133,8 @@ export function guardedLookup(allowPrivate: boolean, allowed: readonly string[] 
   };
 }
 
-/**
- * Checks a URL before any connection: http(s), no credentials, and a literal
- * address must be public (or one of the `allowed` addresses).
- */
-export function checkUrl(raw: string, allowPrivate: boolean, allowed: readonly string[] = []): URL {
+/** Checks a URL before any connection: http(s), no credentials, and a literal address must be public. */
+export function checkUrl(raw: string, allowPrivate: boolean, allowAddresses: readonly string[] = []): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -109,10 +146,15 @@ export function checkUrl(raw: string, allowPrivate: boolean, allowed: readonly s
   if (url.username || url.password) throw new FetchRefused('URLs with credentials are not fetched');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // A literal address never goes through the lookup: check it here.
-  if (isIP(host) && !allowPrivate && !isPublicAddress(host) && !allowed.includes(host))
+  if (isIP(host) && !isAllowedAddress(host, allowPrivate, allowAddresses))
     throw new FetchRefused(`${host} is not a public address`);
   return url;
 }
+
+const PAGE_REQUEST: SafeRequestInit = {
+  accept: 'text/html,application/xhtml+xml,text/plain;q=0.8',
+  admit: admitPage,
+};
 
 /** Fetches one page under the policy; throws FetchRefused or SourceUnavailable. */
 export async function safeFetch(
@@ -120,21 +162,53 @@ export async function safeFetch(
   options: SafeFetchOptions = DEFAULT_FETCH_OPTIONS,
   signal?: AbortSignal,
 ): Promise<FetchedPage> {
+  const res = await safeRequest(rawUrl, options, PAGE_REQUEST, signal);
+  const kind = ACCEPTED_TYPES[mediaType(res.contentType)]!;
+  const charset = pickCharset(res.contentType, res.bytes, kind);
+  return { url: res.url, contentType: res.contentType, kind, body: iconv.decode(res.bytes, charset), charset };
+}
+
+/** A page is an HTML or text document answered with a success. */
+function admitPage({ url, status, contentType }: ResponseHead): void {
+  if (status >= 400) {
+    const message = `${url} answered HTTP ${status}`;
+    throw status >= 500 || status === 429 ? new SourceUnavailable(message) : new FetchRefused(message);
+  }
+  if (!ACCEPTED_TYPES[mediaType(contentType)])
+    throw new FetchRefused(`${url} is ${contentType || 'of no declared type'}, not an HTML or text page`);
+}
+
+function mediaType(contentType: string): string {
+  return contentType.split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * One GET under the policy, redirects followed (each re-checked): the final
+ * response, once `init.admit` accepted it, with its body read within the
+ * size and time limits. Throws what `admit` throws, FetchRefused or SourceUnavailable.
+ */
+export async function safeRequest(
+  rawUrl: string,
+  options: SafeFetchOptions,
+  init: SafeRequestInit,
+  signal?: AbortSignal,
+): Promise<SafeResponse> {
+  const allowAddresses = options.allowAddresses ?? [];
   const agent = new Agent({
-    connect: { lookup: guardedLookup(options.allowPrivate), timeout: options.timeoutMs },
+    connect: { lookup: guardedLookup(options.allowPrivate, allowAddresses), timeout: options.timeoutMs },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
-    let url = checkUrl(rawUrl, options.allowPrivate);
+    let url = checkUrl(rawUrl, options.allowPrivate, allowAddresses);
     for (let hop = 0; ; hop++) {
-      const res = await send(agent, url, options, combined);
-      if (res.location === undefined) return res.page!;
+      const res = await send(agent, url, options, init, combined);
+      if (res.location === undefined) return res.response!;
       if (hop >= options.maxRedirects)
         throw new FetchRefused(`more than ${options.maxRedirects} redirects from ${rawUrl}`);
-      url = checkUrl(new URL(res.location, url).toString(), options.allowPrivate);
+      url = checkUrl(new URL(res.location, url).toString(), options.allowPrivate, allowAddresses);
     }
   } catch (err) {
     throw translate(err, rawUrl, timeout.aborted);
@@ -143,13 +217,14 @@ export async function safeFetch(
   }
 }
 
-async function send(agent: Agent, url: URL, options: SafeFetchOptions, signal: AbortSignal) {
+async function send(agent: Agent, url: URL, options: SafeFetchOptions, init: SafeRequestInit, signal: AbortSignal) {
   const res = await request(url, {
     dispatcher: agent,
     signal,
     headers: {
+      ...init.headers,
       'user-agent': options.userAgent ?? 'onrecord (news archive)',
-      accept: 'text/html,application/xhtml+xml,text/plain;q=0.8',
+      accept: init.accept,
       'accept-encoding': 'gzip, deflate, br',
     },
   });
@@ -157,16 +232,17 @@ async function send(agent: Agent, url: URL, options: SafeFetchOptions, signal: A
     await res.body.dump();
     return { location: String(res.headers.location) };
   }
-  if (res.statusCode >= 400) {
+  const head: ResponseHead = {
+    url: url.toString(),
+    status: res.statusCode,
+    headers: flatHeaders(res.headers),
+    contentType: String(res.headers['content-type'] ?? ''),
+  };
+  try {
+    init.admit(head);
+  } catch (err) {
     await res.body.dump();
-    const message = `${url.toString()} answered HTTP ${res.statusCode}`;
-    throw res.statusCode >= 500 || res.statusCode === 429 ? new SourceUnavailable(message) : new FetchRefused(message);
-  }
-  const contentType = String(res.headers['content-type'] ?? '');
-  const kind = ACCEPTED_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
-  if (!kind) {
-    await res.body.dump();
-    throw new FetchRefused(`${url.toString()} is ${contentType || 'of no declared type'}, not an HTML or text page`);
+    throw err;
   }
   const declared = Number(res.headers['content-length']);
   if (declared > options.maxBytes) {
@@ -175,8 +251,15 @@ async function send(agent: Agent, url: URL, options: SafeFetchOptions, signal: A
   }
   const encoding = String(res.headers['content-encoding'] ?? '');
   const bytes = await readCapped(decoded(res.body, encoding, url), options.maxBytes, url, encoding);
-  const charset = pickCharset(contentType, bytes, kind);
-  return { page: { url: url.toString(), contentType, kind, body: iconv.decode(bytes, charset), charset } };
+  return { response: { ...head, bytes } };
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 const DECODERS: Record<string, () => Transform> = {
@@ -239,11 +322,12 @@ export function pickCharset(contentType: string, bytes: Buffer, kind: 'html' | '
 }
 
 function translate(err: unknown, url: string, timedOut: boolean): Error {
-  if (err instanceof FetchRefused || err instanceof SourceUnavailable) return err;
+  // Our own errors (the policy's refusals, what an admission threw) go through as they are.
+  if (err instanceof OnrecordError) return err;
   // The lookup's refusal arrives wrapped by the socket layer.
   const cause = (err as { cause?: unknown })?.cause;
   if (cause instanceof FetchRefused) return cause;
-  if (timedOut) return new FetchRefused(`${url} did not answer within the time limit`, { cause: err });
+  if (timedOut) return new FetchTimedOut(`${url} did not answer within the time limit`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new SourceUnavailable(`fetching ${url} failed: ${message}`, { cause: err });
 }

@@ -47,6 +47,24 @@ describe('version order', () => {
     // same time: decimal IDs in numeric order (two X edits in one second)
     [{ versionId: '99', versionCreatedAt: at(0) }, { versionId: '100', versionCreatedAt: at(0) }, -1],
     [{ versionId: '100', versionCreatedAt: at(0) }, { versionId: '100', versionCreatedAt: at(0) }, 0],
+    // same time (a feed item changed under its date): the one captured later, whatever its key
+    [
+      { versionId: 'i#b', versionCreatedAt: at(0), capturedAt: at(5) },
+      { versionId: 'i#a', versionCreatedAt: at(0), capturedAt: at(9) },
+      -1,
+    ],
+    // same time, one not stored yet: it was captured last
+    [
+      { versionId: 'i#b', versionCreatedAt: at(0), capturedAt: at(5) },
+      { versionId: 'i#a', versionCreatedAt: at(0) },
+      -1,
+    ],
+    // the time posted still comes first
+    [
+      { versionId: 'i#a', versionCreatedAt: at(1), capturedAt: at(2) },
+      { versionId: 'i#b', versionCreatedAt: at(0) },
+      1,
+    ],
   ])('%o before %o: %i', (a, b, sign) => {
     expect(Math.sign(compareVersions(a, b))).toBe(sign);
   });

@@ -5,7 +5,8 @@ import { createCitationDetectors } from '../../../src/core/citation-detectors.js
 import { parsePrintedDate } from '../../../src/core/printed-date.js';
 
 const options = {
-  detectors: createCitationDetectors(),
+  // X's forms only: the feed detector makes every other link a candidate too (tests/unit/feed).
+  detectors: createCitationDetectors().filter((d) => d.platform === 'x'),
   watched: [
     { platform: 'x' as const, handle: 'USFOR_A', displayName: 'USFOR-A' },
     { platform: 'x' as const, handle: 'StateDept', displayName: 'Department of State' },
