@@ -7,7 +7,7 @@ const PRISMA = [
   { group: ['**/generated/**', '@prisma/*'], message: 'The database is reached through src/adapters/db.' },
 ];
 const PLATFORM_LIBS = [
-  { group: ['twitter-api-v2', 'twitter-api-v2/*'], message: 'Platform libraries stay in their adapter.' },
+  { group: ['twitter-api-v2', 'twitter-api-v2/*', '@atproto/*'], message: 'Platform libraries stay in their adapter.' },
 ];
 const WEB = [{ group: ['fastify', '@fastify/*'], message: 'Fastify belongs to src/http.' }];
 const NODE_IO = [
@@ -39,7 +39,7 @@ const folderRules = [
     ['src/jobs/**/*.ts'],
     PLATFORM_LIBS,
     WEB,
-    layer(['x', 'service', 'cli'], 'Jobs reach platforms through src/ports and are wired by src/service.'),
+    layer(['x', 'bsky', 'service', 'cli'], 'Jobs reach platforms through src/ports and are wired by src/service.'),
   ),
   restrict(
     ['src/adapters/**/*.ts'],
