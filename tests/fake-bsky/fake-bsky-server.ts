@@ -37,6 +37,8 @@ export interface FakeBskyRequest {
   query: Record<string, string[]>;
   /** The status sent, or 0 when no response was sent (hang, close). */
   status: number;
+  /** The body sent, as sent (the first half for `reset`). */
+  body?: string;
   fault?: string;
   at: string;
 }
@@ -210,8 +212,9 @@ export class FakeBsky {
     }
     if (fault?.kind === 'reset') {
       entry.status = 200;
+      entry.body = text.slice(0, Math.floor(text.length / 2));
       res.writeHead(200, { 'content-type': JSON_TYPE, ...limits });
-      res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+      res.write(entry.body, () => res.socket?.destroy());
       return;
     }
     this.sendRaw(entry, res, 200, JSON_TYPE, text, limits);
@@ -236,6 +239,7 @@ export class FakeBsky {
     headers: Record<string, string>,
   ): void {
     entry.status = status;
+    entry.body = text;
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
     res.end(text);
   }

@@ -1,8 +1,9 @@
 // One XRPC query to a Bluesky AppView through @atproto/api, kept exactly as
 // received. The library parses bodies itself (and turns `$link` objects into
-// CID instances), so it is given a fetch of our own: undici with a keep-alive
-// agent that close() can end, reading each response's bytes once, keeping
-// them as the raw capture, and handing the library a copy. The library still
+// CID instances), so it is given a fetch handler of our own: undici with a
+// keep-alive agent that close() can end, reading each response's bytes once,
+// keeping them as the raw capture, and handing the library a copy. (The
+// library's own handler would also drop any path of the base URL.) It still
 // builds the request and checks the answer against the method's lexicon; a
 // lexicon violation is reported with the body, which is then read item by
 // item, so one bad post never hides the others.
@@ -81,15 +82,24 @@ function parseBody(capture: RawCapture): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** The lexicon check's own words (the library's error says only "invalid response"). */
+function describeLibraryError(err: unknown): string {
+  const detail = (err as { validationError?: { message?: unknown } }).validationError?.message;
+  return typeof detail === 'string' ? detail : (err as Error).message || String(err);
+}
+
 export function createBskyClient(options: BskyClientOptions): BskyClient {
   const now = options.now ?? (() => new Date());
   const dispatcher = new Dispatcher({ keepAliveTimeout: 30_000 });
   const received = new WeakMap<AbortSignal, Received>();
   const logger = options.logger.child({ component: 'bsky-source' });
 
-  // The library's fetch: each response read once, kept for the call that asked (found by its signal).
-  const capturingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = input instanceof Request ? input.url : String(input);
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  // The library's fetch handler, given `/xrpc/<method>?…`: the base's own path is kept (a proxy's
+  // prefix), each response is read once and kept for the call that asked (found by its signal).
+  const fetchHandler = async (path: string, init: RequestInit): Promise<Response> => {
+    const url = `${base}${path}`;
     const response = await undiciFetch(url, { ...(init as object), dispatcher });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const headers = Object.fromEntries(response.headers.entries());
@@ -100,11 +110,11 @@ export function createBskyClient(options: BskyClientOptions): BskyClient {
       contentType: headers['content-type'] ?? null,
       body: new TextDecoder().decode(bytes),
     };
-    if (init?.signal) received.set(init.signal, { capture, headers });
+    if (init.signal) received.set(init.signal, { capture, headers });
     const body = NULL_BODY.has(response.status) ? null : bytes;
     return new Response(body, { status: response.status, statusText: response.statusText, headers });
   };
-  const agent = new Agent({ service: options.baseUrl.replace(/\/+$/, ''), fetch: capturingFetch as typeof fetch });
+  const agent = new Agent(fetchHandler);
 
   async function call(source: string, query: BskyQuery, signal?: AbortSignal): Promise<BskyResponse> {
     signal?.throwIfAborted();
@@ -144,7 +154,7 @@ export function createBskyClient(options: BskyClientOptions): BskyClient {
     }
     if (status < 200 || status > 299) throw new BadPayload(`the AppView answered ${status}`, { capture });
     const body = parseBody(capture);
-    const lexiconError = libraryError ? (libraryError as Error).message || String(libraryError) : undefined;
+    const lexiconError = libraryError ? describeLibraryError(libraryError) : undefined;
     return { capture, body, rateLimit, ...(lexiconError ? { lexiconError } : {}) };
   }
 
