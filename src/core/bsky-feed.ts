@@ -8,6 +8,7 @@ import {
   cursorOf,
   formatBskyCursor,
   isAfter,
+  isBelow,
   parseBskyCursor,
   parseDatetime,
   type FeedPosition,
@@ -27,8 +28,10 @@ export interface BskyFeedPage extends NormalizedBody {
   posts: BskyNormalizedPost[];
   /** The cursor of the newest item this page showed after the given cursor (null when none). */
   newestCursor: string | null;
-  /** True once the page reached an item the given cursor covers: older pages hold nothing new. */
+  /** True once the page reached an item below the cursor's window: older pages hold nothing new. */
   reachedCursor: boolean;
+  /** True when the page showed an item the cursor remembers (the read is at the archive's newest items). */
+  metCursor: boolean;
 }
 
 interface FeedItem {
@@ -82,22 +85,33 @@ function arrayField(body: unknown, field: string, problems: NormalizeProblem[]):
 }
 
 /**
- * One author feed page: the items above `cursor` (all of them when null),
- * newest first as the feed has them. A pinned item (shown on top whatever
- * its age) never ends the read; it is kept only when it is itself new.
+ * One author feed page: the items new above `cursor` (all of them when
+ * null), newest first as the feed has them; the first item below the
+ * cursor's window ends the read. A pinned item (shown on top whatever its
+ * age) never ends the read; it is kept only when it is itself new.
  */
 export function normalizeBskyFeed(body: unknown, cursor: string | null): BskyFeedPage {
   const after = cursor === null ? undefined : parseBskyCursor(cursor);
   if (cursor !== null && !after) throw new InvalidInput(`"${cursor}" is not a Bluesky feed cursor`);
-  const out: BskyFeedPage = { posts: [], problems: [], errors: [], newestCursor: null, reachedCursor: false };
+  const out: BskyFeedPage = {
+    posts: [],
+    problems: [],
+    errors: [],
+    newestCursor: null,
+    reachedCursor: false,
+    metCursor: false,
+  };
   const seen: FeedPosition[] = [];
   for (const raw of arrayField(body, 'feed', out.problems) ?? []) {
     const item = readItem(raw, out.problems);
     if (!item) continue;
-    if (after && !isAfter(item.position, after)) {
-      if (item.isPinned) continue;
+    if (after && isBelow(item.position, after) && !item.isPinned) {
       out.reachedCursor = true;
       break;
+    }
+    if (after && !isAfter(item.position, after)) {
+      out.metCursor ||= !item.isPinned;
+      continue;
     }
     seen.push(item.position);
     out.posts.push(...normalizeItem(item, out.problems));

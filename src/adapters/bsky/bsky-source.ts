@@ -129,7 +129,9 @@ export function createBskySource(options: BskySourceOptions): BskySource {
     const page = normalizeBskyFeed(response.body, cursor);
     const next = typeof response.body.cursor === 'string' && response.body.cursor ? response.body.cursor : undefined;
     const items = Array.isArray(response.body.feed) ? response.body.feed.length : 0;
-    const hasMore = next !== undefined && items > 0 && !page.reachedCursor && token.pages + 1 < maxPages;
+    // A short page that met the archive's newest items is the end (the next page would be empty).
+    const isEnd = page.reachedCursor || (page.metCursor && items < pageSize);
+    const hasMore = next !== undefined && items > 0 && !isEnd && token.pages + 1 < maxPages;
     return {
       posts: page.posts,
       problems: lexiconProblems(response, page.problems),

@@ -140,6 +140,15 @@ describe('the author feed', () => {
     expect(fake.requestsTo()).toHaveLength(1);
   });
 
+  it('costs one request for an unchanged account whose posts are all recent (a short page that meets the cursor)', async () => {
+    const { actor } = fake.seedAccount({ handle: 'quiet.example.gov', posts: 3 });
+    const { newest } = await read(actor.did, null);
+    fake.requests.splice(0);
+    const unchanged = await read(actor.did, newest);
+    expect(unchanged).toMatchObject({ posts: [], pages: 1, newest });
+    expect(fake.requestsTo()).toHaveLength(1);
+  });
+
   it('reads back page by page after many new posts, and stops at the cursor without reading further', async () => {
     const { actor } = fake.seedAccount({ handle: 'busy.example.gov', posts: 200 });
     const older = await read(actor.did, null);

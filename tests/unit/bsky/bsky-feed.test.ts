@@ -16,7 +16,10 @@ function item(rkey: string, at: string, extra: Record<string, unknown> = {}) {
 }
 
 const uri = (rkey: string) => postUri(MINISTRY.did, rkey);
-const cursorAt = (at: string, ...rkeys: string[]) => formatBskyCursor({ at: Date.parse(at), keys: rkeys.map(uri) });
+/** A cursor remembering items (each `[time, rkey]`). */
+const cursorOf = (...items: [string, string][]) =>
+  formatBskyCursor({ seen: items.map(([at, rkey]) => ({ at: Date.parse(at), key: uri(rkey) })) });
+const cursorAt = (at: string, rkey: string) => cursorOf([at, rkey]);
 
 const FEED = {
   feed: [
@@ -57,7 +60,7 @@ describe('a repost in the feed', () => {
       via: 'retweeted',
     });
     expect(repost!.contentSha256).not.toBe(orig!.contentSha256);
-    expect(page.newestCursor).toBe(formatBskyCursor({ at: Date.parse('2026-03-05T08:00:00.120Z'), keys: [repostUri] }));
+    expect(page.newestCursor).toBe(`2026-03-05T08:00:00.120Z ${repostUri}`);
   });
 
   it('without its own URI (older AppViews) keeps the original and reports the repost', () => {
@@ -101,7 +104,15 @@ describe('the archive cursor', () => {
   });
 
   it('an unchanged account: nothing new, the read stops at its first item', () => {
-    expect(normalizeBskyFeed(FEED, newest)).toMatchObject({ posts: [], newestCursor: null, reachedCursor: true });
+    expect(normalizeBskyFeed(FEED, newest)).toMatchObject({
+      posts: [],
+      newestCursor: null,
+      reachedCursor: true,
+      metCursor: true,
+    });
+    // An account whose every item is within the window: the page meets the cursor without going below it.
+    const recent = { feed: [FEED.feed[0]] };
+    expect(normalizeBskyFeed(recent, newest)).toMatchObject({ posts: [], reachedCursor: false, metCursor: true });
   });
 
   it('takes only the items above the cursor', () => {
@@ -131,11 +142,24 @@ describe('the archive cursor', () => {
     ]);
   });
 
-  it('an item of the same millisecond as the cursor but not in it is new; the cursor then holds both', () => {
+  it('an item of the same millisecond as the cursor but not remembered is new; the cursor then holds both', () => {
     const twin = item('3mfxt', '2026-03-04T12:00:00.000Z');
     const page = normalizeBskyFeed({ feed: [twin, ...FEED.feed] }, newest);
     expect(page.posts.map((p) => p.platformId)).toEqual([uri('3mfxt')]);
-    expect(newerBskyCursor(newest, page.newestCursor)).toBe(cursorAt('2026-03-04T12:00:00.000Z', '3mfxc', '3mfxt'));
+    expect(newerBskyCursor(newest, page.newestCursor)).toBe(
+      cursorOf(['2026-03-04T12:00:00.000Z', '3mfxc'], ['2026-03-04T12:00:00.000Z', '3mfxt']),
+    );
+  });
+
+  it('finds an item indexed late, below the newest one but within the window, and remembers it', () => {
+    const late = item('3mfxl', '2026-03-04T11:55:00.000Z');
+    const page = normalizeBskyFeed({ feed: [FEED.feed[0], late, ...FEED.feed.slice(1)] }, newest);
+    expect(page.posts.map((p) => p.platformId)).toEqual([uri('3mfxl')]);
+    expect(page.reachedCursor).toBe(true);
+    const merged = newerBskyCursor(newest, page.newestCursor);
+    expect(merged).toBe(cursorOf(['2026-03-04T12:00:00.000Z', '3mfxc'], ['2026-03-04T11:55:00.000Z', '3mfxl']));
+    // Read again with that cursor: nothing is new.
+    expect(normalizeBskyFeed({ feed: [FEED.feed[0], late, ...FEED.feed.slice(1)] }, merged).posts).toEqual([]);
   });
 
   it('a value that is not a Bluesky cursor is refused', () => {
@@ -144,22 +168,37 @@ describe('the archive cursor', () => {
 
   const a = cursorAt('2026-03-04T11:00:00.000Z', '3mfxb');
   const b = cursorAt('2026-03-04T12:00:00.000Z', '3mfxc');
+  const near = cursorAt('2026-03-04T11:58:00.000Z', '3mfxn');
+  const both = cursorOf(['2026-03-04T12:00:00.000Z', '3mfxc'], ['2026-03-04T11:58:00.000Z', '3mfxn']);
   it.each([
     [null, null, null],
     [a, null, a],
     [null, b, b],
     [a, b, b],
     [b, a, b],
+    [b, near, both],
+    [near, b, both],
+    [both, b, both],
     ['garbage', a, a],
     [a, 'garbage', a],
   ])('newerBskyCursor(%s, %s) = %s', (left, right, expected) => {
     expect(newerBskyCursor(left, right)).toBe(expected);
   });
 
+  it('remembers at most the 100 newest items of its window', () => {
+    const start = Date.parse('2026-03-04T12:00:00.000Z');
+    const many = Array.from({ length: 150 }, (_, i) => [new Date(start - i * 1000).toISOString(), `3mf${i}`]);
+    const cursor = parseBskyCursor(cursorOf(...(many as [string, string][])))!;
+    expect(cursor.seen).toHaveLength(100);
+    expect(cursor.seen[0]).toEqual({ at: start, key: uri('3mf0') });
+    expect(cursor.seen.at(-1)).toEqual({ at: start - 99_000, key: uri('3mf99') });
+  });
+
   it('round-trips through its text form', () => {
-    expect(parseBskyCursor(b)).toEqual({ at: Date.parse('2026-03-04T12:00:00.000Z'), keys: [uri('3mfxc')] });
-    expect(parseBskyCursor('2026-03-04T12:00:00.000Z')).toBeUndefined();
-    expect(parseBskyCursor('2026-03-04T12:00:00.000Z https://example.gov')).toBeUndefined();
+    expect(parseBskyCursor(b)).toEqual({ seen: [{ at: Date.parse('2026-03-04T12:00:00.000Z'), key: uri('3mfxc') }] });
+    for (const bad of ['2026-03-04T12:00:00.000Z', '2026-03-04T12:00:00.000Z https://example.gov', `${b} ${b} x`]) {
+      expect(parseBskyCursor(bad)).toBeUndefined();
+    }
   });
 });
 
