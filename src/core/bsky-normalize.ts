@@ -37,6 +37,12 @@ export interface BskyPostData {
 
 export type BskyNormalizedPost = NormalizedPost & { bsky: BskyPostData };
 
+/**
+ * What the AppView shows instead of a handle it cannot verify against the
+ * account's DID document (a domain whose DNS record broke): not a name.
+ */
+export const INVALID_HANDLE = 'handle.invalid';
+
 /** A createdAt before this is a broken clock, not a date (imported archives from the 2000s are kept). */
 const EARLIEST_CREDIBLE_MS = Date.UTC(2000, 0, 1);
 /** A createdAt this far after indexedAt is a client clock in the future. */
@@ -140,7 +146,7 @@ function version(
     versionCreatedAt: time,
     createdAt: time,
     authorId: record.author.did,
-    authorHandle: record.author.handle,
+    authorHandle: record.author.handle === INVALID_HANDLE ? null : record.author.handle,
     authorName: record.author.displayName || null,
     ...content,
     cashtags,

@@ -9,7 +9,7 @@
 import { BadPayload, InvalidInput } from '../../core/errors.js';
 import { newerBskyCursor } from '../../core/bsky-cursor.js';
 import { normalizeBskyFeed, normalizeBskyPosts } from '../../core/bsky-feed.js';
-import { BSKY_PLATFORM } from '../../core/bsky-normalize.js';
+import { BSKY_PLATFORM, INVALID_HANDLE } from '../../core/bsky-normalize.js';
 import { DID, POST_URI, REPOST_URI } from '../../core/bsky-payload.js';
 import type { NormalizeProblem, PartialErrorKind } from '../../core/post-model.js';
 import type { NormalizedPage, PostSource, UserLookup } from '../../ports/post-source.js';
@@ -72,7 +72,9 @@ function toUserLookup(response: BskyResponse): UserLookup {
     throw new BadPayload('the AppView returned a profile without a valid did or handle', { capture });
   }
   const name = typeof displayName === 'string' && displayName ? displayName : null;
-  return { kind: 'found', user: { platformUserId: did, handle, displayName: name }, capture };
+  // A handle the AppView cannot verify is no name: the account is named by its DID until it can.
+  const shown = handle === INVALID_HANDLE ? did : handle;
+  return { kind: 'found', user: { platformUserId: did, handle: shown, displayName: name }, capture };
 }
 
 /** The library's lexicon check, reported once per page when the reader itself found nothing wrong. */

@@ -90,6 +90,17 @@ describe('accounts', () => {
       [actor.did, 'new-name.example.gov'],
     ]);
   });
+
+  it('names an account by its DID while the AppView shows handle.invalid', async () => {
+    const { actor } = fake.seedAccount({ handle: 'broken-dns.example.gov', posts: 1 });
+    fake.changeHandle(actor.did, 'handle.invalid');
+    expect(await source.lookupAccount(actor.did)).toMatchObject({
+      kind: 'found',
+      user: { platformUserId: actor.did, handle: actor.did },
+    });
+    const { posts } = await read(actor.did, null);
+    expect(posts.map((p) => [p.authorId, p.authorHandle])).toEqual([[actor.did, null]]);
+  });
 });
 
 describe('the author feed', () => {

@@ -384,6 +384,13 @@ describe('embeds', () => {
   });
 });
 
+describe('an author whose handle the AppView cannot verify', () => {
+  it('has no handle (handle.invalid is not a name), only its DID', () => {
+    const view = postView({ author: { ...MINISTRY, handle: 'handle.invalid' } });
+    expect(normalize(view).post).toMatchObject({ authorId: MINISTRY.did, authorHandle: null });
+  });
+});
+
 describe('a reply', () => {
   it('refers to its parent, belongs to its root thread, and names the parent author', () => {
     const root = postUri(MINISTRY.did, '3mfwaaaaaaa2a');
