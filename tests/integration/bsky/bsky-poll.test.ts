@@ -66,6 +66,17 @@ describe('polling a Bluesky account', () => {
       where: { versionId: `${posts[0]!.uri}#${posts[0]!.cid}` },
     });
     expect(version.data).toMatchObject({ bsky: { uri: posts[0]!.uri, cid: posts[0]!.cid } });
+    // The three pages with posts, kept as received (the empty last page holds nothing to keep).
+    const captures = await db().prisma.capture.findMany({ select: { platform: true, source: true, body: true } });
+    expect(captures.map((c) => [c.platform, c.source])).toEqual(Array(3).fill(['bsky', 'bsky:feed']));
+    expect(captures.map((c) => c.body)).toEqual(
+      expect.arrayContaining(
+        fake
+          .requestsTo(FEED)
+          .slice(0, 3)
+          .map((r) => r.body),
+      ),
+    );
     const refreshed = await createAccountsRepository(db().prisma).findById(account.id);
     expect(refreshed).toMatchObject({ platformUserId: actor.did, backfilledAt: expect.any(Date) });
     expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(`2026-03-02T01:00:00.040Z ${repost.uri}`);
