@@ -92,8 +92,8 @@ function passes(filter: string, did: string, post: FakeRecord, isRepost: boolean
 /** The feed items of an account before hydration: its posts and reposts, newest first. */
 function skeleton(state: FakeBskyState, did: string, filter: string): Item[] {
   const items: Item[] = [];
-  for (const r of state.records.values()) {
-    if (r.did !== did || r.deleted) continue;
+  for (const r of state.recordsOf(did)) {
+    if (r.deleted) continue;
     if (r.collection === POST && passes(filter, did, r, false)) items.push({ sortAt: r.sortAt, cid: r.cid, post: r });
     if (r.collection === REPOST) {
       const subject = state.record((r.value.subject as { uri: string }).uri);

@@ -58,6 +58,9 @@ export class FakeBskyState {
   readonly actors = new Map<string, FakeActor>();
   readonly records = new Map<string, FakeRecord>();
   private readonly rkeys = new Set<string>();
+  /** Each account's records, and the records that reply to, repost or quote each URI (kept as records arrive). */
+  private readonly byDid = new Map<string, FakeRecord[]>();
+  private readonly refs = new Map<string, { replies: FakeRecord[]; reposts: FakeRecord[]; quotes: FakeRecord[] }>();
 
   addActor(spec: Partial<FakeActor> & { handle: string }, at: Date): FakeActor {
     const handle = spec.handle.toLowerCase();
@@ -109,8 +112,30 @@ export class FakeBskyState {
       indexedAt: indexed,
       sortAt: sortAtOf(value.createdAt, indexed),
     };
-    this.records.set(record.uri, record);
+    this.index(record);
     return record;
+  }
+
+  private index(record: FakeRecord): void {
+    this.records.set(record.uri, record);
+    const own = this.byDid.get(record.did) ?? [];
+    own.push(record);
+    this.byDid.set(record.did, own);
+    const v = record.value as { subject?: { uri?: string }; reply?: { parent?: { uri?: string } }; embed?: unknown };
+    const ref = (uri: string | undefined) => {
+      if (!uri) return undefined;
+      if (!this.refs.has(uri)) this.refs.set(uri, { replies: [], reposts: [], quotes: [] });
+      return this.refs.get(uri)!;
+    };
+    if (record.collection === REPOST) ref(v.subject?.uri)?.reposts.push(record);
+    ref(v.reply?.parent?.uri)?.replies.push(record);
+    const embed = v.embed as { record?: { uri?: string; record?: { uri?: string } } } | undefined;
+    ref(embed?.record?.uri ?? embed?.record?.record?.uri)?.quotes.push(record);
+  }
+
+  /** An account's records, oldest first. */
+  recordsOf(did: string): FakeRecord[] {
+    return this.byDid.get(did) ?? [];
   }
 
   record(uri: string): FakeRecord | undefined {
@@ -155,23 +180,15 @@ export class FakeBskyState {
 
   /** Counts shown on a post view: replies, reposts and quotes that are served. */
   counts(uri: string): { replyCount: number; repostCount: number; quoteCount: number } {
-    let replyCount = 0;
-    let repostCount = 0;
-    let quoteCount = 0;
-    for (const r of this.records.values()) {
-      if (!this.isServed(r)) continue;
-      const v = r.value as { subject?: { uri?: string }; reply?: { parent?: { uri?: string } }; embed?: unknown };
-      if (r.collection === REPOST && v.subject?.uri === uri) repostCount += 1;
-      if (v.reply?.parent?.uri === uri) replyCount += 1;
-      if (JSON.stringify(v.embed ?? null).includes(`"uri":"${uri}"`)) quoteCount += 1;
-    }
-    return { replyCount, repostCount, quoteCount };
+    const refs = this.refs.get(uri);
+    const served = (records: FakeRecord[] | undefined) => (records ?? []).filter((r) => this.isServed(r)).length;
+    return { replyCount: served(refs?.replies), repostCount: served(refs?.reposts), quoteCount: served(refs?.quotes) };
   }
 
   load(data: FakeBskyData): void {
     for (const actor of data.actors ?? []) this.actors.set(actor.did, { ...actor });
     for (const record of data.records ?? []) {
-      this.records.set(record.uri, { ...record });
+      this.index({ ...record });
       this.rkeys.add(`${record.did}/${record.rkey}`);
     }
   }

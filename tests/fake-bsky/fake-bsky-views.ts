@@ -30,7 +30,7 @@ export function profileBasic(ctx: ViewContext, actor: FakeActor): Json {
 }
 
 export function profileDetailed(ctx: ViewContext, actor: FakeActor): Json {
-  const posts = [...ctx.state.records.values()].filter((r) => r.did === actor.did && r.collection === POST);
+  const posts = ctx.state.recordsOf(actor.did).filter((r) => r.collection === POST);
   return {
     ...profileBasic(ctx, actor),
     ...opt('description', actor.description),
