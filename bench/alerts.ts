@@ -14,7 +14,7 @@ import pg from 'pg';
 import { request } from 'undici';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { createAlertsRepository } from '../src/adapters/db/alerts-repository.js';
-import { eventKeys, recordEvents } from '../src/adapters/db/events-repository.js';
+import { createEventsRepository, eventKeys } from '../src/adapters/db/events-repository.js';
 import { migrate } from '../src/adapters/db/migrate.js';
 import { toPostView } from '../src/core/post-view.js';
 import { signBody } from '../src/core/signature.js';
@@ -101,7 +101,7 @@ async function commitPost(db: Database, accountId: number): Promise<[string, num
       },
       include: { account: true },
     });
-    await recordEvents(tx, [
+    await createEventsRepository(tx).record([
       { kind: 'new', dedupeKey: eventKeys.new('x', id), postId: post.id, payload: { post: toPostView(post) } },
     ]);
   });

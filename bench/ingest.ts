@@ -10,7 +10,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { migrate } from '../src/adapters/db/migrate.js';
-import { storeBatch } from '../src/adapters/db/posts-repository.js';
+import { createPostsRepository } from '../src/adapters/db/posts-repository.js';
 import { normalizeXBody, type NormalizedPost } from '../src/core/x-normalize.js';
 import { syntheticHandle, syntheticPost, type SyntheticPost } from './lib/synthetic.js';
 
@@ -115,15 +115,18 @@ async function normalizeAndStore(db: Database, pages: { account: number; body: s
       capturedAt: now,
     };
     const result = await db.prisma.$transaction((tx) =>
-      storeBatch(tx, {
-        accountId,
-        capture,
-        posts: normalized.posts,
-        problems: normalized.problems,
-        firstSeenBy: 'backfill',
-        raiseNew: false,
-        now,
-      }),
+      createPostsRepository(db.prisma).storeBatch(
+        {
+          accountId,
+          capture,
+          posts: normalized.posts,
+          problems: normalized.problems,
+          firstSeenBy: 'backfill',
+          raiseNew: false,
+          now,
+        },
+        tx,
+      ),
     );
     stored += result.postsNew;
   }

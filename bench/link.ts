@@ -17,8 +17,8 @@ import { extractArticle } from '../src/adapters/articles/extract.js';
 import { detectReferences } from '../src/core/article-detect.js';
 import { systemClock } from '../src/core/clock.js';
 import { FetchRefused } from '../src/core/errors.js';
-import { snowflakeAt } from '../src/core/ids.js';
-import { DEFAULT_STATUS_HOSTS } from '../src/core/status-url.js';
+import { snowflakeAt } from '../src/core/x-snowflake.js';
+import { createCitationDetectors } from '../src/core/citation-detectors.js';
 import { addArticle, type LinkArticleDeps } from '../src/jobs/link-article.js';
 import { createLogger } from '../src/logger.js';
 import { seedSyntheticPosts, syntheticHandle } from './lib/synthetic.js';
@@ -136,7 +136,7 @@ async function measure(url: string) {
   const db = await openDatabase({ url, dataDir: '' });
   const deps: LinkArticleDeps = {
     prisma: db.prisma,
-    hosts: DEFAULT_STATUS_HOSTS,
+    detectors: createCitationDetectors(),
     logger: createLogger({ level: 'silent', pretty: false }),
     clock: systemClock,
     fetchPage: async () => {
@@ -158,10 +158,10 @@ async function measure(url: string) {
       addArticle(deps, { source: htmlArticle(i, ids).replace('</body>', `${run}</body>`) }),
     );
     const extractOnly = await time(ITERATIONS, async (i) =>
-      detectReferences(extractArticle(plainArticle(i)), { hosts: DEFAULT_STATUS_HOSTS, watched: [] }),
+      detectReferences(extractArticle(plainArticle(i)), { detectors: createCitationDetectors(), watched: [] }),
     );
     const extractHtmlOnly = await time(Math.round(ITERATIONS / 2), async (i) =>
-      detectReferences(extractArticle(htmlArticle(i, ids)), { hosts: DEFAULT_STATUS_HOSTS, watched: [] }),
+      detectReferences(extractArticle(htmlArticle(i, ids)), { detectors: createCitationDetectors(), watched: [] }),
     );
     const accountId = (await db.prisma.account.findFirst({ where: { handle: HANDLE } }))!.id;
     const noWindow = await time(

@@ -10,8 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { migrate } from '../src/adapters/db/migrate.js';
-import { appendLeaves, createLogRepository } from '../src/adapters/db/log-repository.js';
-import { loadLeafRows } from '../src/adapters/db/log-rows.js';
+import { createLogRepository } from '../src/adapters/db/log-repository.js';
 import { leafEntry, type LeafKind } from '../src/core/log-leaf.js';
 import { signerFromSeed } from '../src/core/signed-note.js';
 import { createLogTree, signCheckpoint } from '../src/jobs/evidence-log.js';
@@ -51,13 +50,8 @@ async function seed(db: Database): Promise<void> {
     const total = kind === 'capture' ? half : COUNT - half;
     for (let from = 1; from <= total; from += CHUNK) {
       const ids = Array.from({ length: Math.min(CHUNK, total - from + 1) }, (_, i) => from + i);
-      const rows = await loadLeafRows(db.prisma, kind, ids);
-      await db.prisma.$transaction((tx) =>
-        appendLeaves(
-          tx,
-          ids.map((id) => leafEntry(rows.get(id)!)),
-        ),
-      );
+      const rows = await createLogRepository(db.prisma).coveredRows(kind, ids);
+      await db.prisma.$transaction((tx) => createLogRepository(tx).append(ids.map((id) => leafEntry(rows.get(id)!))));
     }
   }
   await signCheckpoint(createLogTree(db.prisma), signerFromSeed('bench/log', Buffer.alloc(32, 5)), 'bench/log');

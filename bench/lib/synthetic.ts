@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { snowflakeAt } from '../../src/core/ids.js';
+import { snowflakeAt } from '../../src/core/x-snowflake.js';
 
 /** Real words first (the head of the distribution), so stemming and stop words behave as in real text. */
 const HEAD_WORDS = `forces security operation statement today region support partners troops press conference

@@ -1,6 +1,14 @@
 // Names of accounts and posts as users type them (`x:USFOR_A`, `x:1235243970720694456`),
-// permalinks, and X's snowflake IDs. Pure.
+// `platform:` then what the platform's descriptor (core/platforms.ts) accepts,
+// permalinks, and row ids. Pure.
 import { InvalidInput } from './errors.js';
+import {
+  PLATFORM_DESCRIPTORS,
+  PLATFORMS,
+  platformDescriptor,
+  type Platform,
+  type PlatformDescriptor,
+} from './platforms.js';
 
 /** The largest id of a row (PostgreSQL's int4): a larger one names no row. */
 export const MAX_ROW_ID = 2_147_483_647;
@@ -17,12 +25,7 @@ export function parseRowId(text: string, what: string): number {
   return n;
 }
 
-export const PLATFORMS = ['x'] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-const X_HANDLE = /^@?([A-Za-z0-9_]{1,15})$/;
-const X_ID = /^\d{1,19}$/;
-const TWITTER_EPOCH_MS = 1288834974657n;
+export { PLATFORMS, type Platform } from './platforms.js';
 
 export interface AccountRef {
   platform: Platform;
@@ -34,52 +37,39 @@ export interface PostRef {
   id: string;
 }
 
-function splitRef(text: string, what: string): [Platform, string] {
+function splitRef(text: string, what: 'account' | 'post'): [PlatformDescriptor, string] {
   const i = text.indexOf(':');
-  if (i <= 0)
-    throw new InvalidInput(
-      `${what} must look like x:${what === 'account' ? 'USFOR_A' : '1235243970720694456'}, got "${text}"`,
+  if (i <= 0) {
+    const examples = PLATFORM_DESCRIPTORS.map(
+      (d) => `${d.name}:${what === 'account' ? d.exampleHandle : d.examplePostId}`,
     );
+    throw new InvalidInput(`${what} must look like ${examples.join(' or ')}, got "${text}"`);
+  }
   const platform = text.slice(0, i).toLowerCase();
-  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+  const descriptor = platformDescriptor(platform);
+  if (!descriptor) {
     throw new InvalidInput(`unknown platform "${platform}" in "${text}" (known: ${PLATFORMS.join(', ')})`);
   }
-  return [platform as Platform, text.slice(i + 1)];
+  return [descriptor, text.slice(i + 1)];
 }
 
 export function parseAccountRef(text: string): AccountRef {
-  const [platform, rest] = splitRef(text.trim(), 'account');
-  const m = X_HANDLE.exec(rest);
-  if (!m) throw new InvalidInput(`"${rest}" is not a valid X handle (1–15 letters, digits or _)`);
-  return { platform, handle: m[1]! };
+  const [descriptor, rest] = splitRef(text.trim(), 'account');
+  return { platform: descriptor.name as Platform, handle: descriptor.parseHandle(rest) };
 }
 
 export function parsePostRef(text: string): PostRef {
-  const [platform, id] = splitRef(text.trim(), 'post');
-  if (!X_ID.test(id)) throw new InvalidInput(`"${id}" is not an X post ID (digits only)`);
-  return { platform, id };
+  const [descriptor, id] = splitRef(text.trim(), 'post');
+  return { platform: descriptor.name as Platform, id: descriptor.parsePostId(id) };
 }
 
 export function formatAccountRef(platform: string, handle: string): string {
   return `${platform}:${handle}`;
 }
 
+/** The post's permalink on its platform (`platform:id` for a platform no descriptor knows). */
 export function postUrl(platform: string, handle: string | null | undefined, id: string): string {
-  if (platform !== 'x') return `${platform}:${id}`;
-  return `https://x.com/${handle ?? 'i/web'}/status/${id}`;
-}
-
-/** The creation time encoded in an X snowflake ID (IDs after 2010-11-04). */
-export function snowflakeTime(id: string): Date | undefined {
-  if (!X_ID.test(id)) return undefined;
-  const big = BigInt(id);
-  if (big < 1n << 32n) return undefined; // pre-snowflake sequential IDs
-  return new Date(Number((big >> 22n) + TWITTER_EPOCH_MS));
-}
-
-/** The smallest snowflake ID at a given time. */
-export function snowflakeAt(time: Date): string {
-  return ((BigInt(time.getTime()) - TWITTER_EPOCH_MS) << 22n).toString();
+  return platformDescriptor(platform)?.postUrl(handle, id) ?? `${platform}:${id}`;
 }
 
 /** Compares two decimal ID strings numerically. */

@@ -7,8 +7,8 @@ export const IMPORT_FORMATS = ['auto', 'twarc2', 'x-response', 'x-archive', 'onr
 export type ImportFormatOption = (typeof IMPORT_FORMATS)[number];
 export type ImportFormat = Exclude<ImportFormatOption, 'auto'>;
 
-/** The capture source of what each format's lines are kept as (`captures.source`). */
-export function importSource(format: ImportFormat, platform = 'x'): string {
+/** The capture source of what each format's lines are kept as (`captures.source`: `x:import-twarc2`). */
+export function importSource(format: ImportFormat, platform: string): string {
   return `${platform}:import-${format}`;
 }
 

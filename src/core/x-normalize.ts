@@ -6,7 +6,8 @@
 // polls and places. Pure: no I/O, no clock. The shape is checked per post, so
 // one malformed post is reported as a problem and never drops the others.
 import { createHash } from 'node:crypto';
-import { compareIds, snowflakeTime } from './ids.js';
+import { compareIds } from './ids.js';
+import { snowflakeTime } from './x-snowflake.js';
 import { decodeXText, entityLists, linkedUrls, unique } from './x-entities.js';
 import {
   includedTweet,

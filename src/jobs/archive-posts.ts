@@ -6,8 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Clock } from '../core/clock.js';
 import type { NormalizedPost, PartialError } from '../core/post-model.js';
 import type { NormalizedPage, PostSource } from '../ports/post-source.js';
-import { storeBatch, type TouchedPost } from '../adapters/db/posts-repository.js';
-import { markUnavailable, type StatusChange } from '../adapters/db/post-edits.js';
+import { createPostsRepository, type StatusChange, type TouchedPost } from '../adapters/db/posts-repository.js';
 
 export interface ArchiveDeps {
   db: PrismaClient;
@@ -59,26 +58,28 @@ async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, re
   const platform = deps.source.platform;
   const owners = await accountsByAuthor(deps.db, platform, normalized.posts);
   const missing = postErrors(normalized.errors);
+  const posts = createPostsRepository(deps.db);
   await deps.db.$transaction(async (tx) => {
     const groups = groupBy(normalized.posts, (p) => owners.get(p.authorId ?? '') ?? null);
     let first = true;
-    for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
-      const stored = await storeBatch(tx, {
+    for (const [accountId, group] of groups.size ? groups : new Map([[null, []]])) {
+      const input = {
         accountId,
         capture: { ...capture, capturedAt: now },
-        posts,
+        posts: group,
         // Problems belong to the capture: record them once, with the first group.
         problems: first ? normalized.problems : [],
-        firstSeenBy: 'lookup',
+        firstSeenBy: 'lookup' as const,
         raiseNew: false,
         now,
-      });
+      };
+      const stored = await posts.storeBatch(input, tx);
       first = false;
       result.postsNew += stored.postsNew;
       result.versionsNew += stored.versionsNew;
       result.touched.push(...stored.touched);
     }
-    result.statusChanged.push(...(await markUnavailable(tx, platform, missing.map(statusChangeOf), now)));
+    result.statusChanged.push(...(await posts.markUnavailable(platform, missing.map(statusChangeOf), now, tx)));
   });
   result.found.push(...normalized.posts.map((p) => ({ platformId: p.platformId, versionId: p.versionId })));
   result.missing.push(...missing);

@@ -7,8 +7,10 @@
 // requests (100 IDs each).
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-/** Cursor row that holds the internal id of the last post swept. */
-export const SWEEP_SOURCE = 'x:sweep';
+/** The cursor row that holds the internal id of the last post swept (`x:sweep` for X). */
+export function sweepSource(platform: string): string {
+  return `${platform}:sweep`;
+}
 
 export interface SweepBatch {
   /** The IDs to look up: each post's latest version. */

@@ -22,14 +22,14 @@ import { postUrl } from '../core/ids.js';
 import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma, Tx } from '../adapters/db/database.js';
 import { renderEvidenceReport } from '../http/pages/evidence-report.js';
 import { createLogTree, signCheckpoint } from './evidence-log.js';
 
 const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
 
 export interface BundleDeps {
-  db: Tx;
+  db: Prisma;
   signer: SignerKey;
   origin: string;
   now: Date;

@@ -13,7 +13,6 @@ import {
   type LeafRecord,
   type LogRepository,
 } from '../adapters/db/log-repository.js';
-import { loadLeafRows, unloggedRows } from '../adapters/db/log-rows.js';
 import type { Tx } from '../adapters/db/database.js';
 
 export const VERIFY_BATCH = 20_000;
@@ -72,7 +71,7 @@ export async function verifyArchive(db: Tx, options: VerifyOptions = {}): Promis
   // The next batch is read while this one is checked: PostgreSQL hashes
   // bodies on its own core while Node hashes leaves on the other.
   const load = (from: number) => {
-    const loading = loadBatch(db, repo, from, Math.min(size, from + batch));
+    const loading = loadBatch(repo, from, Math.min(size, from + batch));
     loading.catch(() => undefined);
     return loading;
   };
@@ -100,7 +99,7 @@ export async function verifyArchive(db: Tx, options: VerifyOptions = {}): Promis
     });
   }
   problems.push(...checkCheckpoints(checkpoints, roots, size));
-  for (const row of await unloggedRows(db)) {
+  for (const row of await repo.unloggedRows()) {
     problems.push({
       code: 'row_unlogged',
       kind: row.kind,
@@ -141,7 +140,7 @@ interface Batch {
   rows: Map<LeafKind, Map<number, LeafRow>>;
 }
 
-async function loadBatch(db: Tx, repo: LogRepository, from: number, to: number): Promise<Batch> {
+async function loadBatch(repo: LogRepository, from: number, to: number): Promise<Batch> {
   const leaves = await repo.leaves(from, to);
   const ids = new Map<LeafKind, number[]>();
   for (const leaf of leaves) {
@@ -151,7 +150,7 @@ async function loadBatch(db: Tx, repo: LogRepository, from: number, to: number):
     list.push(leaf.refId);
   }
   const kinds = [...ids.keys()];
-  const loaded = await Promise.all(kinds.map((kind) => loadLeafRows(db, kind, ids.get(kind)!)));
+  const loaded = await Promise.all(kinds.map((kind) => repo.coveredRows(kind, ids.get(kind)!)));
   return { leaves, rows: new Map(kinds.map((kind, i) => [kind, loaded[i]!])) };
 }
 

@@ -3,6 +3,7 @@
 // from v1.1), or read back from onrecord's own export. A unit that cannot be
 // read becomes a problem naming file:line; its text is kept all the same.
 import { importSource, parseJsonLine, twarcLineToBody } from '../core/import-formats.js';
+import { PLATFORMS, platformOfImportFormat } from '../core/platforms.js';
 import { parseOnrecordRecord, type OnrecordRecord } from '../core/onrecord-record.js';
 import { normalizeArchiveItem } from '../core/x-archive.js';
 import {
@@ -15,6 +16,8 @@ import type { ImportUnit } from './import-readers.js';
 
 export interface PreparedUnit {
   unit: ImportUnit;
+  /** The platform whose posts the unit holds: its format's (an onrecord record names its own). */
+  platform: string;
   source: string;
   /** The request URL and capture time twarc recorded (`__twarc`), when there are. */
   requestUrl: string | null;
@@ -26,9 +29,12 @@ export interface PreparedUnit {
 }
 
 export function prepareUnit(unit: ImportUnit): PreparedUnit {
+  // A line of onrecord's export names its platform; until it is read, it counts as the first platform's.
+  const platform = platformOfImportFormat(unit.format) ?? PLATFORMS[0]!;
   const prepared: PreparedUnit = {
     unit,
-    source: importSource(unit.format),
+    platform,
+    source: importSource(unit.format, platform),
     requestUrl: null,
     retrievedAt: null,
     posts: [],
@@ -57,6 +63,7 @@ function prepareRecord(prepared: PreparedUnit, value: unknown): PreparedUnit {
   const read = parseOnrecordRecord(value);
   if (!read.ok) return withProblem(prepared, read.message);
   prepared.record = read.record;
+  prepared.platform = read.record.platform;
   prepared.source = importSource('onrecord', read.record.platform);
   prepared.posts = read.record.versions.map((v) => v.post);
   return prepared;

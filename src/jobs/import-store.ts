@@ -4,7 +4,13 @@
 // its own capture, named by its file and line. Authors not known yet become
 // archived accounts: kept, not polled until `accounts add`.
 import type { Prisma, Tx } from '../adapters/db/database.js';
-import { FIRST_SEEN_BY, storeBatch, type CaptureInput, type FirstSeenBy } from '../adapters/db/posts-repository.js';
+import {
+  createPostsRepository,
+  FIRST_SEEN_BY,
+  type CaptureInput,
+  type FirstSeenBy,
+  type PostsRepository,
+} from '../adapters/db/posts-repository.js';
 import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
 
@@ -13,19 +19,20 @@ export interface BatchStored {
   versionsNew: number;
 }
 
-/** Author (platform user ID) → account ID, or null when the author cannot be named (no handle). */
+/** Author (`platform:user ID`) → account ID, or null when the author cannot be named (no handle). */
 export type AuthorAccounts = Map<string, number | null>;
 
 export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
   await resolveAuthors(db, units, authors, now);
   const records = await recordAccounts(db, units, now);
+  const posts = createPostsRepository(db);
   return db.$transaction(async (tx) => {
     const total: BatchStored = { postsNew: 0, versionsNew: 0 };
     const origins: { id: number; file: string; line: number }[] = [];
     for (const prepared of units) {
       const owner = (p: NormalizedPost) =>
-        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(p.authorId ?? '') ?? null);
-      const stored = await storeUnit(tx, prepared, owner, now);
+        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(authorKey(p)) ?? null);
+      const stored = await storeUnit(tx, posts, prepared, owner, now);
       total.postsNew += stored.postsNew;
       total.versionsNew += stored.versionsNew;
       if (stored.captureId !== null) {
@@ -37,7 +44,13 @@ export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: Aut
   });
 }
 
-async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPost) => number | null, now: Date) {
+async function storeUnit(
+  tx: Tx,
+  repo: PostsRepository,
+  prepared: PreparedUnit,
+  owner: (p: NormalizedPost) => number | null,
+  now: Date,
+) {
   const { unit, record } = prepared;
   const capture = {
     source: prepared.source,
@@ -51,7 +64,7 @@ async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPo
   const result = { captureId: null as number | null, postsNew: 0, versionsNew: 0 };
   let first = true;
   for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
-    const stored = await storeBatch(tx, {
+    const input = {
       accountId,
       capture,
       posts,
@@ -60,7 +73,8 @@ async function storeUnit(tx: Tx, prepared: PreparedUnit, owner: (p: NormalizedPo
       raiseNew: false,
       raiseEdited: false,
       now: record?.firstSeenAt ?? now,
-    });
+    };
+    const stored = await repo.storeBatch(input, tx);
     first = false;
     result.captureId = stored.captureId;
     result.postsNew += stored.postsNew;
@@ -99,21 +113,38 @@ async function recordOrigins(tx: Tx, origins: { id: number; file: string; line: 
 
 /** Authors of the batch not seen yet: their account, created archived when it does not exist. */
 async function resolveAuthors(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
-  const handles = new Map<string, string | null>();
+  const byPlatform = new Map<string, Map<string, string | null>>();
   for (const p of units.flatMap((u) => (u.record ? [] : u.posts))) {
-    if (p.authorId && !authors.has(p.authorId))
-      handles.set(p.authorId, p.authorHandle ?? handles.get(p.authorId) ?? null);
+    if (!p.authorId || authors.has(authorKey(p))) continue;
+    const handles = byPlatform.get(p.platform) ?? new Map<string, string | null>();
+    byPlatform.set(p.platform, handles.set(p.authorId, p.authorHandle ?? handles.get(p.authorId) ?? null));
   }
+  for (const [platform, handles] of byPlatform) await resolvePlatformAuthors(db, platform, handles, authors, now);
+}
+
+async function resolvePlatformAuthors(
+  db: Prisma,
+  platform: string,
+  handles: Map<string, string | null>,
+  authors: AuthorAccounts,
+  now: Date,
+) {
   if (handles.size === 0) return;
   const known = await db.account.findMany({
-    where: { platform: 'x', platformUserId: { in: [...handles.keys()] } },
+    where: { platform, platformUserId: { in: [...handles.keys()] } },
     select: { id: true, platformUserId: true },
   });
-  for (const k of known) authors.set(k.platformUserId!, k.id);
+  for (const k of known) authors.set(authorKey({ platform, authorId: k.platformUserId }), k.id);
   for (const [authorId, handle] of handles) {
-    if (authors.has(authorId)) continue;
-    authors.set(authorId, handle ? await archivedAccount(db, 'x', handle, authorId, now) : null);
+    const key = authorKey({ platform, authorId });
+    if (authors.has(key)) continue;
+    authors.set(key, handle ? await archivedAccount(db, platform, handle, authorId, now) : null);
   }
+}
+
+/** An author's key in AuthorAccounts: user IDs are unique on one platform only. */
+function authorKey(p: { platform: string; authorId: string | null }): string {
+  return `${p.platform}:${p.authorId ?? ''}`;
 }
 
 /** The account of each onrecord record of the batch (by line), created archived when it does not exist. */

@@ -1,36 +1,40 @@
 // Adds a news article to the archive and links it to the posts it cites:
 // load (fetch a URL safely, or take HTML or text), extract, detect candidate
-// references, look up cited posts not archived yet (when an X source is
-// configured), then in one transaction store the article, a snapshot when the
+// references, look up cited posts not archived yet (on each cited platform
+// whose source is configured), then in one transaction store the article, a snapshot when the
 // content changed, the references (resolved or kept open) and a `cited`
 // event per linked post. Free of CLI concerns: the HTTP API calls it too.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { detectReferences, type CandidateReference } from '../core/article-detect.js';
+import { detectReferences, type CandidateReference, type CitationDetector } from '../core/article-detect.js';
 import {
   assignPosts,
   candidateWindow,
   differsFromArchive,
   isShortQuote,
   type Assignment,
+  type PostCandidate,
 } from '../core/article-match.js';
 import { toArticleView, type ArticleView, type ReferenceView } from '../core/article-view.js';
 import type { Clock } from '../core/clock.js';
 import { InvalidInput, NotFound } from '../core/errors.js';
-import type { StatusHosts } from '../core/status-url.js';
 import type { PostSource } from '../ports/post-source.js';
 import type { Prisma, Tx } from '../adapters/db/database.js';
-import * as repo from '../adapters/db/articles-repository.js';
+import {
+  createArticlesRepository,
+  type ArticlesRepository,
+  type CandidateQuery,
+} from '../adapters/db/articles-repository.js';
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
 import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { encodeRawBody, storableText } from '../core/storable-text.js';
-import { recordCitations } from '../adapters/db/citation-events.js';
 
 export interface LinkArticleDeps {
   prisma: Prisma;
-  hosts: StatusHosts;
+  /** Each platform's citation detector (core/citation-detectors.ts). */
+  detectors: readonly CitationDetector[];
   logger: Logger;
   clock: Clock;
   /** Fetches a page under the safe-fetch policy. */
@@ -40,8 +44,8 @@ export interface LinkArticleDeps {
    * use a worker pool: adapters/articles/extract-pool.ts). Absent: in-process.
    */
   extract?: ArticleExtractor['extract'];
-  /** Present when an X token is configured: cited posts not archived yet are looked up by ID. */
-  postSource?: PostSource;
+  /** The sources of the platforms that can be read: cited posts not archived yet are looked up by ID on theirs. */
+  postSources?: readonly PostSource[];
 }
 
 export interface AddArticleInput {
@@ -117,12 +121,15 @@ export async function addArticle(
   if (!extracted.text.trim() && extracted.embeds.length === 0) throw new InvalidInput('no article text found');
   const publishedAt = parseDate(input.publishedAt) ?? extracted.publishedAt;
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
-  const watched = await repo.listWatchedAccounts(deps.prisma);
+  const articles = createArticlesRepository(deps.prisma);
+  const watched = await articles.listWatchedAccounts();
   const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
-  const candidates = detectReferences(content, { hosts: deps.hosts, watched });
-  if (deps.postSource) await archiveMissingPosts(deps, deps.postSource, citedIds(candidates), signal);
+  const candidates = detectReferences(content, { detectors: deps.detectors, watched });
+  for (const source of deps.postSources ?? []) {
+    await archiveMissingPosts(deps, source, citedIds(candidates, source.platform), signal);
+  }
   const stored = await deps.prisma.$transaction(async (tx) => {
-    const { id, created, contentChanged } = await repo.upsertArticle(tx, {
+    const article = {
       key: articleKey(canonical, extracted.text),
       url: loaded.fetchedFrom ?? input.url ?? null,
       canonicalUrl: canonical ?? null,
@@ -138,12 +145,13 @@ export async function addArticle(
         contentType: loaded.contentType,
         fetchedFrom: loaded.fetchedFrom,
       },
-    });
+    };
+    const { id, created, contentChanged } = await articles.upsertArticle(article, tx);
     // Quotations are looked for in the month before publication; an undated
     // article is taken as published now, so the search always has bounds.
     const articleDate = publishedAt ?? deps.clock.now();
-    const assignments = await matchCandidates(tx, candidates, articleDate);
-    await saveAssignments(tx, id, assignments, articleDate);
+    const assignments = await matchCandidates(articles, tx, candidates, articleDate);
+    await saveAssignments(articles, tx, id, assignments, articleDate);
     return { id, created, contentChanged };
   });
   const view = await showArticle(deps.prisma, stored.id);
@@ -166,21 +174,41 @@ function firstLine(extracted: ExtractedArticle): string | null {
   return line && line.length <= 200 ? line : null;
 }
 
-function citedIds(candidates: CandidateReference[]): string[] {
-  return [...new Set(candidates.flatMap((c) => (c.citedId ? [c.citedId] : [])))];
+function citedIds(candidates: CandidateReference[], platform: string): string[] {
+  return [...new Set(candidates.flatMap((c) => (c.citedId && c.platform === platform ? [c.citedId] : [])))];
 }
 
-/** Gathers the posts each candidate may designate (two queries at most), then lets the core assign them. */
-export async function matchCandidates(
+/**
+ * Gathers the posts each candidate may designate (two queries per cited
+ * platform at most), then lets the core assign them.
+ */
+async function matchCandidates(
+  articles: ArticlesRepository,
   tx: Tx,
   candidates: CandidateReference[],
   publishedAt?: Date,
 ): Promise<Assignment[]> {
-  const byId = await repo.findPostsByIds(tx, 'x', citedIds(candidates));
-  const queries = candidates.flatMap((c) => {
+  const byId = new Map<string, PostCandidate[]>();
+  const byText = new Map<string, PostCandidate[]>();
+  for (const platform of new Set(candidates.map((c) => c.platform))) {
+    byId.set(platform, await articles.findPostsByIds(platform, citedIds(candidates, platform), tx));
+    const queries = textQueries(
+      candidates.filter((c) => c.platform === platform),
+      publishedAt,
+    );
+    const found = await articles.findCandidatePosts(platform, queries, CANDIDATE_LIMIT, tx);
+    for (const [key, posts] of found) byText.set(key, posts);
+  }
+  const postsOf = (c: CandidateReference) => (c.citedId ? byId.get(c.platform) : byText.get(c.fingerprint)) ?? [];
+  return assignPosts(candidates, postsOf, publishedAt);
+}
+
+/** The text searches of the candidates that cite no ID (plain-text embeds, quotations). */
+function textQueries(candidates: CandidateReference[], publishedAt: Date | undefined): CandidateQuery[] {
+  return candidates.flatMap((c) => {
     if (c.citedId || !c.handle || !c.text) return [];
     const window = candidateWindow(c, publishedAt);
-    const q: repo.CandidateQuery = {
+    const q: CandidateQuery = {
       key: c.fingerprint,
       handle: c.handle,
       from: window?.from ?? null,
@@ -190,18 +218,21 @@ export async function matchCandidates(
     };
     return [q];
   });
-  const byText = await repo.findCandidatePosts(tx, 'x', queries, CANDIDATE_LIMIT);
-  return assignPosts(candidates, (c) => (c.citedId ? byId : (byText.get(c.fingerprint) ?? [])), publishedAt);
 }
 
-async function saveAssignments(tx: Tx, articleId: number, assignments: Assignment[], articleDate: Date): Promise<void> {
+async function saveAssignments(
+  articles: ArticlesRepository,
+  tx: Tx,
+  articleId: number,
+  assignments: Assignment[],
+  articleDate: Date,
+): Promise<void> {
   // A second sight of a linked citation (an embed and a link to it) adds no reference.
   // An unmatched prose quote is kept open: its post may not be archived yet. It
   // carries the date its look-back window is counted from, so that it resolves on
   // arrival under the same rules as here.
   const kept = assignments.filter(({ sameAs, candidate, post }) => !sameAs && (post || keptOpen(candidate)));
-  const saved = await repo.saveReferences(
-    tx,
+  const saved = await articles.saveReferences(
     kept.map(({ candidate: c, post, score }) => ({
       articleId,
       postId: post?.postId ?? null,
@@ -217,10 +248,11 @@ async function saveAssignments(tx: Tx, articleId: number, assignments: Assignmen
       differsFromArchive:
         post && c.kind === 'embed' ? differsFromArchive(score?.witnessed ?? c.text, post.text) : false,
     })),
-  );
-  await recordCitations(
     tx,
+  );
+  await articles.recordCitations(
     saved.flatMap((r) => (r.postId ? [r.id] : [])),
+    tx,
   );
 }
 
@@ -244,8 +276,8 @@ function evidenceOf(c: CandidateReference, articleDate: Date, score: Assignment[
   };
 }
 
-export async function showArticle(tx: Tx, id: number): Promise<ArticleView> {
-  const row = await repo.getArticle(tx, id);
+export async function showArticle(db: Prisma, id: number): Promise<ArticleView> {
+  const row = await createArticlesRepository(db).getArticle(id);
   if (!row) throw new NotFound(`no article ${id}`);
   return toArticleView(row);
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { errorCode, OnrecordError } from '../core/errors.js';
 import type { PostSource } from '../ports/post-source.js';
 import type { Prisma } from '../adapters/db/database.js';
-import { findPostsByIds } from '../adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../adapters/db/articles-repository.js';
 import { archivePostsById } from './archive-posts.js';
 
 interface LookupDeps {
@@ -19,7 +19,7 @@ interface LookupDeps {
 /** Looks up and stores the IDs not archived yet; returns how many posts the source returned. */
 export async function archiveMissingPosts(deps: LookupDeps, source: PostSource, ids: string[], signal?: AbortSignal) {
   if (ids.length === 0) return 0;
-  const known = await findPostsByIds(deps.prisma, source.platform, ids);
+  const known = await createArticlesRepository(deps.prisma).findPostsByIds(source.platform, ids);
   const have = new Set(known.flatMap((p) => [p.platformId, ...p.editIds]));
   const missing = ids.filter((id) => !have.has(id));
   if (missing.length === 0) return 0;

@@ -6,7 +6,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createAccountsRepository, isUnpolled, type Account } from '../adapters/db/accounts-repository.js';
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
-import { getCursor, setCursor, versionsMissingMedia } from '../adapters/db/posts-repository.js';
+import { createPostsRepository } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
 import { OnrecordError, publicErrorSummary, SourceRateLimited, SourceUsageCapped } from '../core/errors.js';
 import { formatAccountRef } from '../core/ids.js';
@@ -14,7 +14,7 @@ import { rateLimitResumeAt } from '../core/account-hold.js';
 import type { Logger } from '../logger.js';
 import type { PostSource, UserLookup } from '../ports/post-source.js';
 import { archivePostsById } from './archive-posts.js';
-import { nextSweepBatch, SWEEP_SOURCE } from './deletion-sweep.js';
+import { nextSweepBatch, sweepSource } from './deletion-sweep.js';
 import type { RegisteredSource, SourceRegistry } from './source-registry.js';
 import {
   AccountUnavailable,
@@ -26,9 +26,14 @@ import {
   type TimelineProgress,
 } from './poll-timeline.js';
 
-/** Cursor rows that hold times of the last user refresh and the last re-check of recent posts. */
-export const USER_CHECK_SOURCE = 'x:user';
-export const RECHECK_SOURCE = 'x:recheck';
+/** The cursor row that holds the time of the last user refresh (`x:user` for X). */
+export function userCheckSource(platform: string): string {
+  return `${platform}:user`;
+}
+/** The cursor row that holds the time of the last re-check of recent posts (`x:recheck` for X). */
+export function recheckSource(platform: string): string {
+  return `${platform}:recheck`;
+}
 /** Versions whose media details are missing, looked up again by each re-check (their own ID brings them). */
 export const MEDIA_FILL_PER_RECHECK = 20;
 /** How often the account's user is looked up by id (renames, suspensions). */
@@ -176,15 +181,16 @@ async function ensureUser(
   retry: Parameters<typeof withRetries>[0],
 ): Promise<Account> {
   const accounts = createAccountsRepository(deps.db);
+  const posts = createPostsRepository(deps.db);
   const now = deps.clock.now();
-  const lastCheck = await getCursor(deps.db, account.id, USER_CHECK_SOURCE);
+  const lastCheck = await posts.getCursor(account.id, userCheckSource(account.platform));
   const due = !lastCheck || now.getTime() - Date.parse(lastCheck) >= USER_REFRESH_MS;
   if (account.platformUserId && !due && !options.refreshUser) return account;
   const lookup = await lookupUser(deps.source, account, progress, retry, options.signal);
   if (lookup.kind !== 'found') throw new AccountUnavailable(lookup.kind, lookup.detail);
   if (!account.platformUserId) await accounts.setResolved(account.id, lookup.user);
   await accounts.recordHandle(account.id, lookup.user.handle, now);
-  await setCursor(deps.db, account.id, USER_CHECK_SOURCE, now.toISOString());
+  await posts.setCursor(account.id, userCheckSource(account.platform), now.toISOString());
   return (await accounts.findById(account.id))!;
 }
 
@@ -204,30 +210,27 @@ async function lookupUser(
 
 /** Looks recent posts up again, at most once an interval, to notice deletions. */
 async function recheckIfDue(deps: AccountPollDeps, account: Account, options: PollOptions, progress: TimelineProgress) {
+  const posts = createPostsRepository(deps.db);
   const now = deps.clock.now();
-  const last = await getCursor(deps.db, account.id, RECHECK_SOURCE);
+  const last = await posts.getCursor(account.id, recheckSource(account.platform));
   if (!options.recheck) {
     // The first poll starts the interval: what it just read needs no re-check.
-    if (!last) await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
+    if (!last) await posts.setCursor(account.id, recheckSource(account.platform), now.toISOString());
     if (!last || now.getTime() - Date.parse(last) < RECHECK_INTERVAL_MS) return 0;
   }
   const since = new Date(now.getTime() - RECHECK_WINDOW_MS);
-  const ids = await deps.db.post.findMany({
-    where: { accountId: account.id, createdAt: { gte: since }, status: 'available' },
-    select: { platformId: true, editIds: true },
-  });
+  const recent = await posts.recentVersionIds(account.id, since);
   const sweep = await nextSweepBatch(deps.db, account.id, {
     before: since,
-    after: await getCursor(deps.db, account.id, SWEEP_SOURCE),
+    after: await posts.getCursor(account.id, sweepSource(account.platform)),
     size: deps.sweepPerRecheck ?? 0,
   });
-  const incomplete = await versionsMissingMedia(deps.db, account.id, MEDIA_FILL_PER_RECHECK);
-  const lookups = [...ids.map((r) => r.editIds.at(-1) ?? r.platformId), ...sweep.ids, ...incomplete];
-  const result = await archivePostsById(deps, lookups, { signal: options.signal });
+  const incomplete = await posts.versionsMissingMedia(account.id, MEDIA_FILL_PER_RECHECK);
+  const result = await archivePostsById(deps, [...recent, ...sweep.ids, ...incomplete], { signal: options.signal });
   progress.requests += result.requests;
   progress.versionsNew += result.versionsNew;
-  await setCursor(deps.db, account.id, RECHECK_SOURCE, now.toISOString());
-  if (sweep.ids.length) await setCursor(deps.db, account.id, SWEEP_SOURCE, sweep.next);
+  await posts.setCursor(account.id, recheckSource(account.platform), now.toISOString());
+  if (sweep.ids.length) await posts.setCursor(account.id, sweepSource(account.platform), sweep.next);
   return result.statusChanged.length;
 }
 

@@ -3,18 +3,20 @@
 // short (rate limit, crash, kill -9) only costs a re-read; the cursor moves in
 // the transaction of the LAST page and only when every page is stored.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { Account } from '../adapters/db/accounts-repository.js';
-import { getCursor, setCursor, storeBatch } from '../adapters/db/posts-repository.js';
+import { createAccountsRepository, type Account } from '../adapters/db/accounts-repository.js';
+import { createPostsRepository } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import { BadPayload, OnrecordError, SourceRateLimited, SourceUnavailable } from '../core/errors.js';
 import { sleep } from '../core/lifecycle.js';
 import type { NormalizedBody } from '../core/post-model.js';
 import type { NormalizedPage, PostSource, RawCapture } from '../ports/post-source.js';
-import { markUnavailable } from '../adapters/db/post-edits.js';
 import { postErrors, statusChangeOf } from './archive-posts.js';
 
-export const TIMELINE_SOURCE = 'x:timeline';
+/** The cursor row of an account's timeline (`x:timeline` for X). */
+export function timelineSource(platform: string): string {
+  return `${platform}:timeline`;
+}
 /** 3,200 posts reachable at 100 a page, with room for short pages. */
 export const MAX_PAGES = 40;
 
@@ -68,7 +70,7 @@ export function emptyProgress(): TimelineProgress {
 
 export async function pollTimeline(deps: TimelineDeps, account: Account, progress: TimelineProgress): Promise<void> {
   const target = { platformUserId: account.platformUserId! };
-  const cursor = await getCursor(deps.db, account.id, TIMELINE_SOURCE);
+  const cursor = await createPostsRepository(deps.db).getCursor(account.id, timelineSource(account.platform));
   const isBackfill = account.backfilledAt === null;
   const since = isBackfill ? null : cursor;
   progress.cursor = cursor;
@@ -114,17 +116,15 @@ async function keepBadPayload<T>(
     const capture = err instanceof BadPayload ? (err as { capture?: RawCapture }).capture : undefined;
     if (capture) {
       const now = deps.clock.now();
-      await deps.db.$transaction((tx) =>
-        storeBatch(tx, {
-          accountId: account.id,
-          capture: { ...capture, capturedAt: now },
-          posts: [],
-          problems: [{ code: 'bad_payload', message: (err as Error).message }],
-          firstSeenBy: 'poll',
-          raiseNew: false,
-          now,
-        }),
-      );
+      await createPostsRepository(deps.db).storeBatch({
+        accountId: account.id,
+        capture: { ...capture, capturedAt: now },
+        posts: [],
+        problems: [{ code: 'bad_payload', message: (err as Error).message }],
+        firstSeenBy: 'poll',
+        raiseNew: false,
+        now,
+      });
       progress.problems += 1;
     }
     throw err;
@@ -153,26 +153,29 @@ async function storePage(
   progress.pages += 1;
   // An unchanged account answers an empty page: nothing to write, no capture kept.
   if (!hasContent && !moves && !backfills) return;
+  const posts = createPostsRepository(deps.db);
   await deps.db.$transaction(async (tx) => {
     if (hasContent) {
-      const stored = await storeBatch(tx, {
-        accountId: account.id,
-        capture: { ...capture, capturedAt: now },
-        posts: body.posts,
-        problems: body.problems,
-        firstSeenBy: page.isBackfill ? 'backfill' : 'poll',
-        raiseNew: !page.isBackfill,
-        now,
-      });
+      const stored = await posts.storeBatch(
+        {
+          accountId: account.id,
+          capture: { ...capture, capturedAt: now },
+          posts: body.posts,
+          problems: body.problems,
+          firstSeenBy: page.isBackfill ? 'backfill' : 'poll',
+          raiseNew: !page.isBackfill,
+          now,
+        },
+        tx,
+      );
       progress.postsNew += stored.postsNew;
       progress.versionsNew += stored.versionsNew;
       progress.problems += stored.problems;
       // A deleted or hidden post named in the page's errors (e.g. a quoted post) becomes its status.
-      await markUnavailable(tx, account.platform, postErrors(body.errors).map(statusChangeOf), now);
+      await posts.markUnavailable(account.platform, postErrors(body.errors).map(statusChangeOf), now, tx);
     }
-    if (moves) await setCursor(tx, account.id, TIMELINE_SOURCE, page.newest!);
-    if (backfills)
-      await tx.account.updateMany({ where: { id: account.id, backfilledAt: null }, data: { backfilledAt: now } });
+    if (moves) await posts.setCursor(account.id, timelineSource(account.platform), page.newest!, tx);
+    if (backfills) await createAccountsRepository(deps.db).markBackfilled(account.id, now, tx);
   });
   if (moves) progress.cursor = page.newest;
   noteAccountDetails(account, body, progress);

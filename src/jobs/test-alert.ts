@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createAlertsRepository } from '../adapters/db/alerts-repository.js';
 import { createAlertSinks } from '../adapters/alerts/sinks.js';
 import type { AlertMessage } from '../core/alert-messages.js';
-import { postUrl, snowflakeAt } from '../core/ids.js';
+import { postUrl } from '../core/ids.js';
+import { PLATFORMS, platformDescriptor } from '../core/platforms.js';
 import type { PostView } from '../core/post-view.js';
 import type { Context } from '../context.js';
 import type { SendResult } from '../ports/alert-sink.js';
@@ -12,7 +13,7 @@ import type { SendResult } from '../ports/alert-sink.js';
 export async function sendTestAlert(ctx: Context, ruleId: number): Promise<SendResult & { deliveryId: string }> {
   const rule = await createAlertsRepository(ctx.db.prisma).getRule(ruleId);
   const deliveryId = randomUUID();
-  const message = sampleMessage(deliveryId, rule.id, rule.accounts[0] ?? 'x:onrecord', ctx.clock.now());
+  const message = sampleMessage(deliveryId, rule.id, rule.accounts[0] ?? `${PLATFORMS[0]}:onrecord`, ctx.clock.now());
   const sinks = createAlertSinks({
     timeoutMs: ctx.config.ALERT_TIMEOUT,
     smtpUrl: ctx.config.SMTP_URL,
@@ -29,15 +30,16 @@ export async function sendTestAlert(ctx: Context, ruleId: number): Promise<SendR
 
 /** A made-up post, marked as a test, shaped exactly like a real alert's. */
 export function sampleMessage(deliveryId: string, ruleId: number, account: string, now: Date): AlertMessage {
-  const id = snowflakeAt(now);
+  const platform = account.slice(0, account.indexOf(':'));
   const handle = account.slice(account.indexOf(':') + 1);
+  const id = platformDescriptor(platform)?.samplePostId(now) ?? String(now.getTime());
   const post: PostView = {
     id,
-    platform: 'x',
+    platform,
     account,
     text: 'This is a test alert from onrecord: the rule and its receiver work.',
     createdAt: now.toISOString(),
-    url: postUrl('x', handle, id),
+    url: postUrl(platform, handle, id),
     lang: 'en',
     status: 'available',
     edited: false,

@@ -1,23 +1,23 @@
-// Builds what addArticle needs from a context: the configured status hosts,
-// the safe fetcher, and the X source when a token is configured. Shared by
-// the CLI and the HTTP API. Pages are read in a worker thread with a time
-// limit. close() releases the X source's sockets and the worker.
+// Builds what addArticle needs from a context: each platform's citation
+// detector (with the configured status hosts), the safe fetcher, and the
+// source of every platform whose settings are present (cited posts are looked
+// up on theirs). Shared by the CLI and the HTTP API. Pages are read in a
+// worker thread with a time limit. close() releases the sources' sockets and
+// the worker.
 import type { Context } from '../context.js';
+import { platformBlocks } from '../config.js';
+import { createCitationDetectors } from '../core/citation-detectors.js';
 import { safeFetch } from '../adapters/fetch/safe-fetch.js';
-import { createXSource } from '../adapters/x/x-source.js';
 import { createArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { LinkArticleDeps } from '../jobs/link-article.js';
+import { SOURCE_FACTORIES, type OpenSource } from './sources.js';
 
 export function createLinkDeps(ctx: Context): LinkArticleDeps & { close(): Promise<void> } {
   const { config, logger } = ctx;
-  const source = config.X_BEARER_TOKEN
-    ? createXSource({
-        baseUrl: config.X_API_BASE_URL,
-        bearerToken: config.X_BEARER_TOKEN,
-        timeoutMs: config.X_API_TIMEOUT,
-        logger,
-      })
-    : undefined;
+  const blocks = platformBlocks(config);
+  const sources: OpenSource[] = Object.entries(SOURCE_FACTORIES)
+    .filter(([platform]) => !blocks.has(platform))
+    .map(([, create]) => create(config, logger));
   const fetchOptions = {
     allowPrivate: config.ONRECORD_ALLOW_PRIVATE_FETCH,
     maxBytes: config.ONRECORD_FETCH_MAX_BYTES,
@@ -27,14 +27,16 @@ export function createLinkDeps(ctx: Context): LinkArticleDeps & { close(): Promi
   const extractor = createArticleExtractor({ timeoutMs: config.ONRECORD_EXTRACT_TIMEOUT });
   return {
     prisma: ctx.db.prisma,
-    hosts: { previewHosts: config.ONRECORD_PREVIEW_HOSTS, nitterHosts: config.ONRECORD_NITTER_HOSTS },
+    detectors: createCitationDetectors({
+      xStatusHosts: { previewHosts: config.ONRECORD_PREVIEW_HOSTS, nitterHosts: config.ONRECORD_NITTER_HOSTS },
+    }),
     logger: logger.child({ component: 'articles' }),
     clock: ctx.clock,
     fetchPage: (url, signal) => safeFetch(url, fetchOptions, signal),
     extract: extractor.extract,
-    ...(source ? { postSource: source } : {}),
+    postSources: sources,
     async close() {
-      source?.close();
+      sources.forEach((s) => s.close());
       await extractor.close();
     },
   };

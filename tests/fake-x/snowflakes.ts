@@ -1,7 +1,7 @@
 // Snowflake IDs consistent with created_at: the time in the high bits, a
 // per-process sequence in the low 22 bits (X's worker and sequence bits), so
 // that posts made in the same millisecond still get distinct, ordered IDs.
-import { snowflakeAt } from '../../src/core/ids.js';
+import { snowflakeAt } from '../../src/core/x-snowflake.js';
 
 const SEQUENCE_BITS = 22n;
 let sequence = 0n;

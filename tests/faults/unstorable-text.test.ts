@@ -8,12 +8,12 @@
 // other inputs with such characters are answered, not failed.
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getCursor, storeBatch } from '../../src/adapters/db/posts-repository.js';
-import { TIMELINE_SOURCE } from '../../src/jobs/poll-timeline.js';
+import { createPostsRepository } from '../../src/adapters/db/posts-repository.js';
+import { timelineSource } from '../../src/jobs/poll-timeline.js';
 import { decodeRawBody, REPLACEMENT, storableText } from '../../src/core/storable-text.js';
 import { parseSearchInput } from '../../src/core/search-query.js';
 import { addArticle, type LinkArticleDeps } from '../../src/jobs/link-article.js';
-import { DEFAULT_STATUS_HOSTS } from '../../src/core/status-url.js';
+import { createCitationDetectors } from '../../src/core/citation-detectors.js';
 import { truncateAll, useTestDatabase } from '../helpers/database.js';
 import { auth, buildTestApp } from '../helpers/http-app.js';
 import { addAccount, logger, poller, sourceFor, useFakeX } from '../integration/ingest/poll-harness.js';
@@ -57,7 +57,7 @@ describe('a post PostgreSQL cannot store as it is', () => {
     const first = await p.poll(account.id);
     expect(first.error).toBeNull();
     expect(first).toMatchObject({ outcome: 'complete', postsNew: 4, problems: 2 });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(after.id);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(after.id);
     const texts = await db().prisma.post.findMany({ orderBy: { createdAt: 'asc' }, select: { text: true } });
     expect(texts.map((t) => t.text)).toEqual([
       'Before the bad ones',
@@ -86,7 +86,7 @@ describe('a post PostgreSQL cannot store as it is', () => {
     const later = fake().addPost({ author: user, text: 'Later\u0000one', at: '2026-03-02T11:00:00Z' });
     const second = await p.poll(account.id);
     expect(second).toMatchObject({ outcome: 'complete', postsNew: 1, problems: 1 });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(later.id);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(later.id);
     const event = await db().prisma.event.findFirstOrThrow({ where: { kind: 'new' } });
     expect((event.payload as { post: { text: string } }).post.text).toBe(`Later${REPLACEMENT}one`);
   });
@@ -100,15 +100,18 @@ describe('a post PostgreSQL cannot store as it is', () => {
     for (const c of cases) {
       const now = new Date();
       const stored = await db().prisma.$transaction((tx) =>
-        storeBatch(tx, {
-          accountId: account.id,
-          capture: { ...captureOf({}), contentType: 'text/html', body: c.body, capturedAt: now },
-          posts: [],
-          problems: [{ code: 'bad_payload', message: `X answered text/html: ${c.body}` }],
-          firstSeenBy: 'poll',
-          raiseNew: false,
-          now,
-        }),
+        createPostsRepository(db().prisma).storeBatch(
+          {
+            accountId: account.id,
+            capture: { ...captureOf({}), contentType: 'text/html', body: c.body, capturedAt: now },
+            posts: [],
+            problems: [{ code: 'bad_payload', message: `X answered text/html: ${c.body}` }],
+            firstSeenBy: 'poll',
+            raiseNew: false,
+            now,
+          },
+          tx,
+        ),
       );
       const row = await db().prisma.capture.findUniqueOrThrow({ where: { id: stored.captureId! } });
       expect(row.bodyEncoding).toBe(c.encoding);
@@ -130,15 +133,18 @@ describe('a post PostgreSQL cannot store as it is', () => {
     const normalized = normalizeXBody(body);
     const now = new Date();
     await db().prisma.$transaction((tx) =>
-      storeBatch(tx, {
-        accountId: account.id,
-        capture: { ...captureOf(body), capturedAt: now },
-        posts: normalized.posts,
-        problems: normalized.problems,
-        firstSeenBy: 'poll',
-        raiseNew: false,
-        now,
-      }),
+      createPostsRepository(db().prisma).storeBatch(
+        {
+          accountId: account.id,
+          capture: { ...captureOf(body), capturedAt: now },
+          posts: normalized.posts,
+          problems: normalized.problems,
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now,
+        },
+        tx,
+      ),
     );
     const versions = await db().prisma.postVersion.findMany({ orderBy: { createdAt: 'asc' } });
     expect(versions.map((v) => v.text)).toEqual([`Typo${REPLACEMENT}text`, 'Corrected text']);
@@ -171,7 +177,7 @@ describe('other text inputs', () => {
       '<html><head><title>Title\u0000here</title></head><body><article><p>First paragraph \ud800 of the report that goes on long enough.</p><p>Second\u0000paragraph.</p></article></body></html>';
     const deps: LinkArticleDeps = {
       prisma: db().prisma,
-      hosts: DEFAULT_STATUS_HOSTS,
+      detectors: createCitationDetectors(),
       logger,
       clock: { now: () => new Date() },
       fetchPage: () => Promise.reject(new Error('no fetching here')),

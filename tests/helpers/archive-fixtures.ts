@@ -1,7 +1,7 @@
 // Small builders for archive rows (accounts, posts, versions, articles) that
 // the search, HTTP, page, feed and export tests insert directly.
 import type { Database } from '../../src/adapters/db/database.js';
-import { snowflakeAt } from '../../src/core/ids.js';
+import { snowflakeAt } from '../../src/core/x-snowflake.js';
 
 export interface AccountFixture {
   handle: string;
@@ -120,6 +120,7 @@ export async function insertArticle(
         articleId: article.id,
         postId: c.postId,
         fingerprint: `x:fixture:${i}`,
+        platform: 'x',
         kind: 'quote',
         confidence: 0.9,
         evidence: { quote: c.witnessedText },

@@ -21,13 +21,16 @@ export async function publishPost(db: Database, accountId: number, text: string)
   const id = idAt('2026-03-04T10:00:00Z', seq);
   const posts = createPostsRepository(db.prisma);
   await db.prisma.$transaction((tx) =>
-    posts.storeBatch(tx, {
-      accountId,
-      ...batchOf(page([tweet(id, text)])),
-      firstSeenBy: 'poll',
-      raiseNew: true,
-      now: new Date('2026-03-04T10:01:00Z'),
-    }),
+    posts.storeBatch(
+      {
+        accountId,
+        ...batchOf(page([tweet(id, text)])),
+        firstSeenBy: 'poll',
+        raiseNew: true,
+        now: new Date('2026-03-04T10:01:00Z'),
+      },
+      tx,
+    ),
   );
   return id;
 }

@@ -35,17 +35,17 @@ export function createAccountsRepository(db: Tx) {
      * Adds an account, or returns the one already watched under that handle.
      * An archived account (an author known from an import) starts being polled.
      */
-    async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date) {
-      const existing = await findByHandle(db, input.platform, input.handle);
+    async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date, tx: Tx = db) {
+      const existing = await findByHandle(tx, input.platform, input.handle);
       if (existing?.status === 'archived') {
-        const account = await db.account.update({
+        const account = await tx.account.update({
           where: { id: existing.id },
           data: { status: 'active', statusDetail: null, pollIntervalMs: input.pollIntervalMs },
         });
         return { account, created: false, activated: true };
       }
       if (existing) return { account: existing, created: false, activated: false };
-      const account = await db.account.create({
+      const account = await tx.account.create({
         data: {
           platform: input.platform,
           handle: input.handle,
@@ -56,42 +56,42 @@ export function createAccountsRepository(db: Tx) {
       return { account, created: true, activated: false };
     },
 
-    async setInterval(id: number, pollIntervalMs: number) {
-      return db.account.update({ where: { id }, data: { pollIntervalMs } });
+    async setInterval(id: number, pollIntervalMs: number, tx: Tx = db) {
+      return tx.account.update({ where: { id }, data: { pollIntervalMs } });
     },
 
     /** Every account with the handles it has been seen under (oldest first). */
-    list() {
-      return db.account.findMany({
+    list(tx: Tx = db) {
+      return tx.account.findMany({
         orderBy: [{ platform: 'asc' }, { handle: 'asc' }],
         include: { handles: { orderBy: { firstSeenAt: 'asc' }, select: { handle: true } } },
       });
     },
 
-    findById(id: number) {
-      return db.account.findUnique({ where: { id } });
+    findById(id: number, tx: Tx = db) {
+      return tx.account.findUnique({ where: { id } });
     },
 
     /** By current handle, or by a handle the account had before a rename (case-insensitive). */
-    findByHandle(platform: string, handle: string) {
-      return findByHandle(db, platform, handle);
+    findByHandle(platform: string, handle: string, tx: Tx = db) {
+      return findByHandle(tx, platform, handle);
     },
 
-    async get(platform: string, handle: string): Promise<Account> {
-      const account = await findByHandle(db, platform, handle);
+    async get(platform: string, handle: string, tx: Tx = db): Promise<Account> {
+      const account = await findByHandle(tx, platform, handle);
       if (!account) throw new NotFound(`no account ${formatAccountRef(platform, handle)} (add it with: accounts add)`);
       return account;
     },
 
-    async remove(platform: string, handle: string): Promise<Account> {
-      const account = await this.get(platform, handle);
-      await db.account.delete({ where: { id: account.id } });
+    async remove(platform: string, handle: string, tx: Tx = db): Promise<Account> {
+      const account = await this.get(platform, handle, tx);
+      await tx.account.delete({ where: { id: account.id } });
       return account;
     },
 
     /** Records the platform's immutable user id once the handle is resolved. */
-    async setResolved(id: number, user: { platformUserId: string; displayName: string | null }) {
-      const other = await db.account.findFirst({
+    async setResolved(id: number, user: { platformUserId: string; displayName: string | null }, tx: Tx = db) {
+      const other = await tx.account.findFirst({
         where: { platformUserId: user.platformUserId, id: { not: id } },
       });
       if (other) {
@@ -99,31 +99,31 @@ export function createAccountsRepository(db: Tx) {
           `user ${user.platformUserId} is already watched as ${formatAccountRef(other.platform, other.handle)}`,
         );
       }
-      return db.account.update({
+      return tx.account.update({
         where: { id },
         data: { platformUserId: user.platformUserId, displayName: storableOrUndefined(user.displayName) },
       });
     },
 
     /** Follows a rename: the new handle becomes current, the old one stays in the history. */
-    async recordHandle(id: number, handle: string, now: Date): Promise<boolean> {
-      const account = await db.account.findUniqueOrThrow({ where: { id } });
-      await db.accountHandle.upsert({
+    async recordHandle(id: number, handle: string, now: Date, tx: Tx = db): Promise<boolean> {
+      const account = await tx.account.findUniqueOrThrow({ where: { id } });
+      await tx.accountHandle.upsert({
         where: { accountId_handle: { accountId: id, handle } },
         create: { accountId: id, handle, firstSeenAt: now, lastSeenAt: now },
         update: { lastSeenAt: now },
       });
       if (account.handle === handle) return false;
-      await db.account.update({ where: { id }, data: { handle } });
+      await tx.account.update({ where: { id }, data: { handle } });
       return true;
     },
 
-    async setStatus(id: number, status: AccountStatus, detail: string | null) {
-      await db.account.update({ where: { id }, data: { status, statusDetail: storableOrUndefined(detail) ?? null } });
+    async setStatus(id: number, status: AccountStatus, detail: string | null, tx: Tx = db) {
+      await tx.account.update({ where: { id }, data: { status, statusDetail: storableOrUndefined(detail) ?? null } });
     },
 
-    async recordPoll(id: number, poll: PollBookkeeping) {
-      await db.account.update({
+    async recordPoll(id: number, poll: PollBookkeeping, tx: Tx = db) {
+      await tx.account.update({
         where: { id },
         data: {
           lastPolledAt: poll.polledAt,
@@ -139,39 +139,40 @@ export function createAccountsRepository(db: Tx) {
         },
       });
       if (poll.lastPostAt) {
-        await db.$executeRaw`UPDATE accounts SET last_post_at = ${poll.lastPostAt}::timestamptz
+        await tx.$executeRaw`UPDATE accounts SET last_post_at = ${poll.lastPostAt}::timestamptz
           WHERE id = ${id} AND (last_post_at IS NULL OR last_post_at < ${poll.lastPostAt}::timestamptz)`;
       }
     },
 
     /** Remembers that polling this account waits until `until` (a rate limit), across restarts. */
-    async pause(id: number, pause: { until: Date; code: string; reason: string }) {
-      await db.account.update({
+    async pause(id: number, pause: { until: Date; code: string; reason: string }, tx: Tx = db) {
+      await tx.account.update({
         where: { id },
         data: { pausedUntil: pause.until, pauseCode: pause.code, pauseReason: pause.reason },
       });
     },
 
     /** Ends a remembered wait (a poll went through). */
-    async clearPause(id: number) {
-      await db.account.updateMany({
+    async clearPause(id: number, tx: Tx = db) {
+      await tx.account.updateMany({
         where: { id, pausedUntil: { not: null } },
         data: { pausedUntil: null, pauseCode: null, pauseReason: null },
       });
     },
 
     /** Accounts of a platform whose remembered wait has not ended at `now`. */
-    pausedAt(platform: string, now: Date) {
-      return db.account.findMany({ where: { platform, pausedUntil: { gt: now } } });
+    pausedAt(platform: string, now: Date, tx: Tx = db) {
+      return tx.account.findMany({ where: { platform, pausedUntil: { gt: now } } });
     },
 
-    async markBackfilled(id: number, at: Date) {
-      await db.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
+    /** Records the end of the account's backfill (once: a later one keeps the first time). */
+    async markBackfilled(id: number, at: Date, tx: Tx = db): Promise<void> {
+      await tx.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
     },
 
     /** Accounts whose last error is the platform's usage cap (shown in stats and health). */
-    usageCapped(platform: string) {
-      return db.account.findMany({ where: { platform, lastErrorCode: 'usage_capped' } });
+    usageCapped(platform: string, tx: Tx = db) {
+      return tx.account.findMany({ where: { platform, lastErrorCode: 'usage_capped' } });
     },
   };
 }

@@ -3,13 +3,12 @@
 // re-adding an article raises nothing new.
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { citationsOf } from './articles-repository.js';
-import { eventKeys, recordEvents } from './events-repository.js';
+import { citationsOf } from './article-queries.js';
+import { createEventsRepository, eventKeys } from './events-repository.js';
 
 export async function recordCitations(tx: Tx, referenceIds: number[]): Promise<number> {
   const citations = await citationsOf(tx, referenceIds);
-  return recordEvents(
-    tx,
+  return createEventsRepository(tx).record(
     citations.map((c) => ({
       kind: 'cited' as const,
       dedupeKey: eventKeys.cited(c.articleId, c.post.platform, c.post.platformId),

@@ -15,6 +15,11 @@ export type Prisma = PrismaClient;
 /** A Prisma client or a transaction of one: what repository methods accept. */
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/** Runs fn in the caller's transaction when there is one, else in a transaction of its own. */
+export function inTransaction<T>(db: PrismaClient, tx: Tx | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return tx ? fn(tx) : db.$transaction(fn);
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly prisma: PrismaClient;

@@ -1,6 +1,7 @@
 // The outbox. Every change that people may be alerted to (a new post, an
 // edit, a deletion, a citation) records an event here in the same transaction
-// as the change itself. Idempotent on the event's natural key.
+// as the change itself (the other repositories create this one over their
+// transaction). Idempotent on the event's natural key.
 import type { Tx } from './database.js';
 import type { PostView } from '../../core/post-view.js';
 
@@ -32,8 +33,16 @@ export const eventKeys = {
   cited: (articleId: number, platform: string, platformId: string) => `cited:${articleId}:${platform}:${platformId}`,
 };
 
-/** Records events; returns how many were new (a repeated key records nothing). */
-export async function recordEvents(tx: Tx, events: (NewEvent & { dedupeKey: string })[]): Promise<number> {
+export type EventsRepository = ReturnType<typeof createEventsRepository>;
+
+export function createEventsRepository(db: Tx) {
+  return {
+    /** Records events; returns how many were new (a repeated key records nothing). */
+    record: (events: (NewEvent & { dedupeKey: string })[], tx: Tx = db) => recordEvents(tx, events),
+  };
+}
+
+async function recordEvents(tx: Tx, events: (NewEvent & { dedupeKey: string })[]): Promise<number> {
   if (events.length === 0) return 0;
   const { count } = await tx.event.createMany({
     data: events.map((e) => ({

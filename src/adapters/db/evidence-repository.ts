@@ -44,8 +44,8 @@ export interface ExchangeCapture extends CaptureBlob {
 export function createEvidenceRepository(db: Tx) {
   return {
     /** The captures that showed any version of these posts, each once, oldest first. */
-    async capturesOfPosts(postIds: number[]): Promise<ExchangeCapture[]> {
-      const rows = await db.capture.findMany({
+    async capturesOfPosts(postIds: number[], tx: Tx = db): Promise<ExchangeCapture[]> {
+      const rows = await tx.capture.findMany({
         where: { versions: { some: { postId: { in: postIds } } } },
         orderBy: { id: 'asc' },
         select: {
@@ -63,8 +63,8 @@ export function createEvidenceRepository(db: Tx) {
     },
 
     /** Snapshots of the articles citing any of these posts, each once, oldest first. */
-    async snapshotsCitingPosts(postIds: number[]): Promise<SnapshotBlob[]> {
-      const rows = await db.articleSnapshot.findMany({
+    async snapshotsCitingPosts(postIds: number[], tx: Tx = db): Promise<SnapshotBlob[]> {
+      const rows = await tx.articleSnapshot.findMany({
         where: { article: { references: { some: { postId: { in: postIds } } } } },
         orderBy: { id: 'asc' },
         include: { article: { select: { title: true, url: true, canonicalUrl: true } } },
@@ -76,8 +76,8 @@ export function createEvidenceRepository(db: Tx) {
       }));
     },
 
-    async captures(ids: number[]): Promise<CaptureBlob[]> {
-      const rows = await db.capture.findMany({
+    async captures(ids: number[], tx: Tx = db): Promise<CaptureBlob[]> {
+      const rows = await tx.capture.findMany({
         where: { id: { in: ids } },
         orderBy: { id: 'asc' },
         select: {
@@ -93,16 +93,16 @@ export function createEvidenceRepository(db: Tx) {
       return rows.map(decoded);
     },
 
-    observations(platform: string, platformId: string): Promise<ObservationRow[]> {
-      return db.statusObservation.findMany({
+    observations(platform: string, platformId: string, tx: Tx = db): Promise<ObservationRow[]> {
+      return tx.statusObservation.findMany({
         where: { platform, platformId },
         orderBy: { id: 'asc' },
         select: { id: true, status: true, detail: true, observedAt: true },
       });
     },
 
-    async citingSnapshots(postId: number): Promise<SnapshotBlob[]> {
-      const rows = await db.articleSnapshot.findMany({
+    async citingSnapshots(postId: number, tx: Tx = db): Promise<SnapshotBlob[]> {
+      const rows = await tx.articleSnapshot.findMany({
         where: { article: { references: { some: { postId } } } },
         orderBy: { id: 'asc' },
         include: { article: { select: { title: true, url: true, canonicalUrl: true } } },

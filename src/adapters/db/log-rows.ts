@@ -3,7 +3,7 @@
 // (never taken from a stored hash column), so an edited body shows.
 import type { LeafKind, LeafRow } from '../../core/log-leaf.js';
 import type { Tx } from './database.js';
-import { RAW_SHA256 } from './log-repository.js';
+import { RAW_SHA256 } from './log-append.js';
 
 /** The covered rows of one kind with these ids (absent ids are simply missing from the map). */
 export async function loadLeafRows(db: Tx, kind: LeafKind, ids: number[]): Promise<Map<number, LeafRow>> {

@@ -18,6 +18,8 @@ export interface PageInsert {
   latest: Set<string>;
   /** The account of each version whose author is not the page's account (originals of reposts). */
   owners?: Map<string, number | null>;
+  /** platformId → the edit chain of a post this page creates, when it is not its latest version's (folded versions). */
+  chains?: Map<string, string[]>;
   firstSeenBy: string;
   now: Date;
 }
@@ -54,6 +56,7 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       ...v,
       latest: page.latest.has(v.versionId),
       account: page.owners?.has(v.versionId) ? page.owners.get(v.versionId) : page.accountId,
+      chain: page.chains?.get(v.platformId) ?? v.editIds,
     })),
   );
   const capturedAt = c?.capturedAt ?? page.now;
@@ -80,17 +83,17 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       SELECT id FROM cap UNION ALL
       SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${captureSha} LIMIT 1),
     r AS (
-      SELECT e.v - 'latest' - 'account' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
+      SELECT e.v - 'latest' - 'account' - 'chain' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
           "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
           "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
           hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb,
-          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int)),
+          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int, chain text[])),
     ins AS (
       INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
         conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, cashtags, media,
         media_keys, repost_of, withheld, poll, geo, first_seen_by, first_seen_at, last_seen_at, version_count)
-      SELECT platform, "platformId", account, "authorId", "editIds", text, lang, "createdAt",
+      SELECT platform, "platformId", account, "authorId", chain, text, lang, "createdAt",
         "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags,
         coalesce(cashtags, '{}'), media, coalesce("mediaKeys", '{}'), "repostOf", nullif(withheld, 'null'),
         nullif(poll, 'null'), nullif(geo, 'null'), ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
@@ -105,8 +108,8 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
         LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
       WHERE coalesce(i.id, p.id) IS NOT NULL
-      -- Oldest version first, so that row ids follow the edit chain.
-      ORDER BY length(r."versionId"), r."versionId"
+      -- Oldest version first, so that row ids follow the edit chain (see core/post-versions.ts).
+      ORDER BY r."versionCreatedAt", length(r."versionId"), r."versionId"
       ON CONFLICT (platform, version_id) DO NOTHING
       RETURNING post_id, version_id),
     -- Media details that an earlier capture lacked (X does not expand media of
@@ -123,10 +126,12 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         media = CASE WHEN jsonb_array_length(r.media) > jsonb_array_length(p.media) THEN r.media ELSE p.media END,
         withheld = nullif(r.withheld, 'null'), poll = coalesce(nullif(r.poll, 'null'), p.poll)
       FROM r WHERE p.platform = r.platform AND p.platform_id = r."platformId"
-        AND p.edit_ids[array_upper(p.edit_ids, 1)] = r."versionId"
         AND (jsonb_array_length(r.media) > jsonb_array_length(p.media)
           OR p.withheld IS DISTINCT FROM nullif(r.withheld, 'null')
           OR (nullif(r.poll, 'null') IS NOT NULL AND p.poll IS DISTINCT FROM r.poll))
+        -- only from the post's latest version (the newest stored before this page)
+        AND r."versionId" = (SELECT lv.version_id FROM post_versions lv WHERE lv.post_id = p.id
+          ORDER BY lv.created_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
       RETURNING p.id)
     SELECT (SELECT id FROM capid) AS capture_id,
       (SELECT count(*)::int FROM cap) AS capture_new,

@@ -17,13 +17,13 @@ export type PollRunsRepository = ReturnType<typeof createPollRunsRepository>;
 
 export function createPollRunsRepository(db: Tx) {
   return {
-    async start(accountId: number, trigger: string, now: Date): Promise<number> {
-      const run = await db.pollRun.create({ data: { accountId, trigger, startedAt: now } });
+    async start(accountId: number, trigger: string, now: Date, tx: Tx = db): Promise<number> {
+      const run = await tx.pollRun.create({ data: { accountId, trigger, startedAt: now } });
       return run.id;
     },
 
-    async finish(id: number, result: PollRunResult, now: Date): Promise<void> {
-      await db.pollRun.update({
+    async finish(id: number, result: PollRunResult, now: Date, tx: Tx = db): Promise<void> {
+      await tx.pollRun.update({
         where: { id },
         data: {
           finishedAt: now,
@@ -37,8 +37,8 @@ export function createPollRunsRepository(db: Tx) {
       });
     },
 
-    recent(accountId: number, take = 10) {
-      return db.pollRun.findMany({ where: { accountId }, orderBy: { id: 'desc' }, take });
+    recent(accountId: number, take = 10, tx: Tx = db) {
+      return tx.pollRun.findMany({ where: { accountId }, orderBy: { id: 'desc' }, take });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Tx } from './database.js';
 export const UNPOLLED_DETAIL = 'author of a reposted post; not polled until `accounts add`';
 
 interface Author {
+  platform: string;
   id: string;
   handle: string | null;
   name: string | null;
@@ -20,28 +21,46 @@ export async function accountsOfReposted(tx: Tx, versions: NormalizedPost[], now
   if (originals.length === 0) return owners;
   const authors = new Map<string, Author>();
   for (const v of originals) {
-    if (v.authorId) authors.set(v.authorId, { id: v.authorId, handle: v.authorHandle, name: v.authorName });
+    if (v.authorId) authors.set(authorKey(v.platform, v.authorId), authorOf(v, v.authorId));
   }
   const ids = await ensureAccounts(tx, [...authors.values()], now);
-  for (const v of originals) owners.set(v.versionId, v.authorId ? (ids.get(v.authorId) ?? null) : null);
+  for (const v of originals) {
+    owners.set(v.versionId, v.authorId ? (ids.get(authorKey(v.platform, v.authorId)) ?? null) : null);
+  }
   return owners;
 }
 
+function authorOf(v: NormalizedPost, id: string): Author {
+  return { platform: v.platform, id, handle: v.authorHandle, name: v.authorName };
+}
+
+function authorKey(platform: string, id: string): string {
+  return `${platform}:${id}`;
+}
+
+/** `platform:user id` → account id of each author, created archived when it does not exist. */
 async function ensureAccounts(tx: Tx, authors: Author[], now: Date): Promise<Map<string, number>> {
+  if (authors.length === 0) return new Map();
   const named = JSON.stringify(authors.filter((a) => a.handle !== null));
   await tx.$executeRaw`
     WITH created AS (
       INSERT INTO accounts (platform, platform_user_id, handle, display_name, status, status_detail, created_at, updated_at)
-      SELECT 'x', a.id, a.handle, a.name, 'archived', ${UNPOLLED_DETAIL}, ${now}::timestamptz, ${now}::timestamptz
-      FROM jsonb_to_recordset(${named}::jsonb) AS a(id text, handle text, name text)
+      SELECT a.platform, a.id, a.handle, a.name, 'archived', ${UNPOLLED_DETAIL}, ${now}::timestamptz, ${now}::timestamptz
+      FROM jsonb_to_recordset(${named}::jsonb) AS a(platform text, id text, handle text, name text)
       ON CONFLICT (platform, platform_user_id) DO NOTHING
       RETURNING id, handle)
     INSERT INTO account_handles (account_id, handle, first_seen_at, last_seen_at)
     SELECT id, handle, ${now}::timestamptz, ${now}::timestamptz FROM created
     ON CONFLICT (account_id, handle) DO NOTHING`;
+  const platforms = [...new Set(authors.map((a) => a.platform))];
   const rows = await tx.account.findMany({
-    where: { platform: 'x', platformUserId: { in: authors.map((a) => a.id) } },
-    select: { id: true, platformUserId: true },
+    where: {
+      OR: platforms.map((platform) => ({
+        platform,
+        platformUserId: { in: authors.filter((a) => a.platform === platform).map((a) => a.id) },
+      })),
+    },
+    select: { id: true, platform: true, platformUserId: true },
   });
-  return new Map(rows.map((r) => [r.platformUserId!, r.id]));
+  return new Map(rows.map((r) => [authorKey(r.platform, r.platformUserId!), r.id]));
 }

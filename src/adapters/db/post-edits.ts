@@ -1,14 +1,14 @@
-// Changes to posts already archived: a new version (an X edit) and a change
+// Changes to posts already archived: a new version (an edit) and a change
 // of status (deleted, unavailable, suspended). Used by the posts repository
 // inside its transaction.
 import { Prisma, type Account, type Post } from '../../generated/prisma/client.js';
-import { compareIds } from '../../core/ids.js';
+import { compareVersions, mergeEditIds, newestVersion } from '../../core/post-versions.js';
 import type { NormalizedPost } from '../../core/post-model.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { eventKeys, recordEvents } from './events-repository.js';
+import { createEventsRepository, eventKeys } from './events-repository.js';
 import { storableValue } from '../../core/storable-text.js';
-import { recordObservations } from './log-repository.js';
+import { recordObservations } from './log-append.js';
 
 export type PostWithAccount = Post & { account: Account | null };
 
@@ -21,17 +21,17 @@ export interface EditedPost {
   isLatest: boolean;
 }
 
-function maxId(ids: string[]): string {
-  return ids.reduce((a, b) => (compareIds(a, b) >= 0 ? a : b));
-}
-
-/** Folds newly stored versions into their post: the chain grows, the latest text wins. */
+/**
+ * Folds newly stored versions into their post: the chain grows, and the text
+ * of the latest version (the newest by the time posted) wins.
+ */
 export async function applyEdit(tx: Tx, postId: number, added: NormalizedPost[], now: Date): Promise<EditedPost> {
   const row = await tx.post.findUniqueOrThrow({ where: { id: postId } });
-  const stored = await tx.postVersion.findMany({ where: { postId }, select: { versionId: true } });
-  const newest = added.reduce((a, b) => (compareIds(a.versionId, b.versionId) >= 0 ? a : b));
-  const isLatest = newest.versionId === maxId(stored.map((v) => v.versionId));
-  const editIds = [...new Set([...row.editIds, ...added.flatMap((a) => a.editIds)])].sort(compareIds);
+  const stored = await tx.postVersion.findMany({ where: { postId }, select: { versionId: true, createdAt: true } });
+  const newest = newestVersion(added);
+  const newestStored = newestVersion(stored.map((v) => ({ versionId: v.versionId, versionCreatedAt: v.createdAt })));
+  const isLatest = newest.versionId === newestStored.versionId;
+  const editIds = mergeEditIds(row.editIds, [...added].sort(compareVersions));
   const latest = isLatest
     ? {
         text: newest.text,
@@ -95,7 +95,7 @@ export async function markUnavailable(tx: Tx, platform: string, changes: StatusC
     await recordObservations(tx, [
       { postId: post.id, platform, platformId: post.platformId, status, detail, observedAt: now },
     ]);
-    await recordEvents(tx, [
+    await createEventsRepository(tx).record([
       {
         kind: 'deleted',
         dedupeKey: eventKeys.deleted(platform, updated.platformId),

@@ -1,262 +1,63 @@
-// Posts, their versions and the captures that showed them. Every write is
-// idempotent on natural keys: captures on sha256, posts on (platform,
-// platform_id = first ID of the edit chain), versions on (platform, version_id),
-// so storing the same page twice writes nothing new. A page goes in as one
-// batch statement (page-insert.ts), never row by row; edits, events, problems
-// and status changes follow in the same transaction.
-import type { RawCapture } from '../../ports/post-source.js';
-import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
-import { compareIds } from '../../core/ids.js';
-import { toPostView } from '../../core/post-view.js';
-import type { Tx } from './database.js';
-import { eventKeys, recordEvents } from './events-repository.js';
-import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolution.js';
-import { insertPage, sha256Hex } from './page-insert.js';
-import { accountsOfReposted } from './post-authors.js';
-import { applyEdit, markUnavailable, type EditedPost, type StatusChange } from './post-edits.js';
-import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
-import { logStoredPage, observeRestored } from './log-repository.js';
+// The posts aggregate: posts, their versions and the captures that showed
+// them, their status, and the cursors of the sources that read them. A
+// factory over the database; every method takes an optional transaction:
+// writes given one join the caller's unit of work (the cursor moves in the
+// transaction of the posts it covers), writes without one run in a
+// transaction of their own. Storing a batch: post-batch.ts; status changes:
+// post-edits.ts.
+import type { Prisma, Tx } from './database.js';
+import { inTransaction } from './database.js';
+import { storeBatch, type StoreBatchInput } from './post-batch.js';
+import { markUnavailable, type StatusChange } from './post-edits.js';
 
-export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
-export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
-
-export interface CaptureInput extends RawCapture {
-  capturedAt: Date;
-}
-
-export interface StoreBatchInput {
-  accountId: number | null;
-  /** The raw payload the posts came from (kept even when nothing in it could be stored). */
-  capture: CaptureInput | null;
-  posts: NormalizedPost[];
-  problems: IngestProblemInput[];
-  firstSeenBy: FirstSeenBy;
-  /** Raise `new` events for posts first seen here: polls after the account's backfill only. */
-  raiseNew: boolean;
-  /** Raise `edited` events for new versions of archived posts (default true; an import raises none). */
-  raiseEdited?: boolean;
-  now: Date;
-}
-
-/** A problem of a capture (a normalizer's, or text that had to be made storable). */
-export interface IngestProblemInput {
-  platformId?: string;
-  code: NormalizeProblem['code'] | typeof UNSTORABLE_TEXT;
-  message: string;
-}
-
-/** A post that is new or has a new latest version (what reference resolution needs). */
-export type TouchedPost = ArrivedPost;
-
-export interface StoreBatchResult {
-  captureId: number | null;
-  captureExisted: boolean;
-  postsNew: number;
-  versionsNew: number;
-  edited: number;
-  problems: number;
-  events: number;
-  touched: TouchedPost[];
-}
-
-export { sha256Hex };
-
-/**
- * Stores one batch of normalized posts (one API page) inside the caller's
- * transaction. Text PostgreSQL cannot store (NUL, lone surrogates) is replaced
- * in the stored columns and reported as a problem of its post: one such post
- * never holds up the page.
- */
-export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBatchResult> {
-  const storable = storableRecords(raw.posts);
-  const problems = storableValue([...raw.problems, ...storable.problems]).value;
-  const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
-  const versions = uniqueVersions(input.posts);
-  const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
-  const owners = await accountsOfReposted(tx, versions, input.now);
-  const page = await insertPage(tx, { ...input, versions, latest, owners });
-  const { inserted, newVersions } = page;
-  await logStoredPage(tx, { ...page, capture: input.capture, platform: versions[0]?.platform ?? null, now: input.now });
-  const result: StoreBatchResult = {
-    captureId: page.captureId,
-    captureExisted: page.captureExisted,
-    postsNew: 0,
-    versionsNew: 0,
-    edited: 0,
-    problems: await storeProblems(tx, page.captureId, input.accountId, input.problems),
-    events: 0,
-    touched: [],
-  };
-  if (versions.length === 0) return result;
-  await markAvailable(tx, versions, inserted, input.now);
-  const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
-  result.postsNew = inserted.size;
-  result.versionsNew = newVersions.length;
-  result.edited = edits.filter((e) => e.isLatest).length;
-  result.touched = [...newPostsTouched(versions, inserted, input.accountId, owners), ...edits.flatMap(touchedOf)];
-  // The original of a repost is archived, but only the repost is news of the watched account.
-  const ownInserted = new Map([...inserted].filter(([platformId]) => !isRepostedOnly(versions, platformId)));
-  result.events = await raiseEvents(tx, input, ownInserted, edits);
-  // Articles that cited a post before it was archived are linked to it in
-  // this same transaction (the one place every stored post passes through).
-  if (page.hasOpenReferences) await resolveReferencesForPosts(tx, result.touched);
-  return result;
-}
-
-async function storeProblems(
-  tx: Tx,
-  captureId: number | null,
-  accountId: number | null,
-  problems: IngestProblemInput[],
-) {
-  if (problems.length === 0) return 0;
-  const rows = problems.map((p) => ({ platformId: p.platformId ?? null, code: p.code, message: p.message }));
-  return tx.$executeRaw`
-    INSERT INTO ingest_problems (capture_id, account_id, platform_id, code, message)
-    SELECT ${captureId}::int, ${accountId}::int, r."platformId", r.code, r.message
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("platformId" text, code text, message text)
-    WHERE NOT EXISTS (SELECT 1 FROM ingest_problems p WHERE p.capture_id IS NOT DISTINCT FROM ${captureId}::int
-      AND p.platform_id IS NOT DISTINCT FROM r."platformId" AND p.code = r.code AND p.message = r.message)`;
-}
-
-/** One row per version ID (a body can repeat a post, e.g. as its own quote). */
-function uniqueVersions(posts: NormalizedPost[]): NormalizedPost[] {
-  return [...new Map(posts.map((p) => [p.versionId, p])).values()];
-}
-
-function latestPerPost(versions: NormalizedPost[]): NormalizedPost[] {
-  const latest = new Map<string, NormalizedPost>();
-  for (const v of versions) {
-    const seen = latest.get(v.platformId);
-    if (!seen || compareIds(v.versionId, seen.versionId) > 0) latest.set(v.platformId, v);
-  }
-  return [...latest.values()];
-}
-
-/** A post seen again after it was marked deleted or unavailable is available again. */
-async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<string, number>, now: Date) {
-  // Posts inserted by this batch are available already: only the others can change.
-  const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
-  if (known.length === 0) return;
-  await observeRestored(tx, versions[0]!.platform, known, now);
-  await tx.$executeRaw`
-    UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
-    WHERE platform = ${versions[0]!.platform} AND status <> 'available'
-      AND platform_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb))`;
-}
-
-async function applyEdits(
-  tx: Tx,
-  versions: NormalizedPost[],
-  newVersions: { post_id: number; version_id: string }[],
-  inserted: Map<string, number>,
-  now: Date,
-): Promise<EditedPost[]> {
-  const insertedIds = new Set(inserted.values());
-  const byVersion = new Map(versions.map((v) => [v.versionId, v]));
-  const perPost = new Map<number, NormalizedPost[]>();
-  for (const nv of newVersions) {
-    if (insertedIds.has(nv.post_id)) continue;
-    perPost.set(nv.post_id, [...(perPost.get(nv.post_id) ?? []), byVersion.get(nv.version_id)!]);
-  }
-  const edits: EditedPost[] = [];
-  for (const [postId, added] of perPost) edits.push(await applyEdit(tx, postId, added, now));
-  return edits;
-}
-
-function isRepostedOnly(versions: NormalizedPost[], platformId: string): boolean {
-  return versions.every((v) => v.platformId !== platformId || v.via === 'retweeted');
-}
-
-function newPostsTouched(
-  versions: NormalizedPost[],
-  inserted: Map<string, number>,
-  pageAccountId: number | null,
-  owners: Map<string, number | null>,
-) {
-  return latestPerPost(versions).flatMap((v) => {
-    const id = inserted.get(v.platformId);
-    if (id === undefined) return [];
-    const { platform, platformId, editIds, text, createdAt } = v;
-    const accountId = owners.has(v.versionId) ? owners.get(v.versionId)! : pageAccountId;
-    return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
-  });
-}
-
-function touchedOf(edit: EditedPost): TouchedPost[] {
-  if (!edit.isLatest) return [];
-  const p = edit.post;
-  const { id, platform, platformId, editIds, text, accountId, createdAt } = p;
-  return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
-}
-
-async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string, number>, edits: EditedPost[]) {
-  const events = [];
-  if (input.raiseNew && inserted.size > 0) {
-    const rows = await tx.post.findMany({ where: { id: { in: [...inserted.values()] } }, include: { account: true } });
-    for (const row of rows) {
-      events.push({
-        kind: 'new' as const,
-        dedupeKey: eventKeys.new(row.platform, row.platformId),
-        postId: row.id,
-        payload: { post: toPostView(row) },
-      });
-    }
-  }
-  for (const edit of edits.filter((e) => e.isLatest && input.raiseEdited !== false)) {
-    events.push({
-      kind: 'edited' as const,
-      dedupeKey: eventKeys.edited(edit.post.platform, edit.versionId),
-      postId: edit.post.id,
-      payload: { post: toPostView(edit.post), previousText: edit.previousText },
-    });
-  }
-  return recordEvents(tx, events);
-}
-
-/**
- * Versions of an account's posts that carry media keys without their details
- * (X does not expand media of posts in includes.tweets), newest first: a
- * lookup of their own ID brings the details.
- */
-export async function versionsMissingMedia(db: Tx, accountId: number, limit: number): Promise<string[]> {
-  const rows = await db.$queryRaw<{ version_id: string }[]>`
-    SELECT v.version_id FROM post_versions v JOIN posts p ON p.id = v.post_id
-    WHERE p.account_id = ${accountId}::int AND p.status = 'available'
-      AND jsonb_array_length(coalesce(v.data->'mediaKeys', '[]')) > jsonb_array_length(coalesce(v.data->'media', '[]'))
-    ORDER BY v.id DESC LIMIT ${limit}::int`;
-  return rows.map((r) => r.version_id);
-}
-
-/** Reads the cursor of one source of an account. */
-export async function getCursor(db: Tx, accountId: number, source: string): Promise<string | null> {
-  const row = await db.cursor.findUnique({ where: { accountId_source: { accountId, source } } });
-  return row?.value ?? null;
-}
-
-/** Moves a cursor; call it in the transaction of the last writes it covers. */
-export async function setCursor(tx: Tx, accountId: number, source: string, value: string): Promise<void> {
-  await tx.cursor.upsert({
-    where: { accountId_source: { accountId, source } },
-    create: { accountId, source, value },
-    update: { value },
-  });
-}
+export {
+  FIRST_SEEN_BY,
+  type CaptureInput,
+  type FirstSeenBy,
+  type IngestProblemInput,
+  type StoreBatchInput,
+  type StoreBatchResult,
+  type TouchedPost,
+} from './post-batch.js';
+export { UNAVAILABLE_STATUSES, type StatusChange, type UnavailableStatus } from './post-edits.js';
 
 export type PostsRepository = ReturnType<typeof createPostsRepository>;
 
-/** The posts aggregate: batch storage (in a caller's transaction), status changes, reads. */
-export function createPostsRepository(db: Tx) {
+export function createPostsRepository(db: Prisma) {
   return {
-    storeBatch: (tx: Tx, input: StoreBatchInput) => storeBatch(tx, input),
-    markUnavailable: (tx: Tx, platform: string, changes: StatusChange[], now: Date) =>
-      markUnavailable(tx, platform, changes, now),
-    getCursor: (accountId: number, source: string) => getCursor(db, accountId, source),
-    setCursor,
+    /**
+     * Stores one batch of normalized posts (one API page) and its capture.
+     * Text PostgreSQL cannot store (NUL, lone surrogates) is replaced in the
+     * stored columns and reported as a problem of its post: one such post
+     * never holds up the page.
+     */
+    storeBatch: (input: StoreBatchInput, tx?: Tx) => inTransaction(db, tx, (t) => storeBatch(t, input)),
+
+    /**
+     * Marks archived posts as no longer available and raises a `deleted`
+     * event for each post whose status changed; returns their platform IDs.
+     */
+    markUnavailable: (platform: string, changes: StatusChange[], now: Date, tx?: Tx) =>
+      inTransaction(db, tx, (t) => markUnavailable(t, platform, changes, now)),
+
+    /** Reads the cursor of one source of an account. */
+    async getCursor(accountId: number, source: string, tx: Tx = db): Promise<string | null> {
+      const row = await tx.cursor.findUnique({ where: { accountId_source: { accountId, source } } });
+      return row?.value ?? null;
+    },
+
+    /** Moves a cursor; give it the transaction of the last writes it covers. */
+    async setCursor(accountId: number, source: string, value: string, tx: Tx = db): Promise<void> {
+      await tx.cursor.upsert({
+        where: { accountId_source: { accountId, source } },
+        create: { accountId, source, value },
+        update: { value },
+      });
+    },
 
     /** Finds a post by any ID of its edit chain, with its versions (oldest first) and their captures. */
-    findByAnyId(platform: string, id: string) {
-      return db.post.findFirst({
+    findByAnyId(platform: string, id: string, tx: Tx = db) {
+      return tx.post.findFirst({
         where: { platform, OR: [{ platformId: id }, { editIds: { has: id } }] },
         include: {
           account: true,
@@ -270,12 +71,26 @@ export function createPostsRepository(db: Tx) {
       });
     },
 
-    /** Latest version IDs of an account's posts created since a time (to re-check them by lookup). */
-    async recentVersionIds(accountId: number, since: Date): Promise<string[]> {
-      const rows = await db.post.findMany({
+    /**
+     * Versions of an account's posts that carry media keys without their
+     * details (X does not expand media of posts in includes.tweets), newest
+     * first: a lookup of their own ID brings the details (only a version keyed
+     * by a post ID of its chain can be looked up).
+     */
+    async versionsMissingMedia(accountId: number, limit: number, tx: Tx = db): Promise<string[]> {
+      const rows = await tx.$queryRaw<{ version_id: string }[]>`
+        SELECT v.version_id FROM post_versions v JOIN posts p ON p.id = v.post_id
+        WHERE p.account_id = ${accountId}::int AND p.status = 'available' AND v.version_id = ANY(p.edit_ids)
+          AND jsonb_array_length(coalesce(v.data->'mediaKeys', '[]')) > jsonb_array_length(coalesce(v.data->'media', '[]'))
+        ORDER BY v.id DESC LIMIT ${limit}::int`;
+      return rows.map((r) => r.version_id);
+    },
+
+    /** Latest IDs of an account's available posts created since a time (to re-check them by lookup). */
+    async recentVersionIds(accountId: number, since: Date, tx: Tx = db): Promise<string[]> {
+      const rows = await tx.post.findMany({
         where: { accountId, createdAt: { gte: since }, status: 'available' },
         select: { platformId: true, editIds: true },
-        orderBy: { createdAt: 'desc' },
       });
       return rows.map((r) => r.editIds.at(-1) ?? r.platformId);
     },

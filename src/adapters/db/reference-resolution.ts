@@ -6,8 +6,9 @@
 // article (counted from the date stored with the quotation).
 import type { CandidateReference, Evidence, ReferenceKind } from '../../core/article-detect.js';
 import { assignPosts, differsFromArchive, QUOTE_LOOKBACK_DAYS, type PostCandidate } from '../../core/article-match.js';
+import type { Platform } from '../../core/platforms.js';
 import type { Tx } from './database.js';
-import { handlesOfAccounts } from './articles-repository.js';
+import { handlesOfAccounts } from './article-queries.js';
 import { recordCitations } from './citation-events.js';
 
 export interface ArrivedPost {
@@ -69,12 +70,13 @@ export async function resolveReferencesForPosts(tx: Tx, posts: ArrivedPost[]): P
 }
 
 /**
- * Open references that cite one of the posts' IDs, or one of their accounts'
- * handles. Quotations whose look-back window cannot hold any of the posts are
+ * Open references of the posts' platforms that cite one of the posts' IDs, or
+ * one of their accounts' handles. Quotations whose look-back window cannot hold any of the posts are
  * left out here already: spoken words never posted stay open for good, and
  * must not cost every later batch of the account.
  */
 async function openReferences(tx: Tx, posts: PostCandidate[]): Promise<OpenReference[]> {
+  const platforms = [...new Set(posts.map((p) => p.platform))];
   const ids = [...new Set(posts.flatMap((p) => [p.platformId, ...p.editIds]))];
   const handles = [...new Set(posts.flatMap((p) => p.handles.map((h) => h.toLowerCase())))];
   const times = posts.map((p) => p.createdAt.getTime());
@@ -87,7 +89,7 @@ async function openReferences(tx: Tx, posts: PostCandidate[]): Promise<OpenRefer
         r.evidence, r.witnessed_text,
         COALESCE((r.evidence->>'articleDate')::timestamptz, a.published_at, a.created_at) AS article_date
       FROM article_references r JOIN articles a ON a.id = r.article_id
-      WHERE r.status = 'unresolved' AND r.post_id IS NULL
+      WHERE r.status = 'unresolved' AND r.post_id IS NULL AND r.platform = ANY(${platforms}::text[])
         AND (r.cited_platform_id = ANY(${ids}::text[])
           OR (r.cited_platform_id IS NULL AND lower(r.cited_handle) = ANY(${handles}::text[])))) o
     WHERE o.kind <> 'quote' OR o.cited_platform_id IS NOT NULL
@@ -99,7 +101,7 @@ async function openReferences(tx: Tx, posts: PostCandidate[]): Promise<OpenRefer
 function toCandidate(ref: OpenReference): CandidateReference {
   return {
     kind: ref.kind as ReferenceKind,
-    platform: 'x',
+    platform: ref.platform as Platform,
     fingerprint: ref.fingerprint,
     ...(ref.cited_platform_id ? { citedId: ref.cited_platform_id } : {}),
     ...(ref.cited_handle ? { handle: ref.cited_handle } : {}),

@@ -37,7 +37,16 @@ interface Row {
   last_post_at: Date | null;
 }
 
-export async function archiveStats(db: Tx): Promise<ArchiveStats> {
+export type StatsRepository = ReturnType<typeof createStatsRepository>;
+
+export function createStatsRepository(db: Tx) {
+  return {
+    /** Counts of every table and the times of the latest polls (for `stats` and health). */
+    archive: (tx: Tx = db) => archiveStats(tx),
+  };
+}
+
+async function archiveStats(db: Tx): Promise<ArchiveStats> {
   const [row] = await db.$queryRaw<Row[]>`SELECT
       (SELECT count(*) FROM accounts) AS accounts,
       (SELECT count(*) FROM posts) AS posts,

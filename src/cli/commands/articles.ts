@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.js';
 import { parseRowId } from '../../core/ids.js';
 import type { ArticleView } from '../../core/article-view.js';
-import { listArticles } from '../../adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../adapters/db/articles-repository.js';
 import { addArticle, showArticle } from '../../jobs/link-article.js';
 import { createLinkDeps } from '../../service/link-deps.js';
 import { printJson, printLine, printTable, type Io } from '../output.js';
@@ -96,7 +96,7 @@ export function registerArticles(program: Command, rt: CliRuntime): void {
     .action((opts: { limit: string; json?: boolean }) =>
       rt.run({}, async (ctx) => {
         const limit = Math.min(1000, Math.max(1, Number(opts.limit) || 100));
-        const rows = (await listArticles(ctx.db.prisma, limit)).map((a) => ({
+        const rows = (await createArticlesRepository(ctx.db.prisma).listArticles(limit)).map((a) => ({
           id: a.id,
           title: a.title,
           url: a.canonicalUrl ?? a.url,

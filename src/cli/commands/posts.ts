@@ -2,7 +2,7 @@
 // captures that showed them. Any ID of an X edit chain finds the post.
 import type { Command } from 'commander';
 import { createPostsRepository } from '../../adapters/db/posts-repository.js';
-import { listCitingArticles } from '../../adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../adapters/db/articles-repository.js';
 import type { Prisma } from '../../adapters/db/database.js';
 import { NotFound } from '../../core/errors.js';
 import { parsePostRef } from '../../core/ids.js';
@@ -35,7 +35,7 @@ export async function postShowJson(db: Prisma, post: FoundPost) {
       sha256: c.sha256,
       capturedAt: c.capturedAt.toISOString(),
     })),
-    articles: await listCitingArticles(db, post.id),
+    articles: await createArticlesRepository(db).listCitingArticles(post.id),
   };
 }
 

@@ -1,6 +1,6 @@
 // stats: what the archive holds, and how polling goes.
 import type { Command } from 'commander';
-import { archiveStats } from '../../adapters/db/stats-repository.js';
+import { createStatsRepository } from '../../adapters/db/stats-repository.js';
 import type { CliRuntime } from '../runtime.js';
 import { printJson, printLine } from '../output.js';
 
@@ -11,7 +11,7 @@ export function registerStats(program: Command, rt: CliRuntime): void {
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) =>
       rt.run({}, async (ctx) => {
-        const stats = await archiveStats(ctx.db.prisma);
+        const stats = await createStatsRepository(ctx.db.prisma).archive();
         if (opts.json) return printJson(rt.io, stats);
         const { accountErrors, usageCapped, ...rest } = stats;
         const width = Math.max(...Object.keys(rest).map((k) => k.length));

@@ -6,8 +6,8 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
-import { getCursor } from '../../../src/adapters/db/posts-repository.js';
-import { TIMELINE_SOURCE } from '../../../src/jobs/poll-timeline.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
+import { timelineSource } from '../../../src/jobs/poll-timeline.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
 
@@ -174,7 +174,7 @@ describe('kill -9 mid-poll', () => {
     await killDuringPage(3);
     // Two pages were stored before the kill; the cursor did not move, the backfill is not done.
     expect(await db().prisma.post.count()).toBe(200);
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBeNull();
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBeNull();
     expect((await db().prisma.account.findFirstOrThrow()).backfilledAt).toBeNull();
 
     await pollCompletes();
@@ -194,7 +194,7 @@ describe('kill -9 mid-poll', () => {
     expect(await db().prisma.postVersion.count()).toBe(600);
     const events = await db().prisma.event.findMany({ select: { kind: true, dedupeKey: true } });
     expect(events.map((e) => e.dedupeKey).sort()).toEqual(added.map((p) => `new:x:${p.id}`).sort());
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(added.at(-1)!.id);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(added.at(-1)!.id);
   }, 120_000);
 });
 

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { configFromEnv, type Context } from '../../../src/context.js';
 import type { Database } from '../../../src/adapters/db/database.js';
 import {
+  createEventsRepository,
   eventKeys,
-  recordEvents,
   type EventKind,
   type EventPayload,
 } from '../../../src/adapters/db/events-repository.js';
@@ -149,7 +149,7 @@ export async function recordPostEvent(
       kind === 'cited'
         ? eventKeys.cited(1, 'x', platformId)
         : eventKeys[kind]('x', `${platformId}${kind === 'edited' ? `-${Date.now()}` : ''}`);
-    await recordEvents(tx, [
+    await createEventsRepository(tx).record([
       {
         kind,
         dedupeKey: key,

@@ -5,9 +5,9 @@
 // handle changes and deactivations reach the account.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
-import { getCursor } from '../../../src/adapters/db/posts-repository.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { createBskySource, type BskySource } from '../../../src/adapters/bsky/bsky-source.js';
-import { TIMELINE_SOURCE } from '../../../src/jobs/poll-timeline.js';
+import { timelineSource } from '../../../src/jobs/poll-timeline.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { startFakeBsky, type RunningFakeBsky } from '../../fake-bsky/fake-bsky-server.js';
 import { logger, poller, tableCounts } from '../ingest/poll-harness.js';
@@ -79,7 +79,9 @@ describe('polling a Bluesky account', () => {
     );
     const refreshed = await createAccountsRepository(db().prisma).findById(account.id);
     expect(refreshed).toMatchObject({ platformUserId: actor.did, backfilledAt: expect.any(Date) });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(`2026-03-02T01:00:00.040Z ${repost.uri}`);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('bsky'))).toBe(
+      `2026-03-02T01:00:00.040Z ${repost.uri}`,
+    );
   });
 
   it('an unchanged account costs one request and writes nothing; a new post is stored with its event', async () => {

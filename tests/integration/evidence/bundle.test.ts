@@ -10,7 +10,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { registerEvidence } from '../../../src/cli/commands/evidence.js';
 import { registerVerify } from '../../../src/cli/commands/verify.js';
 import { createRuntime, ExitCode } from '../../../src/cli/runtime.js';
@@ -51,34 +51,38 @@ async function seed(d: Database) {
   const posts = createPostsRepository(d.prisma);
   const store = (body: unknown, now: Date) =>
     d.prisma.$transaction((tx) =>
-      posts.storeBatch(tx, { accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }),
+      posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }, tx),
     );
   await store(page([tweet(A, 'We will hold a press conference at noon.')]), NOW);
   const post = await d.prisma.post.findFirstOrThrow();
   const { id: articleId } = await d.prisma.$transaction((tx) =>
-    upsertArticle(tx, {
-      key: 'https://news.example/noon',
-      url: 'https://news.example/noon',
-      canonicalUrl: 'https://news.example/noon',
-      title: 'A conference at noon',
-      byline: null,
-      siteName: null,
-      publishedAt: null,
-      text: 'The account said it would hold a press conference at noon.',
-      contentSha256: 'c-noon',
-      snapshot: {
-        sha256: 's-noon',
-        body: '<article><p>The account said it would hold a press conference at noon.</p></article>',
-        contentType: 'text/html',
-        fetchedFrom: 'https://news.example/noon',
+    createArticlesRepository(d.prisma).upsertArticle(
+      {
+        key: 'https://news.example/noon',
+        url: 'https://news.example/noon',
+        canonicalUrl: 'https://news.example/noon',
+        title: 'A conference at noon',
+        byline: null,
+        siteName: null,
+        publishedAt: null,
+        text: 'The account said it would hold a press conference at noon.',
+        contentSha256: 'c-noon',
+        snapshot: {
+          sha256: 's-noon',
+          body: '<article><p>The account said it would hold a press conference at noon.</p></article>',
+          contentType: 'text/html',
+          fetchedFrom: 'https://news.example/noon',
+        },
       },
-    }),
+      tx,
+    ),
   );
   await d.prisma.articleReference.create({
     data: {
       articleId,
       postId: post.id,
       fingerprint: `x:id:${A}`,
+      platform: 'x',
       kind: 'link',
       confidence: 1,
       evidence: {},
@@ -87,10 +91,10 @@ async function seed(d: Database) {
   });
   await d.prisma.$transaction((tx) =>
     posts.markUnavailable(
-      tx,
       'x',
       [{ id: A, status: 'deleted', detail: 'Could not find tweet' }],
       new Date('2026-03-06T00:00:00Z'),
+      tx,
     ),
   );
 }

@@ -38,13 +38,16 @@ describe('checkpoints service part', () => {
     expect(first.map((c) => c.size)).toEqual([0]);
     const posts = createPostsRepository(db().prisma);
     await db().prisma.$transaction((tx) =>
-      posts.storeBatch(tx, {
-        accountId: null,
-        ...batchOf(page([tweet(idAt('2026-03-04T10:00:00Z'), 'A statement')])),
-        firstSeenBy: 'poll',
-        raiseNew: false,
-        now: new Date(),
-      }),
+      posts.storeBatch(
+        {
+          accountId: null,
+          ...batchOf(page([tweet(idAt('2026-03-04T10:00:00Z'), 'A statement')])),
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now: new Date(),
+        },
+        tx,
+      ),
     );
     let latest = null;
     for (let i = 0; i < 100 && !latest; i++) {

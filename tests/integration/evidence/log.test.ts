@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { loadLogKey } from '../../../src/adapters/evidence/log-key.js';
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from '../../../src/core/merkle.js';
 import {
@@ -32,7 +32,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function store(d: Database, body: unknown, now = NOW) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
-    posts.storeBatch(tx, { accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }),
+    posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }, tx),
   );
 }
 
@@ -104,7 +104,7 @@ describe('evidence log', () => {
     const posts = createPostsRepository(db().prisma);
     const later = new Date('2026-03-06T00:00:00Z');
     await db().prisma.$transaction((tx) =>
-      posts.markUnavailable(tx, 'x', [{ id: A, status: 'deleted', detail: 'Could not find tweet' }], later),
+      posts.markUnavailable('x', [{ id: A, status: 'deleted', detail: 'Could not find tweet' }], later, tx),
     );
     const again = new Date('2026-03-07T00:00:00Z');
     await store(db(), page([tweet(A, 'First statement')], { meta: { result_count: 1, newest_id: A } }), again);
@@ -134,8 +134,10 @@ describe('evidence log', () => {
         fetchedFrom: null,
       },
     };
-    const { id } = await db().prisma.$transaction((tx) => upsertArticle(tx, input));
-    await db().prisma.$transaction((tx) => upsertArticle(tx, input));
+    const { id } = await db().prisma.$transaction((tx) =>
+      createArticlesRepository(db().prisma).upsertArticle(input, tx),
+    );
+    await db().prisma.$transaction((tx) => createArticlesRepository(db().prisma).upsertArticle(input, tx));
     const snapshot = await db().prisma.articleSnapshot.findFirstOrThrow();
     const logged = await leaves(db());
     expect(logged).toHaveLength(1);
@@ -146,13 +148,16 @@ describe('evidence log', () => {
   it('leaves no leaf behind when the transaction that stores the row fails, and no row without its leaf', async () => {
     const posts = createPostsRepository(db().prisma);
     const failing = db().prisma.$transaction(async (tx) => {
-      await posts.storeBatch(tx, {
-        accountId: null,
-        ...batchOf(page([tweet(A, 'x')])),
-        firstSeenBy: 'poll',
-        raiseNew: false,
-        now: NOW,
-      });
+      await posts.storeBatch(
+        {
+          accountId: null,
+          ...batchOf(page([tweet(A, 'x')])),
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now: NOW,
+        },
+        tx,
+      );
       throw new Error('crash after the rows');
     });
     await expect(failing).rejects.toThrow('crash after the rows');

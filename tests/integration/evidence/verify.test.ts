@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { registerLog } from '../../../src/cli/commands/log.js';
 import { registerVerify } from '../../../src/cli/commands/verify.js';
 import { createRuntime, ExitCode } from '../../../src/cli/runtime.js';
@@ -63,7 +63,7 @@ const problemsOf = (r: VerifyReport) => r.problems.map((p) => [p.code, p.kind ??
 function store(d: Database, body: unknown) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
-    posts.storeBatch(tx, { accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now: NOW }),
+    posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now: NOW }, tx),
   );
 }
 
@@ -74,27 +74,30 @@ const B = idAt('2026-03-04T11:00:00Z');
 async function seed(d: Database) {
   await store(d, page([tweet(A, 'First statement')]));
   await d.prisma.$transaction((tx) =>
-    upsertArticle(tx, {
-      key: 'https://news.example/a',
-      url: 'https://news.example/a',
-      canonicalUrl: null,
-      title: 'A report',
-      byline: null,
-      siteName: null,
-      publishedAt: null,
-      text: 'A report.',
-      contentSha256: 'c1',
-      snapshot: {
-        sha256: 's1',
-        body: '<p>A report.</p>',
-        contentType: 'text/html',
-        fetchedFrom: 'https://news.example/a',
+    createArticlesRepository(d.prisma).upsertArticle(
+      {
+        key: 'https://news.example/a',
+        url: 'https://news.example/a',
+        canonicalUrl: null,
+        title: 'A report',
+        byline: null,
+        siteName: null,
+        publishedAt: null,
+        text: 'A report.',
+        contentSha256: 'c1',
+        snapshot: {
+          sha256: 's1',
+          body: '<p>A report.</p>',
+          contentType: 'text/html',
+          fetchedFrom: 'https://news.example/a',
+        },
       },
-    }),
+      tx,
+    ),
   );
   const posts = createPostsRepository(d.prisma);
   await d.prisma.$transaction((tx) =>
-    posts.markUnavailable(tx, 'x', [{ id: A, status: 'deleted', detail: 'gone' }], NOW),
+    posts.markUnavailable('x', [{ id: A, status: 'deleted', detail: 'gone' }], NOW, tx),
   );
   await store(d, page([tweet(B, 'Second statement')]));
 }

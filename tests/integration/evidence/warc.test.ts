@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { WARCParser } from 'warcio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { upsertArticle } from '../../../src/adapters/db/articles-repository.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { registerExport } from '../../../src/cli/commands/export.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
 import { useTestDatabase } from '../../helpers/database.js';
@@ -58,13 +58,16 @@ describe('WARC export', () => {
   beforeAll(async () => {
     const posts = createPostsRepository(db().prisma);
     await db().prisma.$transaction((tx) =>
-      posts.storeBatch(tx, {
-        accountId: null,
-        ...batchOf(page([tweet(B, 'Second'), tweet(A, 'First')])),
-        firstSeenBy: 'poll',
-        raiseNew: false,
-        now: NOW,
-      }),
+      posts.storeBatch(
+        {
+          accountId: null,
+          ...batchOf(page([tweet(B, 'Second'), tweet(A, 'First')])),
+          firstSeenBy: 'poll',
+          raiseNew: false,
+          now: NOW,
+        },
+        tx,
+      ),
     );
     const post = await db().prisma.post.findFirstOrThrow({ where: { platformId: A } });
     for (const [key, fetchedFrom] of [
@@ -72,21 +75,32 @@ describe('WARC export', () => {
       ['sha256:pasted', null],
     ] as const) {
       const { id } = await db().prisma.$transaction((tx) =>
-        upsertArticle(tx, {
-          key,
-          url: fetchedFrom,
-          canonicalUrl: fetchedFrom,
-          title: 'A report',
-          byline: null,
-          siteName: null,
-          publishedAt: null,
-          text: `A report citing the first statement (${key}).`,
-          contentSha256: key,
-          snapshot: { sha256: key, body: `<p>A report (${key}).</p>`, contentType: 'text/html', fetchedFrom },
-        }),
+        createArticlesRepository(db().prisma).upsertArticle(
+          {
+            key,
+            url: fetchedFrom,
+            canonicalUrl: fetchedFrom,
+            title: 'A report',
+            byline: null,
+            siteName: null,
+            publishedAt: null,
+            text: `A report citing the first statement (${key}).`,
+            contentSha256: key,
+            snapshot: { sha256: key, body: `<p>A report (${key}).</p>`, contentType: 'text/html', fetchedFrom },
+          },
+          tx,
+        ),
       );
       await db().prisma.articleReference.create({
-        data: { articleId: id, postId: post.id, fingerprint: `x:id:${A}`, kind: 'link', confidence: 1, evidence: {} },
+        data: {
+          articleId: id,
+          postId: post.id,
+          fingerprint: `x:id:${A}`,
+          platform: 'x',
+          kind: 'link',
+          confidence: 1,
+          evidence: {},
+        },
       });
     }
   });

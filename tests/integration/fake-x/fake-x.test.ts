@@ -1,7 +1,7 @@
 // The fake X API's wire behaviour, checked with a bare client: the semantics
 // the adapter and the poller rely on must hold in the fake itself.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { snowflakeTime } from '../../../src/core/ids.js';
+import { snowflakeTime } from '../../../src/core/x-snowflake.js';
 import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
 import { makeMedia, makeUser } from '../../fake-x/fixtures.js';
 import type { FakePost, FakeUser } from '../../fake-x/fake-x-state.js';

@@ -67,13 +67,16 @@ describe('ingest commands', () => {
     const posts = createPostsRepository(db().prisma);
     const store = (body: unknown) =>
       db().prisma.$transaction((tx) =>
-        posts.storeBatch(tx, {
-          accountId: account.id,
-          ...batchOf(body),
-          firstSeenBy: 'poll',
-          raiseNew: false,
-          now: new Date(),
-        }),
+        posts.storeBatch(
+          {
+            accountId: account.id,
+            ...batchOf(body),
+            firstSeenBy: 'poll',
+            raiseNew: false,
+            now: new Date(),
+          },
+          tx,
+        ),
       );
     await store(page([tweet(a, 'Original'), { id: '5', text: false }]));
     await store(page([tweet(a2, 'Corrected', [a, a2])]));

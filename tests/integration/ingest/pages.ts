@@ -1,6 +1,6 @@
 // Small builders of X API v2 bodies in the documented shape, for repository
 // tests that store pages without going through the fake X API.
-import { snowflakeAt } from '../../../src/core/ids.js';
+import { snowflakeAt } from '../../../src/core/x-snowflake.js';
 import { normalizeXBody } from '../../../src/core/x-normalize.js';
 import type { CaptureInput } from '../../../src/adapters/db/posts-repository.js';
 

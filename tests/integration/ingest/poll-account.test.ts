@@ -4,8 +4,8 @@
 // renames, edits and deletions.
 import { restoreSourceGate, USAGE_CAP_PAUSE_MS } from '../../../src/jobs/source-gate.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getCursor } from '../../../src/adapters/db/posts-repository.js';
-import { TIMELINE_SOURCE } from '../../../src/jobs/poll-timeline.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
+import { timelineSource } from '../../../src/jobs/poll-timeline.js';
 import type { PostSource } from '../../../src/ports/post-source.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
@@ -61,7 +61,7 @@ describe('pollAccount', () => {
     expect(first).toMatchObject({ outcome: 'complete', requests: 33, pages: 32, postsNew: 3200, versionsNew: 3200 });
     expect(first.error).toBeNull();
     const newest = posts.at(-1)!.id;
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(newest);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(newest);
     const stored = await db().prisma.post.findMany({ select: { platformId: true } });
     expect(new Set(stored.map((s) => s.platformId))).toEqual(new Set(posts.slice(-3200).map((x) => x.id)));
     const after = await db().prisma.account.findUniqueOrThrow({ where: { id: account.id } });
@@ -84,7 +84,7 @@ describe('pollAccount', () => {
     const account = await addAccount(db(), h);
     const p = poller(db(), sourceFor(fake()));
     await p.poll(account.id);
-    const cursor = await getCursor(db().prisma, account.id, TIMELINE_SOURCE);
+    const cursor = await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'));
     const added = Array.from({ length: 150 }, (_, i) =>
       fake().addPost({
         author: user,
@@ -103,7 +103,7 @@ describe('pollAccount', () => {
     ]);
     const events = await db().prisma.event.findMany({ where: { kind: 'new' } });
     expect(events.map((e) => e.dedupeKey).sort()).toEqual(added.map((x) => `new:x:${x.id}`).sort());
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(added.at(-1)!.id);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(added.at(-1)!.id);
   });
 
   it('a rate limit mid-poll is partial: the cursor stays, the account waits, the next poll completes with nothing lost or doubled', async () => {
@@ -113,7 +113,7 @@ describe('pollAccount', () => {
     const base = sourceFor(fake());
     const p = poller(db(), base);
     await p.poll(account.id);
-    const cursor = await getCursor(db().prisma, account.id, TIMELINE_SOURCE);
+    const cursor = await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'));
     const added = Array.from({ length: 250 }, (_, i) =>
       fake().addPost({ author: user, text: `Item ${i}`, at: new Date(Date.parse('2026-03-03T00:00:00Z') + i * 1000) }),
     );
@@ -123,7 +123,7 @@ describe('pollAccount', () => {
     const partial = await p.poll(account.id);
     expect(partial).toMatchObject({ outcome: 'partial', pages: 1, postsNew: 100, error: { code: 'rate_limited' } });
     expect(partial.resumeAt).not.toBeNull();
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(cursor);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(cursor);
     expect(await db().prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
       lastErrorCode: 'rate_limited',
     });
@@ -136,7 +136,7 @@ describe('pollAccount', () => {
     p.clock.offsetMs = Date.parse(partial.resumeAt!) - Date.now() + 1000;
     const resumed = await p.poll(account.id);
     expect(resumed).toMatchObject({ outcome: 'complete', postsNew: 150, error: null });
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBe(added.at(-1)!.id);
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBe(added.at(-1)!.id);
     expect(await db().prisma.post.count()).toBe(252);
     const newKeys = (await db().prisma.event.findMany()).map((e) => e.dedupeKey).sort();
     expect(newKeys).toEqual(added.map((x) => `new:x:${x.id}`).sort());
@@ -225,7 +225,7 @@ describe('pollAccount', () => {
     const capture = await db().prisma.capture.findFirstOrThrow({ include: { problems: true } });
     expect(capture.body).toContain('Bad gateway');
     expect(capture.problems.map((x) => x.code)).toEqual(['bad_payload']);
-    expect(await getCursor(db().prisma, account.id, TIMELINE_SOURCE)).toBeNull();
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, timelineSource('x'))).toBeNull();
   });
 
   it('a suspended user becomes the account status; a later complete poll makes it active again', async () => {

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import type { Database } from '../../../src/adapters/db/database.js';
-import { createPostsRepository, getCursor, setCursor } from '../../../src/adapters/db/posts-repository.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { batchOf, idAt, page, tweet, USER_ID } from './pages.js';
 
@@ -33,13 +33,16 @@ async function newAccount(d: Database) {
 async function store(d: Database, body: unknown, accountId: number | null, mode: { raiseNew: boolean }) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
-    posts.storeBatch(tx, {
-      accountId,
-      ...batchOf(body),
-      firstSeenBy: mode.raiseNew ? 'poll' : 'backfill',
-      raiseNew: mode.raiseNew,
-      now: NOW,
-    }),
+    posts.storeBatch(
+      {
+        accountId,
+        ...batchOf(body),
+        firstSeenBy: mode.raiseNew ? 'poll' : 'backfill',
+        raiseNew: mode.raiseNew,
+        now: NOW,
+      },
+      tx,
+    ),
   );
 }
 
@@ -157,19 +160,22 @@ describe('posts repository', () => {
     const posts = createPostsRepository(db().prisma);
     await expect(
       db().prisma.$transaction(async (tx) => {
-        await posts.storeBatch(tx, {
-          accountId: account.id,
-          ...batchOf(page([tweet(A, 'x')])),
-          firstSeenBy: 'poll',
-          raiseNew: true,
-          now: NOW,
-        });
-        await setCursor(tx, account.id, 'x:timeline', A);
+        await posts.storeBatch(
+          {
+            accountId: account.id,
+            ...batchOf(page([tweet(A, 'x')])),
+            firstSeenBy: 'poll',
+            raiseNew: true,
+            now: NOW,
+          },
+          tx,
+        );
+        await posts.setCursor(account.id, 'x:timeline', A, tx);
         throw new Error('crash before commit');
       }),
     ).rejects.toThrow('crash before commit');
     expect(await counts(db())).toEqual({ captures: 0, posts: 0, versions: 0, problems: 0, events: 0 });
-    expect(await getCursor(db().prisma, account.id, 'x:timeline')).toBeNull();
+    expect(await createPostsRepository(db().prisma).getCursor(account.id, 'x:timeline')).toBeNull();
   });
 
   it('marks deleted posts, raises `deleted` once, and a post seen again is available again', async () => {
@@ -177,7 +183,7 @@ describe('posts repository', () => {
     const posts = createPostsRepository(db().prisma);
     const mark = () =>
       db().prisma.$transaction((tx) =>
-        posts.markUnavailable(tx, 'x', [{ id: A2, status: 'deleted', detail: 'Could not find tweet' }], NOW),
+        posts.markUnavailable('x', [{ id: A2, status: 'deleted', detail: 'Could not find tweet' }], NOW, tx),
       );
     expect(await mark()).toEqual([A]);
     expect(await mark()).toEqual([]);

@@ -26,13 +26,16 @@ async function ministry(d: Database) {
 
 async function store(d: Database, fixture: string, accountId: number, firstSeenBy: 'poll' | 'lookup' = 'poll') {
   return d.prisma.$transaction((tx) =>
-    createPostsRepository(d.prisma).storeBatch(tx, {
-      accountId,
-      ...batchOf(load(fixture)),
-      firstSeenBy,
-      raiseNew: firstSeenBy === 'poll',
-      now: NOW,
-    }),
+    createPostsRepository(d.prisma).storeBatch(
+      {
+        accountId,
+        ...batchOf(load(fixture)),
+        firstSeenBy,
+        raiseNew: firstSeenBy === 'poll',
+        now: NOW,
+      },
+      tx,
+    ),
   );
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { usePgliteDatabase } from '../../helpers/database.js';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
-import { createPostsRepository, getCursor, setCursor } from '../../../src/adapters/db/posts-repository.js';
+import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { batchOf, idAt, page, tweet } from './pages.js';
 
 const NOW = new Date('2026-03-05T00:00:00Z');
@@ -19,14 +19,17 @@ describe('storage on PGlite', () => {
     const [a, b, a2] = [idAt('2026-03-04T10:00:00Z'), idAt('2026-03-04T11:00:00Z'), idAt('2026-03-04T10:05:00Z')];
     const storeAndMove = (body: unknown, cursor: string) =>
       getDb().prisma.$transaction(async (tx) => {
-        const r = await posts.storeBatch(tx, {
-          accountId: account.id,
-          ...batchOf(body),
-          firstSeenBy: 'poll',
-          raiseNew: true,
-          now: NOW,
-        });
-        await setCursor(tx, account.id, 'x:timeline', cursor);
+        const r = await posts.storeBatch(
+          {
+            accountId: account.id,
+            ...batchOf(body),
+            firstSeenBy: 'poll',
+            raiseNew: true,
+            now: NOW,
+          },
+          tx,
+        );
+        await posts.setCursor(account.id, 'x:timeline', cursor, tx);
         return r;
       });
     const body = page([tweet(b, 'Second'), tweet(a, 'First')]);
@@ -38,7 +41,7 @@ describe('storage on PGlite', () => {
     });
     const post = await posts.findByAnyId('x', a2);
     expect(post?.versions.map((v) => v.text)).toEqual(['First', 'First, corrected']);
-    expect(await getCursor(getDb().prisma, account.id, 'x:timeline')).toBe(a2);
+    expect(await createPostsRepository(getDb().prisma).getCursor(account.id, 'x:timeline')).toBe(a2);
     expect(await getDb().prisma.capture.count()).toBe(2);
     expect((await getDb().prisma.event.findMany({ orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual([
       'new',

@@ -3,11 +3,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addArticle, type LinkArticleDeps } from '../../../src/jobs/link-article.js';
 import { resolveReferencesForPosts } from '../../../src/adapters/db/reference-resolution.js';
-import { listCitingArticles } from '../../../src/adapters/db/articles-repository.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FetchRefused } from '../../../src/core/errors.js';
-import { snowflakeAt } from '../../../src/core/ids.js';
+import { snowflakeAt } from '../../../src/core/x-snowflake.js';
 import { createLogger } from '../../../src/logger.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { insertAccount, insertPost } from '../../helpers/archive-fixtures.js';
@@ -19,7 +19,7 @@ const getDb = useTestDatabase();
 function deps(): LinkArticleDeps {
   return {
     prisma: getDb().prisma,
-    hosts: DEFAULT_STATUS_HOSTS,
+    detectors: createCitationDetectors(),
     logger: createLogger({ level: 'silent', pretty: false }),
     clock: systemClock,
     fetchPage: async (url) => {
@@ -64,9 +64,9 @@ describe('the model case', () => {
       [`cited:${article.id}:x:${seeded.strike.platformId}`, seeded.strike.id, article.id],
       [`cited:${article.id}:x:${seeded.commitment.platformId}`, seeded.commitment.id, article.id],
     ]);
-    expect(await listCitingArticles(getDb().prisma, seeded.lookAlikes[0]!.id)).toEqual([]);
-    expect(await listCitingArticles(getDb().prisma, seeded.otherCopy.id)).toEqual([]);
-    expect(await listCitingArticles(getDb().prisma, seeded.strike.id)).toEqual([
+    expect(await createArticlesRepository(getDb().prisma).listCitingArticles(seeded.lookAlikes[0]!.id)).toEqual([]);
+    expect(await createArticlesRepository(getDb().prisma).listCitingArticles(seeded.otherCopy.id)).toEqual([]);
+    expect(await createArticlesRepository(getDb().prisma).listCitingArticles(seeded.strike.id)).toEqual([
       expect.objectContaining({ id: article.id, kind: 'embed', differsFromArchive: false }),
     ]);
   });

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createXSource, type XSource } from '../../../src/adapters/x/x-source.js';
 import { addArticle, type LinkArticleDeps } from '../../../src/jobs/link-article.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FetchRefused } from '../../../src/core/errors.js';
-import { snowflakeAt } from '../../../src/core/ids.js';
+import { snowflakeAt } from '../../../src/core/x-snowflake.js';
 import { createLogger } from '../../../src/logger.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { startFakeX, type RunningFakeX } from '../../fake-x/fake-x-server.js';
@@ -34,13 +34,13 @@ beforeEach(async () => {
 function deps(): LinkArticleDeps {
   return {
     prisma: getDb().prisma,
-    hosts: DEFAULT_STATUS_HOSTS,
+    detectors: createCitationDetectors(),
     logger,
     clock: systemClock,
     fetchPage: async () => {
       throw new FetchRefused('no network');
     },
-    postSource: source,
+    postSources: [source],
   };
 }
 

@@ -5,10 +5,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addArticle, type LinkArticleDeps } from '../../../src/jobs/link-article.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FetchRefused } from '../../../src/core/errors.js';
-import { snowflakeAt } from '../../../src/core/ids.js';
+import { snowflakeAt } from '../../../src/core/x-snowflake.js';
 import { normalizeXBody } from '../../../src/core/x-normalize.js';
 import { createLogger } from '../../../src/logger.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
@@ -40,7 +40,7 @@ let sequence = 0;
 function deps(): LinkArticleDeps {
   return {
     prisma: getDb().prisma,
-    hosts: DEFAULT_STATUS_HOSTS,
+    detectors: createCitationDetectors(),
     logger: createLogger({ level: 'silent', pretty: false }),
     clock: systemClock,
     fetchPage: async (url) => {
@@ -85,22 +85,25 @@ async function arrive(accountId: number, handle: Handle, posts: Arriving[]) {
   const body = timelinePage(handle, posts);
   const { posts: normalized, problems } = normalizeXBody(body);
   await getDb().prisma.$transaction((tx) =>
-    createPostsRepository(tx).storeBatch(tx, {
-      accountId,
-      capture: {
-        source: 'x:timeline',
-        requestUrl: `https://api.x.com/2/users/${USERS[handle].id}/tweets`,
-        httpStatus: 200,
-        contentType: 'application/json',
-        body: JSON.stringify(body),
-        capturedAt: new Date('2026-03-05T00:00:00Z'),
+    createPostsRepository(getDb().prisma).storeBatch(
+      {
+        accountId,
+        capture: {
+          source: 'x:timeline',
+          requestUrl: `https://api.x.com/2/users/${USERS[handle].id}/tweets`,
+          httpStatus: 200,
+          contentType: 'application/json',
+          body: JSON.stringify(body),
+          capturedAt: new Date('2026-03-05T00:00:00Z'),
+        },
+        posts: normalized,
+        problems,
+        firstSeenBy: 'backfill',
+        raiseNew: false,
+        now: new Date('2026-03-05T00:00:00Z'),
       },
-      posts: normalized,
-      problems,
-      firstSeenBy: 'backfill',
-      raiseNew: false,
-      now: new Date('2026-03-05T00:00:00Z'),
-    }),
+      tx,
+    ),
   );
   return body.data.map((d) => d.id);
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { usePgliteDatabase } from '../../helpers/database.js';
 import { addArticle } from '../../../src/jobs/link-article.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FetchRefused } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/logger.js';
@@ -17,7 +17,7 @@ describe('linking on PGlite', () => {
     const seeded = await seedModelCase(getDb());
     const deps = {
       prisma: getDb().prisma,
-      hosts: DEFAULT_STATUS_HOSTS,
+      detectors: createCitationDetectors(),
       logger: createLogger({ level: 'silent', pretty: false }),
       clock: systemClock,
       fetchPage: async () => {

@@ -58,6 +58,7 @@ async function writeEveryModel(db: Database) {
       articleId: article.id,
       postId: post.id,
       fingerprint: 'x:id:1235243970720694456',
+      platform: 'x',
       kind: 'embed',
       confidence: 1,
       evidence: { id: true },

@@ -3,14 +3,8 @@ import { loadConfig } from '../../../src/config.js';
 import { backoffDelay } from '../../../src/core/backoff.js';
 import { formatDuration, parseDuration } from '../../../src/core/duration.js';
 import { ConfigError, InvalidInput } from '../../../src/core/errors.js';
-import {
-  compareIds,
-  parseAccountRef,
-  parsePostRef,
-  postUrl,
-  snowflakeAt,
-  snowflakeTime,
-} from '../../../src/core/ids.js';
+import { compareIds, parseAccountRef, parsePostRef, postUrl } from '../../../src/core/ids.js';
+import { snowflakeAt, snowflakeTime } from '../../../src/core/x-snowflake.js';
 
 describe('parseDuration', () => {
   it.each([

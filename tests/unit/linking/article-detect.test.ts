@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { detectReferences, findTextEmbeds, parseSignature } from '../../../src/core/article-detect.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { detectReferences } from '../../../src/core/article-detect.js';
+import { findTextEmbeds, parseSignature } from '../../../src/core/x-citations.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 import { parsePrintedDate } from '../../../src/core/printed-date.js';
 
 const options = {
-  hosts: DEFAULT_STATUS_HOSTS,
+  detectors: createCitationDetectors(),
   watched: [
-    { handle: 'USFOR_A', displayName: 'USFOR-A' },
-    { handle: 'StateDept', displayName: 'Department of State' },
+    { platform: 'x' as const, handle: 'USFOR_A', displayName: 'USFOR-A' },
+    { platform: 'x' as const, handle: 'StateDept', displayName: 'Department of State' },
   ],
 };
 const POST_A = 'Statement on the defensive strike near Nahr-e Saraj this morning. Details to follow.';

@@ -2,8 +2,9 @@
 // printed over several lines or after a lead-in, pages that reprint one post
 // under a header, short quotations, and how open quotations match.
 import { describe, expect, it } from 'vitest';
-import { findTextEmbeds, parseSignature, splitNamePrefix, textForms } from '../../../src/core/article-detect.js';
-import { findReprintedPost } from '../../../src/core/page-reprint.js';
+import { splitNamePrefix, textForms } from '../../../src/core/article-detect.js';
+import { findTextEmbeds, parseSignature } from '../../../src/core/x-citations.js';
+import { findReprintedPost } from '../../../src/core/x-page-reprint.js';
 import {
   assignPosts,
   containsQuote,
@@ -12,7 +13,7 @@ import {
   type PostCandidate,
 } from '../../../src/core/article-match.js';
 import type { CandidateReference } from '../../../src/core/article-detect.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { DEFAULT_STATUS_HOSTS } from '../../../src/core/x-status-url.js';
 
 const POST = 'Crews contained the brush fire near Miller Road at 40 acres. Evacuation orders are lifted.';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractArticle, extractHtml, looksLikeHtml } from '../../../src/adapters/articles/extract.js';
 import { detectReferences } from '../../../src/core/article-detect.js';
-import { DEFAULT_STATUS_HOSTS } from '../../../src/core/status-url.js';
+import { createCitationDetectors } from '../../../src/core/citation-detectors.js';
 
 const ID = '1235243970720694456';
 const TEXT = 'Statement on the defensive strike near Nahr-e Saraj this morning. Details to follow.';
@@ -41,7 +41,7 @@ const VARIANTS: [string, string][] = [
 describe('embed variants', () => {
   it.each(VARIANTS)('%s', (_name, embed) => {
     const extracted = extractHtml(page(embed), 'https://news.example/report');
-    const refs = detectReferences(extracted, { hosts: DEFAULT_STATUS_HOSTS, watched: [] });
+    const refs = detectReferences(extracted, { detectors: createCitationDetectors(), watched: [] });
     expect(refs).toHaveLength(1);
     const [ref] = refs;
     expect(ref).toMatchObject({ kind: 'embed', citedId: ID, handle: 'USFOR_A', name: 'USFOR-A', date: '2020-03-04' });
@@ -53,7 +53,7 @@ describe('embed variants', () => {
     const extracted = extractHtml(
       page(`<blockquote class="twitter-tweet"><p>${TEXT}</p>&mdash; USFOR-A (@USFOR_A) March 4, 2020</blockquote>`),
     );
-    const refs = detectReferences(extracted, { hosts: DEFAULT_STATUS_HOSTS, watched: [] });
+    const refs = detectReferences(extracted, { detectors: createCitationDetectors(), watched: [] });
     expect(refs.map((r) => [r.kind, r.citedId, r.handle, r.date, r.text])).toEqual([
       ['embed', undefined, 'USFOR_A', '2020-03-04', TEXT],
     ]);
@@ -96,7 +96,9 @@ describe('page metadata and body', () => {
     ['an empty document', '<html></html>'],
     ['a huge attribute', `<p title="${'a'.repeat(100_000)}">x</p>`],
   ])('never crashes on %s', (_name, html) => {
-    expect(() => detectReferences(extractHtml(html), { hosts: DEFAULT_STATUS_HOSTS, watched: [] })).not.toThrow();
+    expect(() =>
+      detectReferences(extractHtml(html), { detectors: createCitationDetectors(), watched: [] }),
+    ).not.toThrow();
   });
 
   it.each([200, 5_000, 100_000])('reads a page nested %i deep quickly, links kept', { timeout: 10_000 }, (depth) => {
@@ -104,9 +106,9 @@ describe('page metadata and body', () => {
     const html = `<html><body>${'<div>'.repeat(depth)}<p>Deep text ${link}</p>${'</div>'.repeat(depth)}</body></html>`;
     const a = extractHtml(html);
     expect(a.text).toContain('Deep text post');
-    expect(detectReferences(a, { hosts: DEFAULT_STATUS_HOSTS, watched: [] }).map((r) => [r.kind, r.citedId])).toEqual([
-      ['link', ID],
-    ]);
+    expect(
+      detectReferences(a, { detectors: createCitationDetectors(), watched: [] }).map((r) => [r.kind, r.citedId]),
+    ).toEqual([['link', ID]]);
   });
 
   it('tells HTML from text', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findStatusUrls, parseStatusUrl, type StatusHosts } from '../../../src/core/status-url.js';
+import { findStatusUrls, parseStatusUrl, type StatusHosts } from '../../../src/core/x-status-url.js';
 
 const hosts: StatusHosts = {
   previewHosts: ['fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com'],

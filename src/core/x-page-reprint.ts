@@ -1,9 +1,9 @@
 // Pages that reprint one post as a header (the author's name and @handle)
 // followed by its text, with the post's ID only in the page's own address
 // (a mirror, an archive page, a post's own page saved as text). Pure.
-import type { CandidateReference } from './article-detect.js';
-import { clip } from './article-detect.js';
-import { parseStatusUrl, type StatusHosts } from './status-url.js';
+import { clip, type CandidateReference } from './article-detect.js';
+import { xPlatform } from './x-platform.js';
+import { parseStatusUrl, type StatusHosts } from './x-status-url.js';
 import { wordCount } from './text-normalize.js';
 
 /** Lines of the page's top in which the header is looked for. */
@@ -57,8 +57,8 @@ export function findReprintedPost(text: string, pageUrl: string, hosts: StatusHo
     if (wordCount(body) === 0) return undefined;
     return {
       kind: 'embed',
-      platform: 'x',
-      fingerprint: `x:id:${ref.id}`,
+      platform: xPlatform.name,
+      fingerprint: `${xPlatform.name}:id:${ref.id}`,
       citedId: ref.id,
       handle: header.handle,
       ...(name ? { name } : {}),

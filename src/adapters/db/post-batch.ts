@@ -1,0 +1,211 @@
+// Storing one batch of posts (one API page) with its capture, inside a
+// transaction: the heart of the posts repository (posts-repository.ts).
+// Every write is idempotent on natural keys: captures on sha256, posts on (platform,
+// platform_id = first ID of the edit chain), versions on (platform,
+// version_id: an opaque key the platform's normalizer chooses, see
+// core/post-versions.ts), so storing the same page twice writes nothing new.
+// A page goes in as one batch statement (page-insert.ts), never row by row;
+// edits, events, problems and status changes follow in the same transaction.
+// Where an edit keeps the post's ID, a version that repeats the content of
+// the version next to it is not stored (post-versions-fold.ts).
+import type { RawCapture } from '../../ports/post-source.js';
+import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
+import { toPostView } from '../../core/post-view.js';
+import type { Tx } from './database.js';
+import { createEventsRepository, eventKeys } from './events-repository.js';
+import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolution.js';
+import { insertPage } from './page-insert.js';
+import { accountsOfReposted } from './post-authors.js';
+import { applyEdit, type EditedPost } from './post-edits.js';
+import { foldVersions, joinEditIds } from './post-versions-fold.js';
+import { latestPerPost } from '../../core/post-versions.js';
+import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
+import { logStoredPage, observeRestored } from './log-append.js';
+
+export const FIRST_SEEN_BY = ['backfill', 'poll', 'lookup', 'import'] as const;
+export type FirstSeenBy = (typeof FIRST_SEEN_BY)[number];
+
+export interface CaptureInput extends RawCapture {
+  capturedAt: Date;
+}
+
+export interface StoreBatchInput {
+  accountId: number | null;
+  /** The raw payload the posts came from (kept even when nothing in it could be stored). */
+  capture: CaptureInput | null;
+  posts: NormalizedPost[];
+  problems: IngestProblemInput[];
+  firstSeenBy: FirstSeenBy;
+  /** Raise `new` events for posts first seen here: polls after the account's backfill only. */
+  raiseNew: boolean;
+  /** Raise `edited` events for new versions of archived posts (default true; an import raises none). */
+  raiseEdited?: boolean;
+  now: Date;
+}
+
+/** A problem of a capture (a normalizer's, or text that had to be made storable). */
+export interface IngestProblemInput {
+  platformId?: string;
+  code: NormalizeProblem['code'] | typeof UNSTORABLE_TEXT;
+  message: string;
+}
+
+/** A post that is new or has a new latest version (what reference resolution needs). */
+export type TouchedPost = ArrivedPost;
+
+export interface StoreBatchResult {
+  captureId: number | null;
+  captureExisted: boolean;
+  postsNew: number;
+  versionsNew: number;
+  edited: number;
+  problems: number;
+  events: number;
+  touched: TouchedPost[];
+}
+
+/**
+ * Stores one batch of normalized posts (one API page) inside the caller's
+ * transaction. Text PostgreSQL cannot store (NUL, lone surrogates) is replaced
+ * in the stored columns and reported as a problem of its post: one such post
+ * never holds up the page.
+ */
+export async function storeBatch(tx: Tx, raw: StoreBatchInput): Promise<StoreBatchResult> {
+  const storable = storableRecords(raw.posts);
+  const problems = storableValue([...raw.problems, ...storable.problems]).value;
+  const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
+  const { kept: versions, folded, chains } = await foldVersions(tx, uniqueVersions(input.posts));
+  const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
+  const owners = await accountsOfReposted(tx, versions, input.now);
+  const page = await insertPage(tx, { ...input, versions, latest, owners, chains });
+  const { inserted, newVersions } = page;
+  await logStoredPage(tx, { ...page, capture: input.capture, platform: versions[0]?.platform ?? null, now: input.now });
+  const result: StoreBatchResult = {
+    captureId: page.captureId,
+    captureExisted: page.captureExisted,
+    postsNew: 0,
+    versionsNew: 0,
+    edited: 0,
+    problems: await storeProblems(tx, page.captureId, input.accountId, input.problems),
+    events: 0,
+    touched: [],
+  };
+  // A version folded into its neighbour still finds its post by its IDs.
+  await joinEditIds(tx, folded);
+  if (versions.length === 0) return result;
+  await markAvailable(tx, versions, inserted, input.now);
+  const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
+  result.postsNew = inserted.size;
+  result.versionsNew = newVersions.length;
+  result.edited = edits.filter((e) => e.isLatest).length;
+  result.touched = [...newPostsTouched(versions, inserted, input.accountId, owners), ...edits.flatMap(touchedOf)];
+  // The original of a repost is archived, but only the repost is news of the watched account.
+  const ownInserted = new Map([...inserted].filter(([platformId]) => !isRepostedOnly(versions, platformId)));
+  result.events = await raiseEvents(tx, input, ownInserted, edits);
+  // Articles that cited a post before it was archived are linked to it in
+  // this same transaction (the one place every stored post passes through).
+  if (page.hasOpenReferences) await resolveReferencesForPosts(tx, result.touched);
+  return result;
+}
+
+async function storeProblems(
+  tx: Tx,
+  captureId: number | null,
+  accountId: number | null,
+  problems: IngestProblemInput[],
+) {
+  if (problems.length === 0) return 0;
+  const rows = problems.map((p) => ({ platformId: p.platformId ?? null, code: p.code, message: p.message }));
+  return tx.$executeRaw`
+    INSERT INTO ingest_problems (capture_id, account_id, platform_id, code, message)
+    SELECT ${captureId}::int, ${accountId}::int, r."platformId", r.code, r.message
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("platformId" text, code text, message text)
+    WHERE NOT EXISTS (SELECT 1 FROM ingest_problems p WHERE p.capture_id IS NOT DISTINCT FROM ${captureId}::int
+      AND p.platform_id IS NOT DISTINCT FROM r."platformId" AND p.code = r.code AND p.message = r.message)`;
+}
+
+/** One row per version ID (a body can repeat a post, e.g. as its own quote). */
+function uniqueVersions(posts: NormalizedPost[]): NormalizedPost[] {
+  return [...new Map(posts.map((p) => [p.versionId, p])).values()];
+}
+
+/** A post seen again after it was marked deleted or unavailable is available again. */
+async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<string, number>, now: Date) {
+  // Posts inserted by this batch are available already: only the others can change.
+  const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
+  if (known.length === 0) return;
+  await observeRestored(tx, versions[0]!.platform, known, now);
+  await tx.$executeRaw`
+    UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
+    WHERE platform = ${versions[0]!.platform} AND status <> 'available'
+      AND platform_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb))`;
+}
+
+async function applyEdits(
+  tx: Tx,
+  versions: NormalizedPost[],
+  newVersions: { post_id: number; version_id: string }[],
+  inserted: Map<string, number>,
+  now: Date,
+): Promise<EditedPost[]> {
+  const insertedIds = new Set(inserted.values());
+  const byVersion = new Map(versions.map((v) => [v.versionId, v]));
+  const perPost = new Map<number, NormalizedPost[]>();
+  for (const nv of newVersions) {
+    if (insertedIds.has(nv.post_id)) continue;
+    perPost.set(nv.post_id, [...(perPost.get(nv.post_id) ?? []), byVersion.get(nv.version_id)!]);
+  }
+  const edits: EditedPost[] = [];
+  for (const [postId, added] of perPost) edits.push(await applyEdit(tx, postId, added, now));
+  return edits;
+}
+
+function isRepostedOnly(versions: NormalizedPost[], platformId: string): boolean {
+  return versions.every((v) => v.platformId !== platformId || v.via === 'retweeted');
+}
+
+function newPostsTouched(
+  versions: NormalizedPost[],
+  inserted: Map<string, number>,
+  pageAccountId: number | null,
+  owners: Map<string, number | null>,
+) {
+  return latestPerPost(versions).flatMap((v) => {
+    const id = inserted.get(v.platformId);
+    if (id === undefined) return [];
+    const { platform, platformId, editIds, text, createdAt } = v;
+    const accountId = owners.has(v.versionId) ? owners.get(v.versionId)! : pageAccountId;
+    return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
+  });
+}
+
+function touchedOf(edit: EditedPost): TouchedPost[] {
+  if (!edit.isLatest) return [];
+  const p = edit.post;
+  const { id, platform, platformId, editIds, text, accountId, createdAt } = p;
+  return [{ id, platform, platformId, editIds, text, accountId, createdAt }];
+}
+
+async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string, number>, edits: EditedPost[]) {
+  const events = [];
+  if (input.raiseNew && inserted.size > 0) {
+    const rows = await tx.post.findMany({ where: { id: { in: [...inserted.values()] } }, include: { account: true } });
+    for (const row of rows) {
+      events.push({
+        kind: 'new' as const,
+        dedupeKey: eventKeys.new(row.platform, row.platformId),
+        postId: row.id,
+        payload: { post: toPostView(row) },
+      });
+    }
+  }
+  for (const edit of edits.filter((e) => e.isLatest && input.raiseEdited !== false)) {
+    events.push({
+      kind: 'edited' as const,
+      dedupeKey: eventKeys.edited(edit.post.platform, edit.versionId),
+      postId: edit.post.id,
+      payload: { post: toPostView(edit.post), previousText: edit.previousText },
+    });
+  }
+  return createEventsRepository(tx).record(events);
+}

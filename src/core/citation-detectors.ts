@@ -1,0 +1,15 @@
+// The citation detector of every platform, one line each (see
+// CitationDetector in core/article-detect.ts). Pure.
+import type { CitationDetector } from './article-detect.js';
+import { createXCitationDetector } from './x-citations.js';
+import type { StatusHosts } from './x-status-url.js';
+
+/** What the detectors are configured with (each platform's own settings). */
+export interface CitationSettings {
+  /** X: the preview proxies and nitter instances whose status URLs count as X links. */
+  xStatusHosts?: StatusHosts;
+}
+
+export function createCitationDetectors(settings: CitationSettings = {}): CitationDetector[] {
+  return [createXCitationDetector(settings.xStatusHosts)];
+}

@@ -1,0 +1,34 @@
+// The platforms onrecord archives: one descriptor per platform, one line
+// each. Everything platform-neutral (references users type, permalinks,
+// version rules, import formats) is derived from here. Pure.
+import type { PlatformDescriptor } from './platform-descriptor.js';
+import { xPlatform } from './x-platform.js';
+
+export type { PlatformDescriptor } from './platform-descriptor.js';
+
+export const PLATFORM_DESCRIPTORS = [xPlatform] as const;
+
+export type Platform = (typeof PLATFORM_DESCRIPTORS)[number]['name'];
+
+export const PLATFORMS: readonly Platform[] = PLATFORM_DESCRIPTORS.map((d) => d.name);
+
+const BY_NAME = new Map<string, PlatformDescriptor>(PLATFORM_DESCRIPTORS.map((d) => [d.name, d]));
+
+export function isPlatform(name: string): name is Platform {
+  return BY_NAME.has(name);
+}
+
+/** The descriptor of a platform; undefined for a name no descriptor has. */
+export function platformDescriptor(name: string): PlatformDescriptor | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The platform whose posts an import format holds; undefined for a format of no one platform (onrecord's own). */
+export function platformOfImportFormat(format: string): Platform | undefined {
+  return PLATFORM_DESCRIPTORS.find((d) => (d.importFormats as readonly string[]).includes(format))?.name;
+}
+
+/** True when a version is kept even when its content equals the version before it (see PlatformDescriptor). */
+export function editsHaveOwnIds(platform: string): boolean {
+  return platformDescriptor(platform)?.editsHaveOwnIds ?? false;
+}
