@@ -53,6 +53,14 @@ const schema = z.object({
     .transform((v) => v.replace(/\/+$/, '')),
   /** Timeout of one request to the X API. */
   X_API_TIMEOUT: duration('15s'),
+  /** Base URL of the Bluesky AppView read without login (posts, profiles): http:// or https://, path kept. */
+  BSKY_APPVIEW_URL: z
+    .string()
+    .default('https://public.api.bsky.app')
+    .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http:// or https:// URL')
+    .transform((v) => v.replace(/\/+$/, '')),
+  /** Timeout of one request to the Bluesky AppView. */
+  BSKY_APPVIEW_TIMEOUT: duration('15s'),
   /** Default interval between two polls of an account. */
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /** Name of this service instance in logs and as the holder of the accounts it polls (default: host:pid). */

@@ -9,16 +9,16 @@
 // original, and the original is archived as a post of its author. The shape
 // is checked item by item: one malformed item is a problem, never a crash,
 // and never drops the others. Pure: no I/O, no clock.
-import type { Platform } from './ids.js';
 import type { NormalizedPost, NormalizedVia, NormalizeProblem } from './post-model.js';
-import { contentSha256 } from './x-normalize.js';
+import { bskyPlatform } from './bsky-platform.js';
+import { contentSha256 } from './content-hash.js';
 import { parseDatetime } from './bsky-cursor.js';
 import { embedParts } from './bsky-embeds.js';
 import { facetLists, unique } from './bsky-facets.js';
 import { describeIssues, postViewSchema, type PostView, type ReasonRepost } from './bsky-payload.js';
 
-/** The platform's name in the archive (the platform union lists it where platforms are registered). */
-export const BSKY_PLATFORM = 'bsky' as unknown as Platform;
+/** The platform's name in the archive. */
+export const BSKY_PLATFORM = bskyPlatform.name;
 
 /** What a Bluesky version keeps beyond the neutral fields (stored in the version's data). */
 export interface BskyPostData {

@@ -2,11 +2,13 @@
 // each. Everything platform-neutral (references users type, permalinks,
 // version rules, import formats) is derived from here. Pure.
 import type { PlatformDescriptor } from './platform-descriptor.js';
+import { bskyPlatform } from './bsky-platform.js';
+import { findObjectWithId } from './raw-payload.js';
 import { xPlatform } from './x-platform.js';
 
 export type { PlatformDescriptor } from './platform-descriptor.js';
 
-export const PLATFORM_DESCRIPTORS = [xPlatform] as const;
+export const PLATFORM_DESCRIPTORS = [xPlatform, bskyPlatform] as const;
 
 export type Platform = (typeof PLATFORM_DESCRIPTORS)[number]['name'];
 
@@ -31,4 +33,10 @@ export function platformOfImportFormat(format: string): Platform | undefined {
 /** True when a version is kept even when its content equals the version before it (see PlatformDescriptor). */
 export function editsHaveOwnIds(platform: string): boolean {
   return platformDescriptor(platform)?.editsHaveOwnIds ?? false;
+}
+
+/** The object a version came from in its capture's payload (see PlatformDescriptor.findRawVersion). */
+export function findRawVersion(platform: string, payload: unknown, versionId: string): Record<string, unknown> | null {
+  const find = platformDescriptor(platform)?.findRawVersion;
+  return find ? find(payload, versionId) : findObjectWithId(payload, versionId);
 }

@@ -5,7 +5,7 @@
 // as a post of its own author, every media key, withheld countries, cashtags,
 // polls and places. Pure: no I/O, no clock. The shape is checked per post, so
 // one malformed post is reported as a problem and never drops the others.
-import { createHash } from 'node:crypto';
+import { contentSha256 } from './content-hash.js';
 import { compareIds } from './ids.js';
 import { snowflakeTime } from './x-snowflake.js';
 import { decodeXText, entityLists, linkedUrls, unique } from './x-entities.js';
@@ -18,6 +18,8 @@ import {
   type NormalizeProblem,
 } from './x-includes.js';
 import { tweetSchema, type Tweet } from './x-payload.js';
+
+export { contentSha256 } from './content-hash.js';
 import { pollIdentity, toGeo, toWithheld, type NormalizedMedia } from './x-post-extras.js';
 
 export type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './x-post-extras.js';
@@ -192,22 +194,4 @@ function editChain(t: Tweet): string[] {
 /** X prints created_at to the second; a time taken from a snowflake is cut the same way. */
 function secondsOf(time: Date | undefined): Date | undefined {
   return time && new Date(Math.floor(time.getTime() / 1000) * 1000);
-}
-
-/**
- * The content a version's sha256 covers: what the post says and shows, not
- * counters (metrics change without the post changing).
- */
-export function contentSha256(content: Record<string, unknown>): string {
-  return createHash('sha256').update(stableJson(content)).digest('hex');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -2,6 +2,7 @@
 // service and `poll --once`: one registry line per platform. A platform whose
 // settings are missing is left out (its block says what to set, see
 // config.ts platformBlocks); the others are polled all the same.
+import { createBskySource } from '../adapters/bsky/bsky-source.js';
 import { createXSource } from '../adapters/x/x-source.js';
 import { platformBlocks, type Config } from '../config.js';
 import type { PlatformBlock } from '../core/account-hold.js';
@@ -25,6 +26,8 @@ export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
       timeoutMs: config.X_API_TIMEOUT,
       logger,
     }),
+  bsky: (config, logger) =>
+    createBskySource({ baseUrl: config.BSKY_APPVIEW_URL, timeoutMs: config.BSKY_APPVIEW_TIMEOUT, logger }),
 };
 
 export interface ConfiguredSources {

@@ -10,6 +10,7 @@ import { BadPayload, InvalidInput } from '../../core/errors.js';
 import { newerBskyCursor } from '../../core/bsky-cursor.js';
 import { normalizeBskyFeed, normalizeBskyPosts } from '../../core/bsky-feed.js';
 import { BSKY_PLATFORM, INVALID_HANDLE } from '../../core/bsky-normalize.js';
+import { bskyPlatform } from '../../core/bsky-platform.js';
 import { DID, POST_URI, REPOST_URI } from '../../core/bsky-payload.js';
 import type { NormalizeProblem, PartialErrorKind } from '../../core/post-model.js';
 import type { NormalizedPage, PostSource, UserLookup } from '../../ports/post-source.js';
@@ -35,16 +36,8 @@ export interface BskySource extends PostSource {
 export const LOOKUP_MAX_URIS = 25;
 export const FEED_FILTER = 'posts_with_replies';
 
-const HANDLE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** A handle as users type it (`@Agency.Example.gov`), or a DID; refused when it is neither. */
-export function toActor(text: string): string {
-  const bare = text.trim().replace(/^@/, '');
-  if (DID.test(bare)) return bare;
-  const handle = bare.toLowerCase();
-  if (!HANDLE.test(handle)) throw new InvalidInput(`"${text}" is not a Bluesky handle (a domain name) or DID`);
-  return handle;
-}
+export const toActor = (text: string): string => bskyPlatform.parseHandle(text);
 
 /** What an XRPC error about an account means for it; undefined when it is not about the account. */
 function accountGone(xrpc: { error: string; message: string }): { kind: PartialErrorKind; detail: string } | undefined {
