@@ -1,6 +1,7 @@
 // The citation detector of every platform, one line each (see
 // CitationDetector in core/article-detect.ts). Pure.
 import type { CitationDetector } from './article-detect.js';
+import { createBskyCitationDetector } from './bsky-citations.js';
 import { createXCitationDetector } from './x-citations.js';
 import type { StatusHosts } from './x-status-url.js';
 
@@ -11,5 +12,5 @@ export interface CitationSettings {
 }
 
 export function createCitationDetectors(settings: CitationSettings = {}): CitationDetector[] {
-  return [createXCitationDetector(settings.xStatusHosts)];
+  return [createXCitationDetector(settings.xStatusHosts), createBskyCitationDetector()];
 }

@@ -40,3 +40,11 @@ export function findRawVersion(platform: string, payload: unknown, versionId: st
   const find = platformDescriptor(platform)?.findRawVersion;
   return find ? find(payload, versionId) : findObjectWithId(payload, versionId);
 }
+
+/** The handle a post ID names its account by, when the archive needs the user ID instead (see PlatformDescriptor.postIdHandle). */
+export function postIdHandle(
+  platform: string,
+  id: string,
+): ReturnType<NonNullable<PlatformDescriptor['postIdHandle']>> {
+  return platformDescriptor(platform)?.postIdHandle?.(id);
+}
