@@ -42,8 +42,13 @@ function detectBskyCitations(content: ArticleContent): CandidateReference[] {
     ...findBskyTextEmbeds(content.text),
     ...(content.pageText ? findBskyTextEmbeds(content.pageText) : []),
     ...content.links.flatMap((l) => linkCandidate(l.href, l.text, 'link') ?? []),
-    ...[...content.text.matchAll(APP_POST_URL_IN_TEXT)].flatMap((m) => linkCandidate(m[0], m[0], 'url-in-text') ?? []),
+    ...urlsInText(content.text).flatMap((url) => linkCandidate(url, url, 'url-in-text') ?? []),
   ];
+}
+
+/** Permalinks in running text, without the sentence's punctuation after them. */
+function urlsInText(text: string): string[] {
+  return [...text.matchAll(APP_POST_URL_IN_TEXT)].map((m) => m[0].replace(/[.,:;]+$/, ''));
 }
 
 interface Signature {
