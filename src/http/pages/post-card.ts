@@ -1,4 +1,5 @@
 // One post in a list: account, time, text, status badges, link to its page.
+import { platformDescriptor } from '../../core/platforms.js';
 import type { PostView } from '../../core/post-view.js';
 import { html, linkedText, safeUrl, type SafeHtml } from './html.js';
 import { formatTime } from './layout.js';
@@ -9,8 +10,10 @@ export function postPath(post: { platform: string; id: string }): string {
 
 export function accountPath(account: string | null): string | null {
   if (!account) return null;
-  const [platform, handle] = account.split(':');
-  return `/accounts/${encodeURIComponent(platform ?? '')}/${encodeURIComponent(handle ?? '')}`;
+  // Split at the first colon only: a handle may be a DID (`bsky:did:plc:…`).
+  const i = account.indexOf(':');
+  const [platform, handle] = i < 0 ? [account, ''] : [account.slice(0, i), account.slice(i + 1)];
+  return `/accounts/${encodeURIComponent(platform)}/${encodeURIComponent(handle)}`;
 }
 
 /** The host a link leads to, as shown beside a post ("news.example"). */
@@ -51,7 +54,7 @@ export function postCard(post: PostView, options: PostCardOptions = {}) {
     <p class="text">${options.text ?? linkedText(post.text)}</p>
     <footer>
       <a href="${postPath(post)}">archived copy</a> ·
-      <a href="${safeUrl(post.url)}" rel="noopener noreferrer">on ${post.platform}</a>
+      <a href="${safeUrl(post.url)}" rel="noopener noreferrer">on ${platformDescriptor(post.platform)?.label ?? post.platform}</a>
       ${post.urls.map((u) => html` · <a class="link" href="${safeUrl(u)}" rel="nofollow noopener noreferrer">${hostOf(u)}</a>`)}
     </footer>
   </article>`;

@@ -90,7 +90,7 @@ describe('the article of a Bluesky embed', () => {
         account: r.post.account,
         kind: r.kind,
         status: r.status,
-        form: r.evidence.form,
+        form: (r.evidence as { form: string }).form,
         differs: r.differsFromArchive,
       })),
     ).toEqual([
