@@ -138,14 +138,20 @@ describe('a Bluesky account through the command line', () => {
   );
 
   it(
-    'notices a deletion on a re-check, and follows a handle change',
+    'notices a deletion on a re-check',
     async () => {
       fake.deleteRecord(posts[3]!.uri);
       const polled = await json('poll', '--once', '--recheck', '--json');
       expect(polled.polls).toMatchObject([{ outcome: 'complete', deleted: 1 }]);
       expect(await json('posts', 'show', `bsky:${posts[3]!.uri}`, '--json')).toMatchObject({ status: 'deleted' });
       expect((await json('search', '--deleted', '--json')).map((h: { id: string }) => h.id)).toEqual([posts[3]!.uri]);
+    },
+    CLI_TIMEOUT_MS,
+  );
 
+  it(
+    'follows a handle change by DID',
+    async () => {
       fake.changeHandle(actor.did, 'harbours.example.gov');
       await json('poll', '--once', '--refresh-user', '--json');
       expect((await json('accounts', 'list', '--json'))[0]).toMatchObject({
