@@ -8,7 +8,7 @@ const PRISMA = [
 ];
 const PLATFORM_LIBS = [
   {
-    group: ['twitter-api-v2', 'twitter-api-v2/*', 'feedsmith', 'feedsmith/*'],
+    group: ['twitter-api-v2', 'twitter-api-v2/*', 'feedsmith', 'feedsmith/*', '@atproto/*'],
     message: 'Platform libraries stay in their adapter.',
   },
 ];

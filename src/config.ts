@@ -82,6 +82,14 @@ const schema = z.object({
   MASTODON_BASE_URLS: parsed(parseMastodonBaseUrls),
   /** Timeout of one request to a Mastodon server. */
   MASTODON_TIMEOUT: duration('15s'),
+  /** Base URL of the Bluesky AppView read without login (posts, profiles): http:// or https://, path kept. */
+  BSKY_APPVIEW_URL: z
+    .string()
+    .default('https://public.api.bsky.app')
+    .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http:// or https:// URL')
+    .transform((v) => v.replace(/\/+$/, '')),
+  /** Timeout of one request to the Bluesky AppView. */
+  BSKY_APPVIEW_TIMEOUT: duration('15s'),
   /** Default interval between two polls of an account (a platform may have its own: Mastodon 1m). */
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /**

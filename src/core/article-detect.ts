@@ -14,7 +14,7 @@ export { splitNamePrefix, textForms } from './embed-text-forms.js';
 export const REFERENCE_KINDS = ['embed', 'link', 'quote'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
-/** A `blockquote.twitter-tweet` as found in the page before any cleaning. */
+/** An embedded post's markup (`blockquote.twitter-tweet`, `blockquote.bluesky-embed`) as found in the page before any cleaning. */
 export interface EmbedMarkup {
   /** href of the status link in the attribution, when present. */
   statusUrl?: string;
@@ -22,6 +22,12 @@ export interface EmbedMarkup {
   text: string;
   /** What follows the text: `— Name (@handle) May 5, 2014`. */
   attribution: string;
+  /** The embed element's class attribute: whose markup it is. */
+  className?: string;
+  /** Its data-* attributes, by name without the prefix (`bluesky-uri`). */
+  data?: Record<string, string>;
+  /** Every link in it (absolute), in document order. */
+  links?: string[];
 }
 
 /** What detection needs from an article: plain data produced by extraction. */

@@ -3,6 +3,7 @@
 import type { CitationDetector } from './article-detect.js';
 import { createMastodonCitationDetector } from './mastodon-citations.js';
 import { createFeedCitationDetector } from './feed-citations.js';
+import { createBskyCitationDetector } from './bsky-citations.js';
 import { createXCitationDetector } from './x-citations.js';
 import type { StatusHosts } from './x-status-url.js';
 
@@ -15,6 +16,7 @@ export interface CitationSettings {
 export function createCitationDetectors(settings: CitationSettings = {}): CitationDetector[] {
   return [
     createXCitationDetector(settings.xStatusHosts),
+    createBskyCitationDetector(),
     createMastodonCitationDetector(),
     createFeedCitationDetector(),
   ];

@@ -31,4 +31,16 @@ export interface PlatformDescriptor<Name extends string = string> {
   samplePostId(time: Date): string;
   /** How often a new account is polled when `accounts add` names no interval (else ONRECORD_POLL_INTERVAL). */
   readonly defaultPollIntervalMs?: number;
+  /**
+   * For a post ID (as parsePostId gives it) that names its account by handle,
+   * where the archive keys posts by the account's immutable user ID: that
+   * handle, and the ID written with the user ID in its place. Undefined for an
+   * ID that needs nothing more. Absent: the platform's IDs never name an account.
+   */
+  postIdHandle?(id: string): { handle: string; withUserId(userId: string): string } | undefined;
+  /**
+   * The object a version came from in the raw payload of its capture.
+   * Absent: the first object whose `id` is the version ID (see core/raw-payload.ts).
+   */
+  findRawVersion?(payload: unknown, versionId: string): Record<string, unknown> | null;
 }

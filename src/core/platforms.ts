@@ -4,11 +4,13 @@
 import type { PlatformDescriptor } from './platform-descriptor.js';
 import { mastodonPlatform } from './mastodon-platform.js';
 import { feedPlatform } from './feed-platform.js';
+import { bskyPlatform } from './bsky-platform.js';
+import { findObjectWithId } from './raw-payload.js';
 import { xPlatform } from './x-platform.js';
 
 export type { PlatformDescriptor } from './platform-descriptor.js';
 
-export const PLATFORM_DESCRIPTORS = [xPlatform, mastodonPlatform, feedPlatform] as const;
+export const PLATFORM_DESCRIPTORS = [xPlatform, bskyPlatform, mastodonPlatform, feedPlatform] as const;
 
 export type Platform = (typeof PLATFORM_DESCRIPTORS)[number]['name'];
 
@@ -33,4 +35,18 @@ export function platformOfImportFormat(format: string): Platform | undefined {
 /** True when a version is kept even when its content equals the version before it (see PlatformDescriptor). */
 export function editsHaveOwnIds(platform: string): boolean {
   return platformDescriptor(platform)?.editsHaveOwnIds ?? false;
+}
+
+/** The object a version came from in its capture's payload (see PlatformDescriptor.findRawVersion). */
+export function findRawVersion(platform: string, payload: unknown, versionId: string): Record<string, unknown> | null {
+  const find = platformDescriptor(platform)?.findRawVersion;
+  return find ? find(payload, versionId) : findObjectWithId(payload, versionId);
+}
+
+/** The handle a post ID names its account by, when the archive needs the user ID instead (see PlatformDescriptor.postIdHandle). */
+export function postIdHandle(
+  platform: string,
+  id: string,
+): ReturnType<NonNullable<PlatformDescriptor['postIdHandle']>> {
+  return platformDescriptor(platform)?.postIdHandle?.(id);
 }

@@ -1,6 +1,7 @@
-// Reading a raw capture back: the object a version came from, found by its id
-// anywhere in the payload as the source sent it. Pure and iterative (a hostile
-// payload's depth cannot overflow the stack).
+// Reading a raw capture back: the object a version came from, found anywhere
+// in the payload as the source sent it (by its id, or as its platform's
+// descriptor says). Pure and iterative (a hostile payload's depth cannot
+// overflow the stack).
 import { decodeRawBody } from './storable-text.js';
 
 /** The parsed payload of a capture, or undefined when its body is not a JSON object or array. */
@@ -20,6 +21,22 @@ export function parseCaptureBody(encoding: string, body: string): unknown {
  * carry its id too; else the first with that id; null when there is none.
  */
 export function findObjectWithId(root: unknown, id: string): Record<string, unknown> | null {
+  return findObject(
+    root,
+    (o) => o.id === id,
+    (o) => 'text' in o,
+  );
+}
+
+/**
+ * The first object (document order, depth first) that `matches` and `isWhole`
+ * (not a mere reference to it); else the first that matches; null when none does.
+ */
+export function findObject(
+  root: unknown,
+  matches: (object: Record<string, unknown>) => boolean,
+  isWhole: (object: Record<string, unknown>) => boolean,
+): Record<string, unknown> | null {
   let first: Record<string, unknown> | null = null;
   const stack: unknown[] = [root];
   while (stack.length) {
@@ -30,8 +47,8 @@ export function findObjectWithId(root: unknown, id: string): Record<string, unkn
       continue;
     }
     const object = value as Record<string, unknown>;
-    if (object.id === id) {
-      if ('text' in object) return object;
+    if (matches(object)) {
+      if (isWhole(object)) return object;
       first ??= object;
     }
     const children = Object.values(object);

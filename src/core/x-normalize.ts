@@ -18,6 +18,7 @@ import {
   type NormalizeProblem,
 } from './x-includes.js';
 import { tweetSchema, type Tweet } from './x-payload.js';
+
 import { pollIdentity, toGeo, toWithheld, type NormalizedMedia } from './x-post-extras.js';
 
 export type { NormalizedMedia, PostGeo, PostPlace, PostPoll, PostWithheld } from './x-post-extras.js';

@@ -110,7 +110,13 @@ async function gatherMembers(db: Tx, post: PostWithVersions): Promise<Member[]> 
     leafOf: { kind: 'capture', refId: c.id },
   }));
   const versions = post.versions.map((v) => ({
-    item: { path: `versions/${v.versionId}.json`, kind: 'version', title: v.text, at: v.capturedAt.toISOString() },
+    // A version ID may hold `/`, `:` or `#` (an AT URI): encoded, it is one file name on every system.
+    item: {
+      path: `versions/${encodeURIComponent(v.versionId)}.json`,
+      kind: 'version',
+      title: v.text,
+      at: v.capturedAt.toISOString(),
+    },
     bytes: utf8(
       `${JSON.stringify({ versionId: v.versionId, createdAt: v.createdAt, capturedAt: v.capturedAt, captureId: v.captureId, text: v.text, data: v.data }, null, 2)}\n`,
     ),

@@ -30,6 +30,7 @@ import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { resolveCitedUrls } from './cited-urls.js';
+import { resolveCitedHandles } from './cited-handles.js';
 import { encodeRawBody, storableText } from '../core/storable-text.js';
 
 export interface LinkArticleDeps {
@@ -125,10 +126,8 @@ export async function addArticle(
   const articles = createArticlesRepository(deps.prisma);
   const watched = await articles.listWatchedAccounts();
   const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
-  const candidates = await resolveCitedUrls(
-    articles,
-    detectReferences(content, { detectors: deps.detectors, watched }),
-  );
+  const detected = detectReferences(content, { detectors: deps.detectors, watched });
+  const candidates = await resolveCitedUrls(articles, await resolveCitedHandles(deps, detected, signal));
   for (const source of deps.postSources ?? []) {
     await archiveMissingPosts(deps, source, citedIds(candidates, source.platform), signal);
   }

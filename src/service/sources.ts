@@ -3,6 +3,7 @@
 // settings are missing is left out (its block says what to set, see
 // config.ts platformBlocks); the others are polled all the same.
 import { createFeedSource } from '../adapters/feed/feed-source.js';
+import { createBskySource } from '../adapters/bsky/bsky-source.js';
 import { createXSource } from '../adapters/x/x-source.js';
 import { createMastodonSource } from '../adapters/mastodon/mastodon-source.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
@@ -59,6 +60,8 @@ export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
       timeoutMs: config.ONRECORD_FETCH_TIMEOUT,
       logger,
     }),
+  bsky: (config, logger) =>
+    createBskySource({ baseUrl: config.BSKY_APPVIEW_URL, timeoutMs: config.BSKY_APPVIEW_TIMEOUT, logger }),
 };
 
 export interface ConfiguredSources {

@@ -33,7 +33,10 @@ const BLOCK_TAGS = new Set(
   ),
 );
 const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'HEAD']);
-const EMBED_SELECTOR = 'blockquote.twitter-tweet, blockquote.twitter-video, blockquote[class*="twitter-tweet"]';
+const EMBED_SELECTOR = [
+  'blockquote.twitter-tweet, blockquote.twitter-video, blockquote[class*="twitter-tweet"]',
+  'blockquote.bluesky-embed',
+].join(', ');
 /** Embedded frames and the placeholders scripts turn into frames (Mastodon's `blockquote.mastodon-embed`). */
 const FRAME_SELECTOR = 'iframe[src], [data-embed-url]';
 /** Frames read per page: more is not an article. */
@@ -112,9 +115,21 @@ function findEmbeds(doc: Document): EmbedMarkup[] {
       /\/status(?:es)?\/\d/.test(a.getAttribute('href')!),
     );
     const statusUrl = statusLinks.at(-1)?.getAttribute('href') ?? undefined;
-    const embed: EmbedMarkup = { text, attribution: blockText(clone).replace(/\s+/g, ' ') };
+    const embed: EmbedMarkup = {
+      text,
+      attribution: blockText(clone).replace(/\s+/g, ' '),
+      className: bq.getAttribute('class') ?? '',
+      data: dataAttributes(bq),
+      links: [...bq.querySelectorAll('a[href]')].map((a) => absolute(a.getAttribute('href')!, doc)),
+    };
     return statusUrl ? { ...embed, statusUrl: absolute(statusUrl, doc) } : embed;
   });
+}
+
+function dataAttributes(element: Element): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const { name, value } of element.attributes) if (name.startsWith('data-')) data[name.slice(5)] = value;
+  return data;
 }
 
 function absolute(href: string, doc: Document): string {

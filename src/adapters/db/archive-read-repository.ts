@@ -5,6 +5,7 @@
 import type { Tx } from './database.js';
 import type { AccountActivity } from '../../core/freshness.js';
 import type { PostRow } from '../../core/post-view.js';
+import { withArchivedUserId } from './post-id-resolution.js';
 
 const POST_INCLUDE = { account: { select: { platform: true, handle: true } } } as const;
 
@@ -60,7 +61,8 @@ export function createArchiveReadRepository(db: Tx) {
     },
 
     /** A post by any ID of its edit chain, with its versions and the articles citing it. */
-    async findPost(platform: string, id: string) {
+    async findPost(platform: string, typed: string) {
+      const id = await withArchivedUserId(db, platform, typed);
       const post = await db.post.findFirst({
         where: { platform, OR: [{ platformId: id }, { editIds: { has: id } }] },
         include: {

@@ -9,6 +9,7 @@ import type { Prisma, Tx } from './database.js';
 import { inTransaction } from './database.js';
 import { storeBatch, type StoreBatchInput, type StoreBatchOptions } from './post-batch.js';
 import { markUnavailable, type StatusChange } from './post-edits.js';
+import { withArchivedUserId } from './post-id-resolution.js';
 
 export {
   FIRST_SEEN_BY,
@@ -56,8 +57,12 @@ export function createPostsRepository(db: Prisma) {
       });
     },
 
-    /** Finds a post by any ID of its edit chain, with its versions (oldest first) and their captures. */
-    findByAnyId(platform: string, id: string, tx: Tx = db) {
+    /**
+     * Finds a post by any ID of its edit chain, with its versions (oldest first) and their captures.
+     * An ID that names its account by handle is read with the archived account's user ID.
+     */
+    async findByAnyId(platform: string, typed: string, tx: Tx = db) {
+      const id = await withArchivedUserId(tx, platform, typed);
       return tx.post.findFirst({
         where: { platform, OR: [{ platformId: id }, { editIds: { has: id } }] },
         include: {

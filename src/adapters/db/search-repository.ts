@@ -14,7 +14,8 @@ import { createRankedWindow } from './ranked-window.js';
 import type { Prisma as PrismaClient, Tx } from './database.js';
 import { withStatementTimeout } from './statement-timeout.js';
 import { markedWords, markWords } from '../../core/highlight.js';
-import { findObjectWithId, parseCaptureBody } from '../../core/raw-payload.js';
+import { parseCaptureBody } from '../../core/raw-payload.js';
+import { findRawVersion } from '../../core/platforms.js';
 import { encodeCursor, type SearchCursor, type SearchFilters, type SearchRequest } from '../../core/search-query.js';
 
 export const RANKED_WINDOW = 500;
@@ -193,28 +194,33 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
       // back from that line, so that an export of an import is the export
       // that was imported.
       const rows = await db.$queryRaw<
-        (Omit<ExportVersion, 'raw'> & { postId: number; captureId: number | null; isOnrecordLine: boolean })[]
+        (Omit<ExportVersion, 'raw'> & {
+          postId: number;
+          platform: string;
+          captureId: number | null;
+          isOnrecordLine: boolean;
+        })[]
       >`
-        SELECT v.post_id AS "postId", v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
+        SELECT v.post_id AS "postId", p.platform, v.version_id AS "versionId", v.text, v.created_at AS "createdAt",
           v.captured_at AS "capturedAt", v.content_sha256 AS "contentSha256", v.data, v.capture_id AS "captureId",
           coalesce(c.source LIKE '%:import-onrecord', false) AS "isOnrecordLine",
           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'source', c.source,
             'requestUrl', c.request_url, 'capturedAt', c.captured_at, 'sha256', c.sha256) END AS capture
-        FROM post_versions v LEFT JOIN captures c ON c.id = v.capture_id
+        FROM post_versions v JOIN posts p ON p.id = v.post_id LEFT JOIN captures c ON c.id = v.capture_id
         WHERE v.post_id = ANY(${postIds}::int[])
         ORDER BY v.post_id, v.created_at, v.id`;
       // Payloads are parsed here rather than cast to jsonb in SQL: PostgreSQL's jsonb refuses
       // what JSON allows (\u0000, lone surrogates), and one such capture would fail the batch.
       const payloads = await capturePayloads([...new Set(rows.flatMap((r) => (r.captureId ? [r.captureId] : [])))]);
       const byPost = new Map<number, ExportVersion[]>();
-      for (const { postId, captureId, isOnrecordLine, ...version } of rows) {
+      for (const { postId, platform, captureId, isOnrecordLine, ...version } of rows) {
         const payload = captureId === null ? undefined : payloads.get(captureId);
         const exported = isOnrecordLine ? exportedVersion(payload, version.versionId) : undefined;
         const raw = exported
           ? exported.raw
           : payload === undefined
             ? null
-            : findObjectWithId(payload, version.versionId);
+            : findRawVersion(platform, payload, version.versionId);
         const capture = exported ? exported.capture : version.capture;
         byPost.set(postId, [...(byPost.get(postId) ?? []), { ...version, capture, raw }]);
       }

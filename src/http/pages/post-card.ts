@@ -41,6 +41,7 @@ export interface PostCardOptions {
 
 export function postCard(post: PostView, options: PostCardOptions = {}) {
   const accountHref = accountPath(post.account);
+  const platformLabel = platformDescriptor(post.platform)?.label ?? post.platform;
   return html`<article class="post post-${post.status}">
     <header>
       ${accountHref ? html`<a class="account" href="${accountHref}">${post.account}</a>` : html`<span class="account">unknown account</span>`}
@@ -54,9 +55,7 @@ export function postCard(post: PostView, options: PostCardOptions = {}) {
     <p class="text">${options.text ?? linkedText(post.text)}</p>
     <footer>
       <a href="${postPath(post)}">archived copy</a> ·
-      <a href="${safeUrl(post.url)}" rel="noopener noreferrer"
-        >on ${platformDescriptor(post.platform)?.label ?? post.platform}</a
-      >
+      <a href="${safeUrl(post.url)}" rel="noopener noreferrer">on ${platformLabel}</a>
       ${post.urls.map((u) => html` · <a class="link" href="${safeUrl(u)}" rel="nofollow noopener noreferrer">${hostOf(u)}</a>`)}
     </footer>
   </article>`;

@@ -2,6 +2,7 @@
 // note, text/plain) and inclusion and consistency proofs (hashes in base64).
 import type { FastifyInstance } from 'fastify';
 import { NotFound } from '../../core/errors.js';
+import { parsePostRef } from '../../core/ids.js';
 import { createLogTree, proveConsistency, proveInclusion } from '../../jobs/evidence-log.js';
 import { buildEvidenceBundle } from '../../jobs/evidence-bundle.js';
 import { logKeyFromConfig } from '../../service/checkpoint-part.js';
@@ -10,6 +11,11 @@ import type { MediaStore } from '../../ports/media.js';
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 const hashes = { type: 'array', items: { type: 'string' } } as const;
+
+/** A post ID as part of a file name: an AT URI's `/` and `:` become `_`. */
+function fileNamePart(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
 
 export function registerLogApi(
   app: FastifyInstance,
@@ -26,13 +32,14 @@ export function registerLogApi(
         params: {
           type: 'object',
           required: ['platform', 'id'],
-          properties: { platform: { type: 'string' }, id: { type: 'string', pattern: '^[0-9]+$' } },
+          properties: { platform: { type: 'string' }, id: { type: 'string' } },
         },
         response: errors,
       },
     },
     async (request, reply) => {
-      const { platform, id } = request.params;
+      // The platform's own syntax (an X ID, a Bluesky AT URI): anything else is a 400.
+      const { platform, id } = parsePostRef(`${request.params.platform}:${request.params.id}`);
       const zip = await buildEvidenceBundle(
         {
           db: deps.db.prisma,
@@ -46,7 +53,7 @@ export function registerLogApi(
       );
       return reply
         .type('application/zip')
-        .header('content-disposition', `attachment; filename="evidence-${platform}-${id}.zip"`)
+        .header('content-disposition', `attachment; filename="evidence-${platform}-${fileNamePart(id)}.zip"`)
         .send(Buffer.from(zip));
     },
   );

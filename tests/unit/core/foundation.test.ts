@@ -37,7 +37,8 @@ describe('account and post references', () => {
 
   it.each([
     ['USFOR_A', /must look like x:USFOR_A/],
-    ['bsky:someone', /unknown platform "bsky"/],
+    ['myspace:someone', /unknown platform "myspace"/],
+    ['bsky:someone', /not a Bluesky handle/],
     ['x:this_handle_is_too_long', /not a valid X handle/],
     ['x:bad-handle', /not a valid X handle/],
   ])('rejects %j', (text, message) => {
