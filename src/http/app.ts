@@ -24,6 +24,7 @@ import { registerMetrics } from './routes/metrics.js';
 import { registerLogApi } from './routes/log.js';
 import { registerEventStream, type LiveOptions } from './routes/events.js';
 import { registerLivePosts } from './routes/live-posts.js';
+import { registerActors } from './routes/actors.js';
 
 export interface AppDeps {
   db: Database;
@@ -99,5 +100,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLogApi(app, deps);
   registerEventStream(app, deps);
   registerLivePosts(app, deps);
+  registerActors(app, deps);
   return app;
 }

@@ -1,12 +1,14 @@
 // `onrecord search <query>`: find posts by words, account and date.
 import type { Command } from 'commander';
 import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
+import { PLATFORMS } from '../../core/ids.js';
 import { CLI_FLAGS, parseSearchInput, toSearchHit } from '../../core/search-query.js';
 import { printJson, printLine, printTable } from '../output.js';
 import type { CliRuntime } from '../runtime.js';
 
 export interface FilterOptions {
   account?: string[];
+  actor?: string[];
   platform?: string;
   since?: string;
   until?: string;
@@ -22,7 +24,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addFilterOptions(command: Command): Command {
   return command
     .option('--account <platform:handle>', 'only posts of this account (repeatable)', collect)
-    .option('--platform <platform>', 'only posts of this platform (x)')
+    .option('--actor <name>', 'only posts of the channels of this actor (repeatable)', collect)
+    .option('--platform <platform>', `only posts of this platform (${PLATFORMS.join(', ')})`)
     .option('--since <YYYY-MM-DD>', 'posts from this UTC day on (inclusive)')
     .option('--until <YYYY-MM-DD>', 'posts up to this UTC day (inclusive)')
     .option('--cited', 'only posts cited by an article')
