@@ -12,6 +12,7 @@ import { registerExport } from './commands/export.js';
 import { registerArticles } from './commands/articles.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerAccounts } from './commands/accounts.js';
+import { registerActors } from './commands/actors.js';
 import { registerPoll } from './commands/poll.js';
 import { registerStats } from './commands/stats.js';
 import { registerPosts } from './commands/posts.js';
@@ -58,6 +59,7 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
   registerArticles(program, rt);
   registerAlerts(program, rt);
   registerAccounts(program, rt);
+  registerActors(program, rt);
   registerPoll(program, rt);
   registerStats(program, rt);
   registerPosts(program, rt);

@@ -4,7 +4,9 @@
 //   - the event's kind is one of the rule's events (new, edited, deleted, cited);
 //   - the event happened at or after the rule was created (a new rule does not
 //     fire on a backlog of older events);
-//   - the post's account is one of the rule's accounts, or the rule has none;
+//   - the post's account is one of the rule's accounts or a channel of one of
+//     its actors (channels as they are when the event is matched, so a channel
+//     added later counts), or the rule names neither;
 //   - one of the rule's keywords or phrases occurs in the post's text, or the
 //     rule has none. Case and accents are ignored ("Ukraine" matches "ukraïne"),
 //     and a keyword must stand as whole words: "war" does not match "warning";
@@ -26,6 +28,10 @@ export const MAX_REGEX_LENGTH = 200;
 
 export interface MatchableRule {
   accounts: readonly string[];
+  /** Actor names; their channels are given in actorAccounts. */
+  actors?: readonly string[];
+  /** `platform:handle` of every channel of the rule's actors (every handle each has had). */
+  actorAccounts?: readonly string[];
   keywords: readonly string[];
   regex: string | null;
   events: readonly string[];
@@ -43,17 +49,18 @@ export interface MatchableEvent {
 export function ruleFires(rule: MatchableRule, event: MatchableEvent): boolean {
   if (!rule.events.includes(event.kind)) return false;
   if (event.createdAt.getTime() < rule.createdAt.getTime()) return false;
-  if (!accountMatches(rule.accounts, event.account)) return false;
+  if (!sourceMatches(rule, event.account)) return false;
   if (rule.keywords.length > 0 && !rule.keywords.some((k) => containsWords(event.text, k))) return false;
   if (rule.regex !== null && !compileRuleRegex(rule.regex).matcher(event.text).find()) return false;
   return true;
 }
 
-function accountMatches(accounts: readonly string[], account: string | null): boolean {
-  if (accounts.length === 0) return true;
+/** A rule without accounts and actors takes every account; otherwise the post's must be one of them. */
+function sourceMatches(rule: MatchableRule, account: string | null): boolean {
+  if (rule.accounts.length === 0 && (rule.actors?.length ?? 0) === 0) return true;
   if (account === null) return false;
   const wanted = account.toLowerCase();
-  return accounts.some((a) => a.toLowerCase() === wanted);
+  return [...rule.accounts, ...(rule.actorAccounts ?? [])].some((a) => a.toLowerCase() === wanted);
 }
 
 /** Lower case, without accents or other combining marks, with whitespace collapsed. */

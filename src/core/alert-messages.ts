@@ -1,7 +1,8 @@
 // What an alert says, in each channel's own format: the generic webhook JSON
 // body, email, and (in chat-messages.ts) Slack and Discord. Pure. Every
-// message carries each post's text, account, time and permalink, the text
-// before an edit, and for `cited` the citing article.
+// message carries each post's text, account, platform, time and permalink,
+// the text before an edit, and for `cited` the citing article.
+import { platformLabel } from './ids.js';
 import type { PostView } from './post-view.js';
 
 /** One event as an alert shows it (the payload the outbox recorded). */
@@ -151,6 +152,7 @@ function emailItemLines(item: AlertItem): string[] {
     ...(item.previousText !== undefined ? ['', `Before the edit: ${item.previousText}`] : []),
     '',
     `Account: ${item.post.account ?? 'unknown'}`,
+    `Platform: ${platformLabel(item.post.platform)}`,
     `Posted: ${formatTime(item.post.createdAt)}`,
     `Link: ${item.post.url}`,
     ...(item.article ? [`Article: ${item.article.title ?? '(untitled)'} ${item.article.url ?? ''}`.trimEnd()] : []),
@@ -166,7 +168,7 @@ function emailItemHtml(item: AlertItem): string {
     `<h3>${escapeHtml(headline(item))}</h3>`,
     `<blockquote style="white-space:pre-wrap">${escapeHtml(p.text)}</blockquote>`,
     before,
-    `<p>${escapeHtml(p.account ?? 'unknown')} · ${escapeHtml(formatTime(p.createdAt))} · ${link(p.url, 'permalink')}</p>`,
+    `<p>${escapeHtml(p.account ?? 'unknown')} · ${escapeHtml(platformLabel(p.platform))} · ${escapeHtml(formatTime(p.createdAt))} · ${link(p.url, 'permalink')}</p>`,
     article,
   ]
     .filter(Boolean)

@@ -4,6 +4,7 @@ import { parseAlertEvents, validateRuleRegex, type AlertEvent } from './alert-ma
 import { parseDigestMode, type DigestMode } from './delivery-schedule.js';
 import { InvalidInput } from './errors.js';
 import { formatAccountRef, parseAccountRef } from './ids.js';
+import { parseActorNames } from './actors.js';
 
 export const RULE_CHANNELS = ['webhook', 'slack', 'discord', 'email'] as const;
 export type RuleChannel = (typeof RULE_CHANNELS)[number];
@@ -15,6 +16,8 @@ export interface RuleInput {
   email?: string;
   secret?: string;
   account?: string[];
+  /** Actor names (their existence is checked against the database by the caller). */
+  actor?: string[];
   keyword?: string[];
   regex?: string;
   on?: string;
@@ -26,6 +29,7 @@ export interface ParsedRule {
   target: string;
   secret: string | null;
   accounts: string[];
+  actors: string[];
   keywords: string[];
   regex: string | null;
   events: AlertEvent[];
@@ -53,6 +57,7 @@ export function parseRuleInput(input: RuleInput): ParsedRule {
     target,
     secret: input.secret ?? null,
     accounts: [...new Set((input.account ?? []).map((a) => formatAccountRef(...toPair(parseAccountRef(a)))))],
+    actors: parseActorNames(input.actor, '--actor'),
     keywords: [...new Set(keywords)],
     regex: input.regex === undefined ? null : validateRuleRegex(input.regex),
     events: input.on === undefined ? ['new'] : parseAlertEvents(input.on),

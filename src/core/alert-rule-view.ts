@@ -10,6 +10,8 @@ export interface RuleLike {
   target: string;
   secret: string | null;
   accounts: string[];
+  /** Actor names: the rule fires for any of their channels. Absent on rules made before actors. */
+  actors?: string[];
   keywords: string[];
   regex: string | null;
   events: string[];
@@ -63,6 +65,7 @@ export function alertRuleView(rule: RuleLike, deliveries: RuleDeliveryCounts = N
     target: maskTarget(rule.target),
     hasSecret: rule.secret !== null && rule.secret !== '',
     accounts: rule.accounts,
+    actors: rule.actors ?? [],
     keywords: rule.keywords,
     regex: rule.regex,
     events: rule.events,

@@ -1,13 +1,17 @@
 // Finds what an article cites. Each platform has a citation detector (its
 // embeds, status links, pages that reprint one post: core/x-citations.ts for
 // X, gathered in core/citation-detectors.ts); quotations attributed in prose
-// to the holder of a watched account are found here for every platform. Each
-// candidate reference carries its evidence. Pure: the DOM work happens in the
-// extraction adapter, which hands over plain data.
+// to the holder of a watched account are found here for every platform, and
+// those attributed to an actor become candidates of each of its channels
+// (core/actor-quotes.ts). Each candidate reference carries its evidence. Pure:
+// the DOM work happens in the extraction adapter, which hands over plain data.
 import { createHash } from 'node:crypto';
 import type { Platform } from './platforms.js';
 import { containment, normalizeText, textSimilarity } from './text-normalize.js';
-import { findProseQuotes } from './prose-quotes.js';
+import { findProseQuotes, type ProseQuote } from './prose-quotes.js';
+import { actorHolders, actorOfKey, type ActorChannels } from './actor-quotes.js';
+
+export type { ActorChannels } from './actor-quotes.js';
 
 export { splitNamePrefix, textForms } from './embed-text-forms.js';
 
@@ -68,6 +72,8 @@ export interface CitationDetector {
 export interface DetectOptions {
   detectors: readonly CitationDetector[];
   watched: WatchedAccount[];
+  /** Actors: a quotation attributed to one's name is a candidate of each of its channels. */
+  actors?: readonly ActorChannels[];
 }
 
 export interface Evidence {
@@ -84,6 +90,8 @@ export interface Evidence {
   unambiguous?: boolean;
   /** For plain-text embeds kept open: the other forms the post's text may take (see `textVariants`). */
   textVariants?: string[];
+  /** For prose quotes attributed to an actor: its name (the quote is a candidate of each of its channels). */
+  actor?: string;
 }
 
 export interface CandidateReference {
@@ -152,21 +160,35 @@ export function detectReferences(content: ArticleContent, options: DetectOptions
   };
   for (const detector of options.detectors) detector.detect(content, options.watched).forEach(add);
   const embedded = out.filter((c) => c.kind === 'embed' && c.text);
+  const actors = options.actors ?? [];
   for (const [platform, watched] of byPlatform(options.watched)) {
-    for (const q of findProseQuotes(content.text, withSignatureAliases(watched, embedded))) {
+    const holders = [...withSignatureAliases(watched, embedded), ...actorHolders(actors, platform)];
+    for (const q of findProseQuotes(content.text, holders)) {
       // A quotation of an embedded post's own text is the embed, not a second citation.
       if (embedded.some((e) => containment(q.quote, e.text!) >= 0.8)) continue;
-      add({
-        kind: 'quote',
-        platform,
-        fingerprint: textFingerprint(platform, 'quote', q.handle, undefined, q.quote),
-        handle: q.handle,
-        text: q.quote,
-        evidence: { form: 'prose-quote', excerpt: clip(q.context), attributedTo: q.alias, unambiguous: q.unambiguous },
-      });
+      const actor = actorOfKey(actors, q.handle, platform);
+      const handles = actor ? actor.handles : [q.handle];
+      for (const handle of handles) add(quoteCandidate(platform, handle, q, actor?.name));
     }
   }
   return out;
+}
+
+function quoteCandidate(platform: Platform, handle: string, q: ProseQuote, actor?: string): CandidateReference {
+  return {
+    kind: 'quote',
+    platform,
+    fingerprint: textFingerprint(platform, 'quote', handle, undefined, q.quote),
+    handle,
+    text: q.quote,
+    evidence: {
+      form: 'prose-quote',
+      excerpt: clip(q.context),
+      attributedTo: q.alias,
+      unambiguous: q.unambiguous,
+      ...(actor !== undefined ? { actor } : {}),
+    },
+  };
 }
 
 /** Watched accounts per platform: a quotation is attributed among the accounts of one platform. */

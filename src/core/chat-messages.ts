@@ -1,6 +1,7 @@
 // Alerts in the formats of Slack and Discord incoming webhooks, within each
 // service's documented limits. Pure.
 import { formatTime, headline, messageTitle, truncate, type AlertItem, type AlertMessage } from './alert-messages.js';
+import { platformLabel } from './ids.js';
 
 // Slack: a message has at most 50 blocks; a section's text at most 3000 characters.
 const SLACK_MAX_BLOCKS = 50;
@@ -37,7 +38,8 @@ function slackItem(item: AlertItem): Record<string, unknown>[] {
   const parts = [`*<${p.url}|${escapeSlack(headline(item))}>*`, quote(truncate(p.text, 2000))];
   if (item.previousText !== undefined) parts.push(`_Before the edit:_\n${quote(truncate(item.previousText, 600))}`);
   if (item.article) parts.push(`Article: ${slackLink(item.article.url, item.article.title ?? '(untitled)')}`);
-  const meta = `${escapeSlack(p.account ?? 'unknown account')} · ${formatTime(p.createdAt)} · <${p.url}|permalink>`;
+  const where = `${escapeSlack(p.account ?? 'unknown account')} · ${escapeSlack(platformLabel(p.platform))}`;
+  const meta = `${where} · ${formatTime(p.createdAt)} · <${p.url}|permalink>`;
   return [section(truncate(parts.join('\n'), SLACK_SECTION_MAX)), context(meta)];
 }
 
@@ -102,7 +104,7 @@ function discordEmbed(item: AlertItem, budget: number): DiscordEmbed {
   const p = item.post;
   const title = truncate(headline(item), Math.min(DISCORD_LIMITS.title, 200));
   const author = truncate(p.account ?? 'unknown account', 100);
-  const footer = `onrecord · ${item.kind} · ${formatTime(p.createdAt)}`;
+  const footer = `onrecord · ${platformLabel(p.platform)} · ${item.kind} · ${formatTime(p.createdAt)}`;
   const raw: { name: string; value: string }[] = [];
   if (item.previousText !== undefined) raw.push({ name: 'Before the edit', value: item.previousText || '(empty)' });
   if (item.article) {

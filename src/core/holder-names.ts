@@ -6,6 +6,13 @@
 import { normalizeText } from './text-normalize.js';
 
 export interface Holder {
+  /** Who the quotation is attributed to (prose quotes report it as `handle`); the handle when absent. */
+  key?: string;
+  /**
+   * The holders (by key) this one speaks through (an actor's channels): where
+   * a name designates both, it designates this one, and they are no rivals.
+   */
+  covers?: readonly string[];
   handle: string;
   displayName: string | null;
   aliases?: string[];

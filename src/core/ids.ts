@@ -72,6 +72,11 @@ export function postUrl(platform: string, handle: string | null | undefined, id:
   return platformDescriptor(platform)?.postUrl(handle, id) ?? `${platform}:${id}`;
 }
 
+/** How people write a platform's name (its descriptor's label; the name itself for a platform no descriptor knows). */
+export function platformLabel(platform: string): string {
+  return platformDescriptor(platform)?.label ?? platform;
+}
+
 /** Compares two decimal ID strings numerically. */
 export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -12,6 +12,7 @@ export interface ProseQuote {
   quote: string;
   /** The sentence that attributes it. */
   context: string;
+  /** The holder it is attributed to: its key, else its handle. */
   handle: string;
   /** The name in the sentence that designates the account. */
   alias: string;
@@ -140,7 +141,13 @@ function postingCue({ padded, quoteAt }: Attribution): Span | undefined {
   return spoken ? undefined : nearest;
 }
 
-function mentionsIn(padded: string, named: { handle: string; names: string[] }[], others: string[]): Mention[] {
+interface Named {
+  handle: string;
+  names: string[];
+  covers: readonly string[];
+}
+
+function mentionsIn(padded: string, named: Named[], others: string[]): Mention[] {
   const found: Mention[] = [];
   const look = (handle: string, alias: string) => {
     for (let at = padded.indexOf(` ${alias} `); at >= 0; at = padded.indexOf(` ${alias} `, at + 1))
@@ -148,10 +155,14 @@ function mentionsIn(padded: string, named: { handle: string; names: string[] }[]
   };
   for (const h of named) h.names.forEach((n) => look(h.handle, n));
   others.forEach((o) => look('', o));
-  // A longer name covers the shorter ones inside it ("jane doe" over "doe").
-  return found.filter(
-    (m) => !found.some((o) => o !== m && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start),
-  );
+  // A longer name covers the shorter ones inside it ("jane doe" over "doe"), and
+  // a name of an actor covers the same name of its own channel.
+  const covers = new Map(named.map((h) => [h.handle, h.covers]));
+  const covered = (o: Mention, m: Mention) =>
+    o.start <= m.start &&
+    o.end >= m.end &&
+    (o.end - o.start > m.end - m.start || (covers.get(o.handle)?.includes(m.handle) ?? false));
+  return found.filter((m) => !found.some((o) => o !== m && covered(o, m)));
 }
 
 /** @handles in a text that belong to no watched account (they designate someone else). */
@@ -163,7 +174,7 @@ function otherHandles(text: string, named: { handle: string }[]): string[] {
 }
 
 interface Context {
-  named: { handle: string; names: string[] }[];
+  named: Named[];
   /** Folded sentences before this one (nearest last). */
   before: string[];
 }
@@ -190,7 +201,7 @@ function attribute(sentence: string, q: Found, ctx: Context): Omit<ProseQuote, '
 
 /** Quotations attributed to a watched account's holder, one per (quote, account). */
 export function findProseQuotes(text: string, holders: Holder[]): ProseQuote[] {
-  const named = holders.map((h) => ({ handle: h.handle, names: holderNames(h) }));
+  const named = holders.map((h) => ({ handle: h.key ?? h.handle, names: holderNames(h), covers: h.covers ?? [] }));
   const found: ProseQuote[] = [];
   const before: string[] = [];
   let read = 0;

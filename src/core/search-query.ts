@@ -1,6 +1,7 @@
 // What a search asks for, parsed and validated: the query text (websearch
 // syntax), the filters, the page size and the keyset cursor. Pure: the CLI,
 // the HTTP API, the pages, the feeds and the export all parse through here.
+import { parseActorNames } from './actors.js';
 import { InvalidInput } from './errors.js';
 import { parseAccountRef, PLATFORMS, type AccountRef, type Platform } from './ids.js';
 import { toPostView, type PostRow, type PostView } from './post-view.js';
@@ -18,6 +19,11 @@ export interface SearchFilters {
   /** Words in websearch syntax: "a phrase", OR, -excluded. Empty: every post, newest first. */
   q: string;
   accounts: AccountRef[];
+  /**
+   * Actor names: posts of any of their channels. Accounts and actors add up:
+   * a post of any account asked for or of any channel of an actor asked for.
+   */
+  actors?: string[];
   platform?: Platform;
   /** Inclusive lower bound: 00:00 UTC of the --since day. */
   since?: Date;
@@ -49,6 +55,8 @@ export interface SearchRequest extends SearchFilters {
 export interface SearchInput {
   q?: string | undefined;
   account?: string | string[] | undefined;
+  /** Actor names, one per value (a name may hold commas). */
+  actor?: string | string[] | undefined;
   platform?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
@@ -78,6 +86,8 @@ export function parseSearchInput(
 
 export function parseFilters(input: SearchInput, name: InputName = QUERY_PARAMS): SearchFilters {
   const filters: SearchFilters = { q: parseQueryText(input.q ?? ''), accounts: parseAccounts(input.account) };
+  const actors = parseActorNames(input.actor, name('actor'));
+  if (actors.length) filters.actors = actors;
   if (input.platform) filters.platform = parsePlatform(input.platform);
   if (input.since) filters.since = parseDay(input.since, name('since'));
   if (input.until) filters.untilExclusive = new Date(parseDay(input.until, name('until')).getTime() + DAY_MS);

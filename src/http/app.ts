@@ -27,6 +27,7 @@ import { registerLivePosts } from './routes/live-posts.js';
 import { registerMediaRoute } from './routes/media.js';
 import type { MediaStore } from '../ports/media.js';
 import { mediaStoreFromConfig } from '../service/media-part.js';
+import { registerActors } from './routes/actors.js';
 
 export interface AppDeps {
   db: Database;
@@ -108,5 +109,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventStream(app, deps);
   registerLivePosts(app, deps);
   registerMediaRoute(app, { ...deps, media });
+  registerActors(app, deps);
   return app;
 }

@@ -20,6 +20,8 @@ const OPERATIONS: Record<string, { operationId: string; responses?: Responses }>
   'GET /api/posts': { operationId: 'searchPosts', responses: READ_REFUSALS },
   'GET /api/posts/:platform/:id': { operationId: 'getPost', responses: READ_REFUSALS },
   'GET /api/accounts': { operationId: 'listAccounts', responses: READ_REFUSALS },
+  'GET /api/actors': { operationId: 'listActors', responses: READ_REFUSALS },
+  'GET /api/actors/:name': { operationId: 'getActor', responses: READ_REFUSALS },
   'GET /api/articles/:id': { operationId: 'getArticle', responses: READ_REFUSALS },
   'POST /api/articles': {
     operationId: 'addArticle',

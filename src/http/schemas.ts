@@ -59,7 +59,12 @@ export const searchQuerySchema = {
       items: { type: 'string' },
       description: 'platform:handle (repeat for several)',
     },
-    platform: { type: 'string' },
+    actor: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'an actor name: posts of any of its channels (repeat for several; adds to account)',
+    },
+    platform: { type: 'string', description: 'a platform name (x, ...): only its posts' },
     since: { type: 'string', description: 'first UTC day, YYYY-MM-DD (inclusive)' },
     until: { type: 'string', description: 'last UTC day, YYYY-MM-DD (inclusive)' },
     cited: { type: 'string', enum: ['true', 'false'] },

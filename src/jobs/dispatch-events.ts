@@ -7,8 +7,10 @@
 // undispatched, and a repeated dispatch adds nothing because a delivery is
 // unique per (rule, event). A rule removed or disabled in between gets
 // nothing; a rule created in between is younger than the events (it would
-// not fire on them).
+// not fire on them). A rule's actors are read as their channels when the
+// batch is matched, so a channel added to an actor after the rule counts.
 import type { Prisma, Tx } from '../adapters/db/database.js';
+import { createActorsRepository } from '../adapters/db/actors-repository.js';
 import {
   createAlertsRepository,
   createDispatchQueries,
@@ -37,7 +39,10 @@ export async function dispatchEvents(prisma: Prisma, clock: Clock, batchSize = B
   for (;;) {
     const events = await createDispatchQueries(prisma).peekUndispatched(batchSize);
     if (events.length === 0) return total;
-    const rules = await createAlertsRepository(prisma).listRules({ enabledOnly: true });
+    const rules = await withActorAccounts(
+      prisma,
+      await createAlertsRepository(prisma).listRules({ enabledOnly: true }),
+    );
     const matches = matchEvents(events, rules);
     const batch = await prisma.$transaction((tx) => writeBatch(tx, matches, clock.now()));
     total.events += batch.events;
@@ -48,8 +53,20 @@ export async function dispatchEvents(prisma: Prisma, clock: Clock, batchSize = B
   }
 }
 
+type MatchingRule = AlertRuleRecord & { actorAccounts: string[] };
+
+/** Each rule with the accounts (every handle they have had) of its actors' channels now. */
+async function withActorAccounts(prisma: Prisma, rules: AlertRuleRecord[]): Promise<MatchingRule[]> {
+  const names = [...new Set(rules.flatMap((r) => r.actors ?? []))];
+  const refs = await createActorsRepository(prisma).channelRefs(names);
+  return rules.map((r) => ({
+    ...r,
+    actorAccounts: (r.actors ?? []).flatMap((name) => refs.get(name) ?? []),
+  }));
+}
+
 /** The rules each event fires (pure CPU work, done before any transaction). */
-function matchEvents(events: EventRecord[], rules: AlertRuleRecord[]): Map<number, AlertRuleRecord[]> {
+function matchEvents(events: EventRecord[], rules: MatchingRule[]): Map<number, AlertRuleRecord[]> {
   const matches = new Map<number, AlertRuleRecord[]>();
   for (const event of events) {
     const matchable = toMatchable(event);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { detectReferences, type CandidateReference, type CitationDetector } from '../core/article-detect.js';
+import { isMatchedElsewhere, type ActorChannels } from '../core/actor-quotes.js';
 import {
   assignPosts,
   candidateWindow,
@@ -28,6 +29,8 @@ import {
 import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
 import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
+import { createActorsRepository } from '../adapters/db/actors-repository.js';
+import type { Platform } from '../core/platforms.js';
 import { archiveMissingPosts } from './lookup-cited-posts.js';
 import { resolveCitedUrls } from './cited-urls.js';
 import { resolveCitedHandles } from './cited-handles.js';
@@ -125,8 +128,9 @@ export async function addArticle(
   const canonical = input.url ?? extracted.canonicalUrl ?? loaded.fetchedFrom ?? undefined;
   const articles = createArticlesRepository(deps.prisma);
   const watched = await articles.listWatchedAccounts();
+  const actors = await actorChannels(deps.prisma);
   const content = canonical ? { ...extracted, pageUrl: canonical } : extracted;
-  const detected = detectReferences(content, { detectors: deps.detectors, watched });
+  const detected = detectReferences(content, { detectors: deps.detectors, watched, actors });
   const candidates = await resolveCitedUrls(articles, await resolveCitedHandles(deps, detected, signal));
   for (const source of deps.postSources ?? []) {
     await archiveMissingPosts(deps, source, citedIds(candidates, source.platform), signal);
@@ -163,6 +167,14 @@ export async function addArticle(
     'article linked',
   );
   return { article: view, references: view.references, created: stored.created, contentChanged: stored.contentChanged };
+}
+
+/** Every actor with the accounts of its channels (prose quotes attributed to it match any of them). */
+async function actorChannels(prisma: Prisma): Promise<ActorChannels[]> {
+  return (await createActorsRepository(prisma).list()).map((a) => ({
+    name: a.name,
+    channels: a.channels.map((c) => ({ platform: c.platform as Platform, handle: c.handle })),
+  }));
 }
 
 function storableOrNull(text: string | undefined): string | undefined {
@@ -233,8 +245,12 @@ async function saveAssignments(
   // A second sight of a linked citation (an embed and a link to it) adds no reference.
   // An unmatched prose quote is kept open: its post may not be archived yet. It
   // carries the date its look-back window is counted from, so that it resolves on
-  // arrival under the same rules as here.
-  const kept = assignments.filter(({ sameAs, candidate, post }) => !sameAs && (post || keptOpen(candidate)));
+  // arrival under the same rules as here. A quotation of an actor that one of its
+  // channels' posts says is not kept open for its other channels.
+  const kept = assignments.filter(
+    ({ sameAs, candidate, post }) =>
+      !sameAs && (post || (keptOpen(candidate) && !isMatchedElsewhere(candidate, assignments))),
+  );
   const saved = await articles.saveReferences(
     kept.map(({ candidate: c, post, score }) => ({
       articleId,

@@ -5,6 +5,8 @@ import { snowflakeAt } from '../../src/core/x-snowflake.js';
 
 export interface AccountFixture {
   handle: string;
+  /** Defaults to x. */
+  platform?: string;
   platformUserId?: string;
   displayName?: string;
   status?: string;
@@ -17,7 +19,7 @@ export interface AccountFixture {
 export async function insertAccount(db: Database, a: AccountFixture) {
   return db.prisma.account.create({
     data: {
-      platform: 'x',
+      platform: a.platform ?? 'x',
       platformUserId: a.platformUserId ?? String(100 + Math.floor(Math.random() * 1e9)),
       handle: a.handle,
       displayName: a.displayName ?? a.handle,
@@ -40,6 +42,8 @@ export interface PostFixture {
   status?: string;
   /** Earlier texts, oldest first; each becomes a version before the current text. */
   earlierTexts?: string[];
+  /** Defaults to x (a decimal ID is made for any platform). */
+  platform?: string;
 }
 
 let sequence = 0;
@@ -49,9 +53,10 @@ export async function insertPost(db: Database, p: PostFixture) {
   const id = p.id ?? (BigInt(snowflakeAt(createdAt)) + BigInt(++sequence)).toString();
   const texts = [...(p.earlierTexts ?? []), p.text];
   const editIds = texts.map((_, i) => (BigInt(id) + BigInt(i * 1000)).toString());
+  const platform = p.platform ?? 'x';
   const post = await db.prisma.post.create({
     data: {
-      platform: 'x',
+      platform,
       platformId: id,
       accountId: p.accountId,
       editIds,
@@ -69,8 +74,8 @@ export async function insertPost(db: Database, p: PostFixture) {
   for (const [i, text] of texts.entries()) {
     const capture = await db.prisma.capture.create({
       data: {
-        platform: 'x',
-        source: 'x:timeline',
+        platform,
+        source: `${platform}:timeline`,
         accountId: p.accountId,
         body: JSON.stringify({ data: [{ id: editIds[i], text, edit_history_tweet_ids: editIds.slice(0, i + 1) }] }),
         sha256: `${id}-${i}-${Math.random()}`.padEnd(64, '0').slice(0, 64),
@@ -79,7 +84,7 @@ export async function insertPost(db: Database, p: PostFixture) {
     await db.prisma.postVersion.create({
       data: {
         postId: post.id,
-        platform: 'x',
+        platform,
         versionId: editIds[i]!,
         text,
         createdAt: new Date(createdAt.getTime() + i * 60_000),

@@ -68,6 +68,7 @@ const ruleSelect = {
   target: true,
   secret: true,
   accounts: true,
+  actors: true,
   keywords: true,
   regex: true,
   events: true,

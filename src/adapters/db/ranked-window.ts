@@ -13,7 +13,15 @@ import {
   type SearchFilters,
 } from '../../core/search-query.js';
 import type { Tx } from './database.js';
-import { accountIdsSql, filterSql, POST_COLUMNS, toSearchRow, type RawRow, type SearchRow } from './search-sql.js';
+import {
+  filterSql,
+  hasSources,
+  POST_COLUMNS,
+  sourceAccountIdsSql,
+  toSearchRow,
+  type RawRow,
+  type SearchRow,
+} from './search-sql.js';
 
 const STATS_TTL_MS = 60_000;
 /** Accounts with less than this share of the archive are searched whole, without slices. */
@@ -44,19 +52,19 @@ export function createRankedWindow(db: Tx, windowSize: number) {
   }
 
   /**
-   * The share of the archive posted by the accounts of the filter, from the most common
+   * The share of the archive posted by the accounts of the filter (and the channels of its actors), from the most common
    * account_id values of the table statistics (an account not among them counts as none);
    * cached for a minute.
    */
   async function accountShare(f: SearchFilters): Promise<number> {
-    const key = JSON.stringify(f.accounts);
+    const key = JSON.stringify([f.accounts, f.actors ?? []]);
     const cached = shares.get(key);
     if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.share;
     const [row] = await db.$queryRaw<{ share: number }[]>`
       SELECT coalesce(sum(m.freq), 0)::float8 AS share FROM pg_stats s,
         unnest(s.most_common_vals::text::int[], s.most_common_freqs) AS m(id, freq)
       WHERE s.schemaname = current_schema() AND s.tablename = 'posts' AND s.attname = 'account_id'
-        AND m.id IN (${accountIdsSql(f.accounts)})`;
+        AND m.id IN (${sourceAccountIdsSql(f) ?? Prisma.sql`SELECT NULL::int`})`;
     if (shares.size >= 1000) shares.clear();
     shares.set(key, { at: Date.now(), share: Number(row?.share ?? 0) });
     return Number(row?.share ?? 0);
@@ -67,7 +75,7 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     // matches than there are (29 for 10 000), so with accounts it would fetch every match of
     // the phrase and drop other accounts' posts afterwards. Read from q, the tsquery gets the
     // default estimate, and one scan of the GIN index over (words, day, account) answers both.
-    const words = !from && f.accounts.length && hasPhrase(f.q) ? Prisma.sql`(SELECT q.tsq FROM q)` : Prisma.sql`${tsq}`;
+    const words = !from && hasSources(f) && hasPhrase(f.q) ? Prisma.sql`(SELECT q.tsq FROM q)` : Prisma.sql`${tsq}`;
     const keyset = after
       ? Prisma.sql`(r.rank, r.created_at, r.id) < (${after.rank}::real, ${after.createdAt}, ${after.id})`
       : Prisma.sql`TRUE`;
@@ -115,8 +123,7 @@ export function createRankedWindow(db: Tx, windowSize: number) {
       const dated = f.since !== undefined || f.untilExclusive !== undefined;
       // So do accounts that hold a small share of the archive: the GIN index over (words, day,
       // account) finds their matches directly, and a slice would first look at few of them.
-      const slicing =
-        b.length >= 20 && !dated && !(f.accounts.length && (await accountShare(f)) < SLICED_ACCOUNT_SHARE);
+      const slicing = b.length >= 20 && !dated && !(hasSources(f) && (await accountShare(f)) < SLICED_ACCOUNT_SHARE);
       let fraction: number | null = slicing ? FIRST_SLICE_FRACTION : null;
       for (let tries = 0; fraction !== null && tries < 2; tries++) {
         const from = b[Math.floor((1 - fraction) * (b.length - 1))]!;

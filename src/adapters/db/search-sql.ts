@@ -64,7 +64,8 @@ export function tsquerySql(q: string): Prisma.Sql | undefined {
 /** The filters as one SQL condition over `posts p`. */
 export function filterSql(f: SearchFilters): Prisma.Sql {
   const conds: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.accounts.length) conds.push(Prisma.sql`p.account_id IN (${accountIdsSql(f.accounts)})`);
+  const sources = sourceAccountIdsSql(f);
+  if (sources) conds.push(Prisma.sql`p.account_id IN (${sources})`);
   if (f.platform) conds.push(Prisma.sql`p.platform = ${f.platform}`);
   if (f.since) conds.push(Prisma.sql`p.created_at >= ${f.since}`);
   if (f.untilExclusive) conds.push(Prisma.sql`p.created_at < ${f.untilExclusive}`);
@@ -84,4 +85,24 @@ export function accountIdsSql(accounts: SearchFilters['accounts']): Prisma.Sql {
   return Prisma.sql`SELECT ac.id FROM accounts ac WHERE ac.platform || ':' || lower(ac.handle) = ANY(${keys}::text[])
       UNION SELECT h.account_id FROM account_handles h JOIN accounts ac ON ac.id = h.account_id
         WHERE ac.platform || ':' || lower(h.handle) = ANY(${keys}::text[])`;
+}
+
+/** True when the filters name accounts or actors (whose posts alone are asked for). */
+export function hasSources(f: SearchFilters): boolean {
+  return f.accounts.length > 0 || (f.actors?.length ?? 0) > 0;
+}
+
+/** The ids of the accounts asked for and of the channels of the actors asked for; undefined when none are. */
+export function sourceAccountIdsSql(f: SearchFilters): Prisma.Sql | undefined {
+  const sources = [
+    ...(f.accounts.length ? [accountIdsSql(f.accounts)] : []),
+    ...(f.actors?.length ? [actorAccountIdsSql(f.actors)] : []),
+  ];
+  return sources.length ? Prisma.join(sources, ' UNION ') : undefined;
+}
+
+/** The accounts that are channels of the actors named (regardless of case), as a subquery. */
+export function actorAccountIdsSql(names: readonly string[]): Prisma.Sql {
+  return Prisma.sql`SELECT ch.account_id FROM actor_channels ch JOIN actors ac ON ac.id = ch.actor_id
+      WHERE lower(ac.name) IN (SELECT lower(n) FROM unnest(${[...names]}::text[]) n)`;
 }

@@ -1,6 +1,7 @@
 // `onrecord alerts add|list|remove|test|deliveries`: who is told what, and where.
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { createActorsRepository } from '../../adapters/db/actors-repository.js';
 import { createAlertsRepository, type AlertRuleRecord } from '../../adapters/db/alerts-repository.js';
 import { parseRuleInput, type RuleInput } from '../../core/alert-rule-input.js';
 import { alertRuleView, maskTarget } from '../../core/alert-rule-view.js';
@@ -41,6 +42,7 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
             'target',
             'on',
             'accounts',
+            'actors',
             'keywords',
             'digest',
             'delivered',
@@ -54,7 +56,8 @@ export function registerAlerts(program: Command, rt: CliRuntime): void {
             v.channel,
             v.target,
             v.events.join(','),
-            v.accounts.join(',') || 'all',
+            v.accounts.join(',') || (v.actors.length ? '' : 'all'),
+            v.actors.join(', '),
             [...v.keywords, ...(v.regex ? [`/${v.regex}/`] : [])].join(', ') || '-',
             v.digest,
             v.deliveries.delivered,
@@ -93,6 +96,11 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
     .option('--email <address>', 'an email address (needs SMTP_URL)')
     .option('--secret <secret>', 'webhook signing secret (default: a random one, printed once)')
     .option('--account <x:handle>', 'only this account (repeatable; default: all)', collect)
+    .option(
+      '--actor <name>',
+      'only the channels of this actor, also those added later (repeatable; adds to --account)',
+      collect,
+    )
     .option('--keyword <word>', 'a word or phrase that must occur (repeatable; any one suffices)', collect)
     .option('--regex <pattern>', 'a regular expression the text must match (case-insensitive)')
     .option('--on <events>', 'events: new, edited, deleted, cited (comma-separated; default: new)')
@@ -106,7 +114,8 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
         }
         const generated = parsed.channel === 'webhook' && parsed.secret === null;
         const secret = generated ? randomBytes(24).toString('hex') : parsed.secret;
-        const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, secret });
+        const actors = await createActorsRepository(ctx.db.prisma).requireNames(parsed.actors);
+        const rule = await createAlertsRepository(ctx.db.prisma).addRule({ ...parsed, actors, secret });
         if (opts.json) return printJson(rt.io, { ...alertRuleView(rule), ...(generated ? { secret } : {}) });
         printLine(rt.io, `added alert rule ${rule.id}: ${describeRule(rule)}`);
         if (generated) printLine(rt.io, `signing secret (shown once): ${secret}`);
@@ -116,7 +125,10 @@ function registerAdd(alerts: Command, rt: CliRuntime): void {
 
 function describeRule(rule: AlertRuleRecord): string {
   const parts = [`${rule.channel} ${maskTarget(rule.target)}`, `on ${rule.events.join(',')}`];
-  parts.push(rule.accounts.length ? `accounts ${rule.accounts.join(', ')}` : 'all accounts');
+  const actors = rule.actors ?? [];
+  if (rule.accounts.length) parts.push(`accounts ${rule.accounts.join(', ')}`);
+  if (actors.length) parts.push(`actors ${actors.map((a) => `"${a}"`).join(', ')}`);
+  if (!rule.accounts.length && !actors.length) parts.push('all accounts');
   if (rule.keywords.length) parts.push(`keywords ${rule.keywords.map((k) => `"${k}"`).join(', ')}`);
   if (rule.regex) parts.push(`regex /${rule.regex}/`);
   if (rule.digest !== 'none') parts.push(`${rule.digest} digest`);

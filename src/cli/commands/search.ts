@@ -8,6 +8,7 @@ import type { CliRuntime } from '../runtime.js';
 
 export interface FilterOptions {
   account?: string[];
+  actor?: string[];
   platform?: string;
   since?: string;
   until?: string;
@@ -23,6 +24,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addFilterOptions(command: Command): Command {
   return command
     .option('--account <platform:handle>', 'only posts of this account (repeatable)', collect)
+    .option('--actor <name>', 'only posts of the channels of this actor (repeatable)', collect)
     .option('--platform <platform>', `only posts of this platform (${PLATFORMS.join(', ')})`)
     .option('--since <YYYY-MM-DD>', 'posts from this UTC day on (inclusive)')
     .option('--until <YYYY-MM-DD>', 'posts up to this UTC day (inclusive)')

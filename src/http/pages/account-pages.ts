@@ -8,7 +8,8 @@ import { formatAccountRef } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import { formatSpan, formatTime, page } from './layout.js';
-import { accountPath, postCard } from './post-card.js';
+import { accountPath, platformBadge, postCard } from './post-card.js';
+import { actorLinks } from './actor-pages.js';
 import { LIVE_SCRIPT, liveHook } from './live-posts.js';
 
 function freshnessBadge(f: Freshness): SafeHtml {
@@ -25,7 +26,7 @@ export function renderAccountsPage(
     const f = assessFreshness(a, now, blocks.get(a.platform));
     return html`<tr>
       <td>
-        <a href="${accountPath(ref)}">${ref}</a>
+        ${platformBadge(a)} <a href="${accountPath(ref)}">${ref}</a>
         <div class="muted">${a.displayName}</div>
       </td>
       <td>${freshnessBadge(f)} <span class="muted">${f.reason}</span></td>
@@ -72,9 +73,12 @@ export interface AccountPageData {
   block?: PlatformBlock | null;
   /** The newest posts are shown: new ones are added as they arrive. */
   isFirstPage?: boolean;
+  /** The actors this account is a channel of. */
+  actors?: readonly string[];
 }
 
-export function renderAccountPage({ account, perDay, timeline, now, block, isFirstPage }: AccountPageData): string {
+export function renderAccountPage(data: AccountPageData): string {
+  const { account, perDay, timeline, now, block, isFirstPage, actors = [] } = data;
   const ref = formatAccountRef(account.platform, account.handle);
   const f = assessFreshness(account, now, block);
   const feedBase = `/feeds/accounts/${encodeURIComponent(account.platform)}/${encodeURIComponent(account.handle)}`;
@@ -90,8 +94,16 @@ export function renderAccountPage({ account, perDay, timeline, now, block, isFir
         <a rel="next" href="?cursor=${encodeURIComponent(timeline.next)}">Older posts →</a>
       </nav>`
     : '';
-  const body = html`<h1>${account.displayName ?? account.handle} <span class="muted">${ref}</span></h1>
+  const body = html`<h1>
+      ${account.displayName ?? account.handle} <span class="muted">${ref}</span> ${platformBadge(account)}
+    </h1>
     <dl class="facts">
+      ${
+        actors.length
+          ? html`<dt>${actors.length === 1 ? 'Actor' : 'Actors'}</dt>
+              <dd>${actorLinks(actors)}</dd>`
+          : ''
+      }
       <dt>Freshness</dt>
       <dd>${freshnessBadge(f)} ${f.reason}</dd>
       <dt>Status</dt>

@@ -2,6 +2,7 @@
 import { html } from './html.js';
 import { formatTime, page } from './layout.js';
 import type { AlertRuleView as RuleView } from '../../core/alert-rule-view.js';
+import { actorLinks } from './actor-pages.js';
 
 export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
   const body = html`<h1>Alert rules</h1>
@@ -13,7 +14,7 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
                 <th>#</th>
                 <th>Channel</th>
                 <th>Target</th>
-                <th>Accounts</th>
+                <th>Accounts / actors</th>
                 <th>Keywords / regex</th>
                 <th>Events</th>
                 <th>Digest</th>
@@ -29,7 +30,8 @@ export function renderAlertsPage(rules: RuleView[], publicUrl: string): string {
                     <td>${r.channel}</td>
                     <td><code>${r.target}</code>${r.hasSecret ? html` <span class="badge">signed</span>` : ''}</td>
                     <td>
-                      ${r.accounts.length ? r.accounts.join(', ') : html`<span class="muted">every account</span>`}
+                      ${r.accounts.join(', ')}${r.accounts.length && r.actors.length ? '; ' : ''}${actorLinks(r.actors)}
+                      ${r.accounts.length || r.actors.length ? '' : html`<span class="muted">every account</span>`}
                     </td>
                     <td>${r.keywords.join(', ')}${r.regex ? html` <code>/${r.regex}/</code>` : ''}</td>
                     <td>${r.events.join(', ')}</td>

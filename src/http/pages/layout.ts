@@ -4,6 +4,7 @@ import { html, type SafeHtml } from './html.js';
 export const NAV = [
   ['/', 'Search'],
   ['/accounts', 'Accounts'],
+  ['/actors', 'Actors'],
   ['/alerts', 'Alert rules'],
   ['/api/docs', 'API'],
 ] as const;

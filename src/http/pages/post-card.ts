@@ -1,5 +1,5 @@
 // One post in a list: account, time, text, status badges, link to its page.
-import { platformDescriptor } from '../../core/platforms.js';
+import { platformLabel } from '../../core/ids.js';
 import type { PostView } from '../../core/post-view.js';
 import { html, linkedText, safeUrl, type SafeHtml } from './html.js';
 import { formatTime } from './layout.js';
@@ -31,6 +31,21 @@ export function badges(post: PostView): SafeHtml {
   }`;
 }
 
+/** The platform a post was published on, by its descriptor's label ("X"). */
+export function platformBadge(post: { platform: string }): SafeHtml {
+  return html`<span class="badge badge-platform" data-platform="${post.platform}"
+    >${platformLabel(post.platform)}</span
+  >`;
+}
+
+/** The post on its platform (the descriptor's permalink); plain text when the platform has no web address for it. */
+export function originalLink(post: PostView): SafeHtml {
+  const label = `on ${platformLabel(post.platform)}`;
+  return safeUrl(post.url) === '#'
+    ? html`<span class="original">${label}</span>`
+    : html`<a class="original" href="${safeUrl(post.url)}" rel="noopener noreferrer">${label}</a>`;
+}
+
 export interface PostCardOptions {
   /** The text to show instead of the post's (highlighted matches). */
   text?: SafeHtml | undefined;
@@ -41,9 +56,9 @@ export interface PostCardOptions {
 
 export function postCard(post: PostView, options: PostCardOptions = {}) {
   const accountHref = accountPath(post.account);
-  const platformLabel = platformDescriptor(post.platform)?.label ?? post.platform;
   return html`<article class="post post-${post.status}">
     <header>
+      ${platformBadge(post)}
       ${accountHref ? html`<a class="account" href="${accountHref}">${post.account}</a>` : html`<span class="account">unknown account</span>`}
       <a class="time" href="${postPath(post)}"
         ><time datetime="${post.createdAt}">${formatTime(post.createdAt)}</time></a
@@ -54,8 +69,7 @@ export function postCard(post: PostView, options: PostCardOptions = {}) {
     </header>
     <p class="text">${options.text ?? linkedText(post.text)}</p>
     <footer>
-      <a href="${postPath(post)}">archived copy</a> ·
-      <a href="${safeUrl(post.url)}" rel="noopener noreferrer">on ${platformLabel}</a>
+      <a href="${postPath(post)}">archived copy</a> · ${originalLink(post)}
       ${post.urls.map((u) => html` · <a class="link" href="${safeUrl(u)}" rel="nofollow noopener noreferrer">${hostOf(u)}</a>`)}
     </footer>
   </article>`;

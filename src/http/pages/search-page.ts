@@ -2,6 +2,7 @@
 // matched words highlighted, and a link to the next page.
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, type SearchPage } from '../../adapters/db/search-repository.js';
 import type { SearchInput } from '../../core/search-query.js';
+import { PLATFORMS, platformLabel } from '../../core/ids.js';
 import { toPostView } from '../../core/post-view.js';
 import { html, markedText, type SafeHtml } from './html.js';
 import { page } from './layout.js';
@@ -26,6 +27,27 @@ function checkbox(name: 'cited' | 'edited' | 'deleted', label: string, input: Se
   >`;
 }
 
+function platformSelect(input: SearchInput): SafeHtml {
+  const chosen = input.platform?.toLowerCase() ?? '';
+  return html`<label
+    >Platform
+    <select name="platform">
+      <option value="">any</option>
+      ${PLATFORMS.map(
+        (p) => html`<option value="${p}" ${p === chosen ? html` selected` : ''}>${platformLabel(p)}</option>`,
+      )}
+    </select></label
+  >`;
+}
+
+/** One box per actor asked for (a name may hold commas, so names are never joined in one box). */
+function actorInputs(input: SearchInput): SafeHtml {
+  const actors = [input.actor ?? []].flat();
+  return html`${(actors.length ? actors : ['']).map(
+    (a) => html`<label>Actor <input name="actor" value="${a}" placeholder="USFOR-A spokesman" /></label>`,
+  )}`;
+}
+
 function searchForm(input: SearchInput): SafeHtml {
   const accounts = [input.account ?? []].flat().join(', ');
   return html`<form class="search" method="get" action="/" role="search">
@@ -43,6 +65,7 @@ function searchForm(input: SearchInput): SafeHtml {
     </div>
     <div class="filters">
       <label>Account <input name="account" value="${accounts}" placeholder="x:USFOR_A" /></label>
+      ${actorInputs(input)} ${platformSelect(input)}
       <label>From <input name="since" type="date" value="${input.since ?? ''}" /></label>
       <label>To <input name="until" type="date" value="${input.until ?? ''}" /></label>
       <label>Language <input name="lang" value="${input.lang ?? ''}" size="4" placeholder="en" /></label>

@@ -4,6 +4,7 @@ import { InvalidInput } from '../../core/errors.js';
 import { ALERT_EVENTS, parseAlertEvents, validateRuleRegex } from '../../core/alert-match.js';
 import { DIGEST_MODES, type DigestMode } from '../../core/delivery-schedule.js';
 import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
+import { parseActorNames } from '../../core/actors.js';
 import { ALERT_CHANNELS, type AlertChannel } from '../../ports/alert-sink.js';
 import type { AlertsRepository, NewAlertRule } from '../../adapters/db/alerts-repository.js';
 import { alertRuleView, type AlertRuleView } from '../../core/alert-rule-view.js';
@@ -13,6 +14,7 @@ export interface AlertRuleBody {
   target: string;
   secret?: string;
   accounts?: string[];
+  actors?: string[];
   keywords?: string[];
   regex?: string;
   events?: string[];
@@ -28,6 +30,11 @@ export const alertRuleBodySchema = {
     target: { type: 'string', description: 'webhook URL, or an email address for email' },
     secret: { type: 'string', description: 'HMAC secret of webhook signatures' },
     accounts: { type: 'array', items: { type: 'string' }, description: 'platform:handle; empty = every account' },
+    actors: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'actor names: any of their channels, also those added later (adds to accounts)',
+    },
     keywords: { type: 'array', items: { type: 'string' } },
     regex: { type: 'string' },
     events: { type: 'array', items: { type: 'string', enum: [...ALERT_EVENTS] } },
@@ -43,6 +50,7 @@ export const alertRuleViewSchema = {
     target: { type: 'string', description: 'masked: scheme://host/… for URLs, d…@domain for addresses' },
     hasSecret: { type: 'boolean' },
     accounts: { type: 'array', items: { type: 'string' } },
+    actors: { type: 'array', items: { type: 'string' } },
     keywords: { type: 'array', items: { type: 'string' } },
     regex: { type: ['string', 'null'] },
     events: { type: 'array', items: { type: 'string' } },
@@ -85,6 +93,7 @@ export function parseAlertRuleBody(body: AlertRuleBody): NewAlertRule {
       const ref = parseAccountRef(a);
       return formatAccountRef(ref.platform, ref.handle);
     }),
+    actors: parseActorNames(body.actors, 'an actor name'),
     keywords: (body.keywords ?? []).map((k) => k.trim()).filter(Boolean),
     regex: body.regex ? validateRuleRegex(body.regex) : null,
     events: parseAlertEvents((body.events ?? ['new']).join(',')),

@@ -1,6 +1,7 @@
 // The write side of the API (bearer token required, see access.ts): adding
 // articles, and managing alert rules. GET /api/alerts is a read.
 import type { FastifyInstance } from 'fastify';
+import { createActorsRepository } from '../../adapters/db/actors-repository.js';
 import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
 import { SourceUnavailable } from '../../core/errors.js';
 import { rowIdParamsSchema } from '../schemas.js';
@@ -24,6 +25,7 @@ const security = [{ bearer: [] }];
 
 export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
   const alerts = createAlertsRepository(deps.db.prisma);
+  const actors = createActorsRepository(deps.db.prisma);
 
   app.post<{ Body: AddArticleInput }>(
     '/api/articles',
@@ -79,7 +81,8 @@ export function registerWriteApi(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const rule = await alerts.addRule(parseAlertRuleBody(request.body));
+      const parsed = parseAlertRuleBody(request.body);
+      const rule = await alerts.addRule({ ...parsed, actors: await actors.requireNames(parsed.actors ?? []) });
       return reply.code(201).send(alertRuleView(rule));
     },
   );

@@ -1,11 +1,14 @@
-// Atom, RSS and JSON Feed for every account and every search: a feed reader
-// subscribed to a search is an alert channel. Feeds list the newest matches.
+// Atom, RSS and JSON Feed for every account, every actor (the posts of all its
+// channels) and every search: a feed reader subscribed to a search is an alert
+// channel. Feeds list the newest matches.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Feed } from 'feed';
+import { createActorsRepository } from '../../adapters/db/actors-repository.js';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
 import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
 import { NotFound } from '../../core/errors.js';
-import { formatAccountRef, parseAccountRef } from '../../core/ids.js';
+import { parseActorName } from '../../core/actors.js';
+import { formatAccountRef, parseAccountRef, platformLabel } from '../../core/ids.js';
 import { toPostView, type PostView } from '../../core/post-view.js';
 import { parseFilters, type SearchFilters, type SearchInput } from '../../core/search-query.js';
 import type { AppDeps } from '../app.js';
@@ -34,8 +37,9 @@ function titleOf(post: PostView): string {
 }
 
 const authorOf = (post: PostView) => post.account ?? post.platform;
+/** The text, then the post on its platform ("on X: https://x.com/..."). */
 const contentOf = (post: PostView) =>
-  `<p>${escapeHtml(post.text)}</p><p><a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`;
+  `<p>${escapeHtml(post.text)}</p><p>on ${escapeHtml(platformLabel(post.platform))}: <a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`;
 
 /**
  * Atom and RSS through `feed`. It escapes the feed-level title itself (plain
@@ -64,6 +68,7 @@ function xmlFeed(format: 'atom' | 'rss', { base, meta, posts }: FeedInput): Feed
       published: date,
       description: escapeHtml(post.text),
       content: contentOf(post),
+      category: [{ name: platformLabel(post.platform), term: post.platform }],
       ...(format === 'atom'
         ? { author: [{ name: authorOf(post) }] }
         : { extensions: [{ name: 'dc:creator', objects: { _text: authorOf(post) } }] }),
@@ -89,6 +94,7 @@ function jsonFeed({ base, meta, posts }: FeedInput) {
       content_html: contentOf(post),
       date_published: new Date(post.createdAt).toISOString(),
       authors: [{ name: authorOf(post) }],
+      tags: [post.platform],
       ...(post.lang ? { language: post.lang } : {}),
     })),
   };
@@ -107,6 +113,7 @@ function send(reply: FastifyReply, format: FeedFormat, feed: FeedInput) {
 export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
   const search = createTimedSearchRepository(deps.db.prisma, deps.config.ONRECORD_SEARCH_TIMEOUT);
   const read = createArchiveReadRepository(deps.db.prisma);
+  const actors = createActorsRepository(deps.db.prisma);
   const newest = async (filters: SearchFilters) => (await search.newest(filters, FEED_ITEMS)).map(toPostView);
   const hide = { schema: { hide: true } };
 
@@ -142,4 +149,13 @@ export function registerFeeds(app: FastifyInstance, deps: AppDeps): void {
       return send(reply, format, { base: publicUrl(deps), meta, posts });
     },
   );
+
+  app.get<{ Params: { file: string } }>('/feeds/actors/:file', hide, async (request, reply) => {
+    const { name, format } = parseFeedFile(request.params.file);
+    const actor = await actors.get(parseActorName(name));
+    const path = `/actors/${encodeURIComponent(actor.name)}`;
+    const meta = { title: `onrecord: ${actor.name}`, link: path, self: `/feeds${path}.${format}` };
+    const posts = await newest(parseFilters({ actor: actor.name }));
+    return send(reply, format, { base: publicUrl(deps), meta, posts });
+  });
 }

@@ -1,5 +1,6 @@
 // The web pages: rendered on the server, readable without JavaScript.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createActorsRepository } from '../../adapters/db/actors-repository.js';
 import { createAlertsRepository } from '../../adapters/db/alerts-repository.js';
 import { createArchiveReadRepository } from '../../adapters/db/archive-read-repository.js';
 import { createTimedSearchRepository } from '../../adapters/db/search-repository.js';
@@ -35,7 +36,7 @@ export function sendPage(reply: FastifyReply, body: string, status = 200) {
 }
 
 /** Pages answer errors with a page, not JSON. */
-async function withErrorPage(reply: FastifyReply, render: () => Promise<string>) {
+export async function withErrorPage(reply: FastifyReply, render: () => Promise<string>) {
   try {
     return sendPage(reply, await render());
   } catch (err) {
@@ -77,6 +78,12 @@ export function formInput(query: Record<string, string | string[] | undefined>):
     .flatMap((a) => a.split(/[\s,]+/))
     .filter(Boolean);
   if (accounts.length) input.account = accounts;
+  // One actor per value: a name may hold spaces and commas.
+  const actors = [query.actor ?? []]
+    .flat()
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (actors.length) input.actor = actors;
   return input;
 }
 
@@ -104,6 +111,7 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
   const mediaRepo = createMediaReads(deps.db.prisma);
   const blocks = platformBlocks(deps.config);
   const alerts = createAlertsRepository(deps.db.prisma);
+  const actors = createActorsRepository(deps.db.prisma);
   const hide = { schema: { hide: true } };
 
   app.get<{ Querystring: Record<string, string | string[]> }>('/', hide, async (request, reply) => {
@@ -130,8 +138,9 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
         const ref = parseAccountRef(`${request.params.platform}:${request.params.handle}`);
         const account = await read.findAccount(ref.platform, ref.handle);
         if (!account) throw new NotFound(`no watched account ${ref.platform}:${ref.handle}`);
-        const [perDay, timeline] = await Promise.all([
+        const [perDay, actorNames, timeline] = await Promise.all([
           read.postsPerDay(account.id),
+          actors.namesOfAccount(account.id),
           search.search(
             parseSearchInput({
               account: `${account.platform}:${account.handle}`,
@@ -142,7 +151,8 @@ export function registerPages(app: FastifyInstance, deps: AppDeps): void {
         ]);
         const block = blocks.get(account.platform);
         const isFirstPage = !request.query.cursor;
-        return renderAccountPage({ account, perDay, timeline, now: deps.clock.now(), block, isFirstPage });
+        const now = deps.clock.now();
+        return renderAccountPage({ account, perDay, timeline, now, block, isFirstPage, actors: actorNames });
       }),
   );
 

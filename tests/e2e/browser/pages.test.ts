@@ -59,6 +59,23 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
       citing: [{ postId: edited.id, witnessedText: 'The convoy arrived at 9:00.', differs: true }],
     });
     articleId = article.id;
+    // An actor with a channel on X and one on a second platform (its rows written directly).
+    const second = await insertAccount(db, {
+      platform: 'bsky',
+      handle: 'usfor.example.mil',
+      displayName: 'U.S. Forces',
+    });
+    await insertPost(db, {
+      platform: 'bsky',
+      accountId: second.id,
+      id: '3000000000000000901',
+      text: 'The northern border stayed quiet today, as said on the second channel.',
+      createdAt: '2026-03-01T09:00:00Z',
+    });
+    const actor = await db.prisma.actor.create({ data: { name: 'Forces spokesman' } });
+    await db.prisma.actorChannel.createMany({
+      data: [a.id, second.id].map((accountId) => ({ actorId: actor.id, accountId })),
+    });
     await db.prisma.alertRule.create({
       data: {
         channel: 'webhook',
@@ -134,11 +151,33 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
 
   it('shows the accounts and the alert rules', async () => {
     await page.goto(`${base}/accounts`);
-    expect(await page.locator('table.data tbody tr').count()).toBe(1);
+    // The X account and the actor's channel on the second platform.
+    expect(await page.locator('table.data tbody tr').count()).toBe(2);
     await shoot('accounts');
     await page.goto(`${base}/alerts`);
     expect(await page.locator('table.data tbody tr td code').first().textContent()).toBe('https://hooks.example/…');
     await shoot('alerts');
+  });
+
+  it("shows an actor's channels and the posts of all of them, each with its platform and original link", async () => {
+    await page.goto(`${base}/accounts/x/USFOR_A`);
+    await page.click('dl.facts a[href^="/actors/"]');
+    await page.waitForURL(/\/actors\/Forces%20spokesman$/);
+    expect(await page.locator('ul.channels li a').allTextContents()).toEqual(['bsky:usfor.example.mil', 'x:USFOR_A']);
+    const first = page.locator('ol.results article.post').first();
+    expect(await first.locator('.text').textContent()).toContain('second channel');
+    const x = page.locator('ol.results article.post', { hasText: 'Update: the convoy' });
+    expect(await x.locator('.badge-platform').textContent()).toBe('X');
+    expect(await x.locator('a.original').getAttribute('href')).toBe('https://x.com/USFOR_A/status/1895000000000001001');
+    await shoot('actor');
+    await page.goto(`${base}/`);
+    await page.fill('input[name=actor]', 'forces SPOKESMAN');
+    await page.selectOption('select[name=platform]', 'x');
+    await page.click('form.search button[type=submit]');
+    await page.waitForURL(/actor=forces/);
+    const badges = await page.locator('ol.results .badge-platform').allTextContents();
+    expect(badges.length).toBe(20);
+    expect(new Set(badges)).toEqual(new Set(['X']));
   });
 
   it('fits a 390 px wide phone and has no accessibility violations (axe-core)', async () => {
@@ -146,7 +185,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
     try {
       const paths = ['/', '/?q=strike', '/accounts', '/accounts/x/USFOR_A', '/posts/x/1895000000000000001'];
-      for (const path of [...paths, `/articles/${articleId}`, '/alerts']) {
+      for (const path of [...paths, `/articles/${articleId}`, '/alerts', '/actors', '/actors/Forces%20spokesman']) {
         await phone.goto(`${base}${path}`);
         const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
         expect([path, ...widths]).toEqual([path, 390, 390]);
@@ -162,7 +201,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     } finally {
       await phone.close();
     }
-  });
+  }, 120_000);
 
   it('renders the API docs page offline', async () => {
     await page.goto(`${base}/api/docs`);

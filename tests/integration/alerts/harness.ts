@@ -117,6 +117,8 @@ export async function recordPostEvent(
   db: Database,
   options: {
     handle?: string;
+    /** Defaults to x. */
+    platform?: string;
     text: string;
     kind?: EventKind;
     postId?: string;
@@ -125,17 +127,18 @@ export async function recordPostEvent(
   },
 ): Promise<{ eventId: number; postId: string }> {
   const handle = options.handle ?? 'StateDept';
+  const platform = options.platform ?? 'x';
   const kind = options.kind ?? 'new';
   const platformId =
     options.postId ?? String(1864000000000000000n + BigInt(++accountSeq * 1000 + Math.floor(Math.random() * 999)));
   return db.prisma.$transaction(async (tx) => {
     const account =
-      (await tx.account.findFirst({ where: { platform: 'x', handle } })) ??
-      (await tx.account.create({ data: { platform: 'x', handle, platformUserId: `u-${handle}` } }));
+      (await tx.account.findFirst({ where: { platform, handle } })) ??
+      (await tx.account.create({ data: { platform, handle, platformUserId: `u-${handle}` } }));
     const post = await tx.post.upsert({
-      where: { platform_platformId: { platform: 'x', platformId } },
+      where: { platform_platformId: { platform, platformId } },
       create: {
-        platform: 'x',
+        platform,
         platformId,
         accountId: account.id,
         editIds: [platformId],
@@ -147,8 +150,8 @@ export async function recordPostEvent(
     });
     const key =
       kind === 'cited'
-        ? eventKeys.cited(1, 'x', platformId)
-        : eventKeys[kind]('x', `${platformId}${kind === 'edited' ? `-${Date.now()}` : ''}`);
+        ? eventKeys.cited(1, platform, platformId)
+        : eventKeys[kind](platform, `${platformId}${kind === 'edited' ? `-${Date.now()}` : ''}`);
     await createEventsRepository(tx).record([
       {
         kind,

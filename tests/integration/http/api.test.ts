@@ -325,6 +325,8 @@ describe('OpenAPI, docs, health, metrics', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/accounts',
+      '/api/actors',
+      '/api/actors/{name}',
       '/api/alerts',
       '/api/alerts/{id}',
       '/api/articles',
@@ -341,7 +343,7 @@ describe('OpenAPI, docs, health, metrics', () => {
       '/metrics',
     ]);
     expect(doc.paths['/api/posts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['q', 'account', 'since', 'until', 'cursor', 'limit']),
+      expect.arrayContaining(['q', 'account', 'actor', 'platform', 'since', 'until', 'cursor', 'limit']),
     );
   });
 

@@ -16,6 +16,8 @@ async function writeEveryModel(db: Database) {
     data: { platform: 'x', platformUserId: '1593187340', handle: 'USFOR_A', displayName: 'USFOR-A' },
   });
   await p.accountHandle.create({ data: { accountId: account.id, handle: 'USFOR_A' } });
+  const actor = await p.actor.create({ data: { name: 'USFOR-A spokesman' } });
+  await p.actorChannel.create({ data: { actorId: actor.id, accountId: account.id } });
   await p.cursor.create({ data: { accountId: account.id, source: 'x:timeline', value: '1235243970720694456' } });
   await p.pollRun.create({ data: { accountId: account.id, outcome: 'complete', requests: 1 } });
   const capture = await p.capture.create({
@@ -66,7 +68,13 @@ async function writeEveryModel(db: Database) {
     },
   });
   const rule = await p.alertRule.create({
-    data: { channel: 'webhook', target: 'https://hooks.example/x', accounts: ['x:USFOR_A'], keywords: ['airstrike'] },
+    data: {
+      channel: 'webhook',
+      target: 'https://hooks.example/x',
+      accounts: ['x:USFOR_A'],
+      actors: ['USFOR-A spokesman'],
+      keywords: ['airstrike'],
+    },
   });
   const event = await p.event.create({
     data: { kind: 'new', dedupeKey: 'new:x:1235243970720694456', postId: post.id, payload: { text: post.text } },
@@ -94,6 +102,8 @@ async function readEveryModel(db: Database) {
   const counts = await Promise.all([
     p.account.count(),
     p.accountHandle.count(),
+    p.actor.count(),
+    p.actorChannel.count(),
     p.cursor.count(),
     p.pollRun.count(),
     p.capture.count(),
@@ -122,7 +132,7 @@ async function readEveryModel(db: Database) {
 async function checkRoundTrip(db: Database) {
   const written = await writeEveryModel(db);
   const { counts, post } = await readEveryModel(db);
-  expect(counts).toEqual(Array(22).fill(1));
+  expect(counts).toEqual(Array(24).fill(1));
   expect(post).toMatchObject({
     platformId: '1235243970720694456',
     text: 'Très précis: the statement',
@@ -135,6 +145,9 @@ async function checkRoundTrip(db: Database) {
   expect(post.versions).toHaveLength(1);
   expect(post.references[0]).toMatchObject({ kind: 'embed', confidence: 1, status: 'resolved' });
   expect(written.rule.events).toEqual(['new']);
+  expect(written.rule.actors).toEqual(['USFOR-A spokesman']);
+  // An actor's name is its key regardless of case.
+  await expect(db.prisma.actor.create({ data: { name: 'usfor-a SPOKESMAN' } })).rejects.toThrow();
   // The generated search vector folds accents and stems English words.
   const hits = await db.prisma.$queryRaw<{ id: number }[]>`
     SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery('english', onrecord_unaccent('tres statements'))`;

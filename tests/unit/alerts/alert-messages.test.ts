@@ -101,7 +101,7 @@ describe('slackMessage', () => {
           elements: [
             {
               type: 'mrkdwn',
-              text: 'x:StateDept · 2026-03-04 15:00 UTC · <https://x.com/StateDept/status/1864000000000000001|permalink>',
+              text: 'x:StateDept · X · 2026-03-04 15:00 UTC · <https://x.com/StateDept/status/1864000000000000001|permalink>',
             },
           ],
         },
@@ -136,7 +136,7 @@ describe('discordMessage', () => {
           timestamp: '2026-03-04T15:00:00.000Z',
           author: { name: 'x:StateDept' },
           fields: [{ name: 'Before the edit', value: 'The Secretary will travel to Kyiv on Tuesday.' }],
-          footer: { text: 'onrecord · edited · 2026-03-04 15:00 UTC' },
+          footer: { text: 'onrecord · X · edited · 2026-03-04 15:00 UTC' },
         },
       ],
       allowed_mentions: { parse: [] },
@@ -175,6 +175,7 @@ describe('emailMessage', () => {
         'The Secretary will travel to Kyiv on Monday to meet partners.',
         '',
         'Account: x:StateDept',
+        'Platform: X',
         'Posted: 2026-03-04 15:00 UTC',
         'Link: https://x.com/StateDept/status/1864000000000000001',
         'Article: Minister <speaks> & more https://news.example/story',
@@ -200,5 +201,23 @@ describe('emailMessage', () => {
     );
     expect(count(m.subject)).toBeLessThanOrEqual(150);
     expect(m.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('the platform in every format', () => {
+  // A platform no descriptor knows is named as it is stored.
+  const post = samplePost({ platform: 'nowhere', account: 'nowhere:desk', url: 'nowhere:77' });
+  const message = single({ items: [sampleItem({ post })] });
+
+  it('the webhook body carries the post with its platform', () => {
+    expect(webhookBody(message).events[0]!.post).toMatchObject({ platform: 'nowhere', account: 'nowhere:desk' });
+  });
+
+  it('email, Slack and Discord name the platform by its label', () => {
+    expect(emailMessage(message).text).toContain('Account: nowhere:desk\nPlatform: nowhere\n');
+    expect(emailMessage(single()).html).toContain('x:StateDept · X · 2026-03-04 15:00 UTC');
+    const slackContext = slackMessage(message).blocks.at(-1) as { elements: { text: string }[] };
+    expect(slackContext.elements[0]!.text).toMatch(/^nowhere:desk · nowhere · 2026-03-04 15:00 UTC · /);
+    expect(discordMessage(message).embeds[0]!.footer.text).toBe('onrecord · nowhere · new · 2026-03-04 15:00 UTC');
   });
 });

@@ -10,6 +10,7 @@ describe('parseRuleInput', () => {
       target: 'https://hooks.example.org/onrecord',
       secret: null,
       accounts: [],
+      actors: [],
       keywords: [],
       regex: null,
       events: ['new'],
@@ -22,6 +23,7 @@ describe('parseRuleInput', () => {
       parseRuleInput({
         email: ' desk@example.org ',
         account: ['x:@USFOR_A', 'X:StateDept', 'x:USFOR_A'],
+        actor: ['USFOR-A spokesman', ' usfor-a   SPOKESMAN ', 'Ministry of Defence, Press Office'],
         keyword: ['  cease   fire ', 'Kyiv', 'Kyiv'],
         regex: String.raw`\bsanctions?\b`,
         on: 'new,deleted,cited',
@@ -32,6 +34,7 @@ describe('parseRuleInput', () => {
       target: 'desk@example.org',
       secret: null,
       accounts: ['x:USFOR_A', 'x:StateDept'],
+      actors: ['USFOR-A spokesman', 'Ministry of Defence, Press Office'],
       keywords: ['cease fire', 'Kyiv'],
       regex: String.raw`\bsanctions?\b`,
       events: ['new', 'deleted', 'cited'],
@@ -53,6 +56,7 @@ describe('parseRuleInput', () => {
     ['an unknown digest', { webhook: 'https://a.example/h', digest: 'weekly' }, /unknown digest "weekly"/],
     ['a bad account', { webhook: 'https://a.example/h', account: ['USFOR_A'] }, /account must look like x:/],
     ['an empty keyword', { webhook: 'https://a.example/h', keyword: ['  '] }, /must not be empty/],
+    ['an actor without a name', { webhook: 'https://a.example/h', actor: ['--'] }, /--actor needs a letter or a digit/],
   ])('refuses %s', (_name, input, message) => {
     expect(() => parseRuleInput(input)).toThrow(InvalidInput);
     expect(() => parseRuleInput(input)).toThrow(message);
