@@ -22,11 +22,11 @@ async function exported(format: 'jsonl' | 'csv', filters = parseFilters({ actor:
 beforeAll(async () => {
   const db = getDb();
   const x = await insertAccount(db, { handle: 'MinSpox' });
-  const second = await insertAccount(db, { platform: 'bsky', handle: 'spox.ministry.example' });
+  const second = await insertAccount(db, { platform: 'mastodon', handle: 'spox@ministry.example' });
   const other = await insertAccount(db, { handle: 'Elsewhere' });
   await insertPost(db, { accountId: x.id, id: '1760000000000000501', text: 'On X', createdAt: '2026-02-01T00:00:00Z' });
   await insertPost(db, {
-    platform: 'bsky',
+    platform: 'mastodon',
     accountId: second.id,
     id: '3000000000000000502',
     text: 'On the second channel, edited',
@@ -53,9 +53,9 @@ describe('export by actor', () => {
       );
     expect(lines.map((l) => [l.platform, l.id, l.account, l.versions.map((v) => v.raw.text)])).toEqual([
       [
-        'bsky',
+        'mastodon',
         '3000000000000000502',
-        'bsky:spox.ministry.example',
+        'mastodon:spox@ministry.example',
         ['On the second channel', 'On the second channel, edited'],
       ],
       ['x', '1760000000000000501', 'x:MinSpox', ['On X']],
@@ -65,7 +65,7 @@ describe('export by actor', () => {
   it('writes CSV rows with the platform column, and filters by platform', async () => {
     const rows = parse((await exported('csv')).text, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.platform, r.account, r.url])).toEqual([
-      ['bsky', 'bsky:spox.ministry.example', expect.any(String)],
+      ['mastodon', 'mastodon:spox@ministry.example', expect.any(String)],
       ['x', 'x:MinSpox', 'https://x.com/MinSpox/status/1760000000000000501'],
     ]);
     const onX = parse((await exported('csv', parseFilters({ actor: ACTOR, platform: 'x' }))).text, { columns: true });
