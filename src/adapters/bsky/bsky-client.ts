@@ -13,6 +13,7 @@ import { BadPayload, SourceUnavailable } from '../../core/errors.js';
 import type { Logger } from '../../logger.js';
 import type { RateLimitState, RawCapture } from '../../ports/post-source.js';
 import { networkError, rateLimitOf, statusError, xrpcErrorOf, type Received } from './bsky-errors.js';
+import { createDeadline } from '../fetch/request-deadline.js';
 
 export interface BskyClientOptions {
   /** e.g. https://public.api.bsky.app, or http://127.0.0.1:4020 for a local AppView. */
@@ -43,26 +44,6 @@ export interface BskyClient {
 
 /** Statuses whose response may carry no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
-
-/** One request's abort signal: fires at the timeout or when the caller aborts. */
-function createDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let hasTimedOut = false;
-  const timer = setTimeout(() => {
-    hasTimedOut = true;
-    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => hasTimedOut,
-    dispose() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
-}
 
 /** The body as a JSON object, or a BadPayload carrying the capture. */
 function parseBody(capture: RawCapture): Record<string, unknown> {

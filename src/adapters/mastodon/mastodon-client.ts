@@ -12,6 +12,7 @@ import { mastodonBaseUrl } from '../../core/mastodon-settings.js';
 import type { Logger } from '../../logger.js';
 import type { RateLimitState, RawCapture } from '../../ports/post-source.js';
 import { headerValue, readRateLimit, statusError, transportError, type Headers } from './mastodon-errors.js';
+import { createDeadline } from '../fetch/request-deadline.js';
 
 export interface MastodonClientOptions {
   /** server → base URL (http(s)://host[:port][/path]); others are https://<server>. */
@@ -48,30 +49,6 @@ export interface MastodonClient {
 
 /** A timeline page is some hundred kilobytes; nothing the API sends comes near this. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-/**
- * One request's abort signal: fires at the timeout or when the caller aborts.
- * Built by hand (not AbortSignal.any) so that nothing stays attached to a
- * long-lived caller signal once the request is over.
- */
-function createDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let hasTimedOut = false;
-  const timer = setTimeout(() => {
-    hasTimedOut = true;
-    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => hasTimedOut,
-    dispose() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
-}
 
 function parseJson(capture: RawCapture, server: string): unknown {
   const type = capture.contentType ?? '';

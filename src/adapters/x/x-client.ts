@@ -10,6 +10,7 @@ import { BadPayload } from '../../core/errors.js';
 import type { Logger } from '../../logger.js';
 import type { RateLimitState, RawCapture } from '../../ports/post-source.js';
 import { headerValue, mapXError } from './x-errors.js';
+import { createDeadline } from '../fetch/request-deadline.js';
 
 export interface XClientOptions {
   /** e.g. https://api.x.com, or http://127.0.0.1:4010 for a local server. */
@@ -75,30 +76,6 @@ export function checkBody(data: unknown, capture: RawCapture): Record<string, un
     throw new BadPayload('X answered JSON that is not an object', { capture });
   }
   return data as Record<string, unknown>;
-}
-
-/**
- * One request's abort signal: fires at the timeout or when the caller aborts.
- * Built by hand rather than with AbortSignal.any so that nothing stays
- * attached to a long-lived caller signal once the request is over.
- */
-function createDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let hasTimedOut = false;
-  const timer = setTimeout(() => {
-    hasTimedOut = true;
-    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => hasTimedOut,
-    dispose() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
 }
 
 /** The agent for a base URL: http.Agent for http://, https.Agent (with the optional extra CA) otherwise. */
