@@ -5,23 +5,6 @@ import { Command, CommanderError } from 'commander';
 import { readEnvFile, withEnvFile, type Env } from '../env-file.js';
 import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
-import { registerMigrate } from './commands/migrate.js';
-import { registerStart } from './commands/start.js';
-import { registerSearch } from './commands/search.js';
-import { registerExport } from './commands/export.js';
-import { registerArticles } from './commands/articles.js';
-import { registerAlerts } from './commands/alerts.js';
-import { registerAccounts } from './commands/accounts.js';
-import { registerActors } from './commands/actors.js';
-import { registerPoll } from './commands/poll.js';
-import { registerStats } from './commands/stats.js';
-import { registerPosts } from './commands/posts.js';
-import { registerProblems } from './commands/problems.js';
-import { registerImport } from './commands/import.js';
-import { registerLog } from './commands/log.js';
-import { registerVerify } from './commands/verify.js';
-import { registerEvidence } from './commands/evidence.js';
-import { registerMedia } from './commands/media.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -44,6 +27,42 @@ export async function main(argv: string[], processEnv: Env, envFileDir?: string)
   }
 }
 
+type Register = (program: Command, rt: ReturnType<typeof createRuntime>) => void;
+
+/**
+ * The command groups, each loaded only when named: a command that reads the
+ * archive does not load the article parser, the platform clients or the HTTP
+ * server, so it starts in a fraction of the time. In help order.
+ */
+const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrate,
+  start: async () => (await import('./commands/start.js')).registerStart,
+  search: async () => (await import('./commands/search.js')).registerSearch,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  articles: async () => (await import('./commands/articles.js')).registerArticles,
+  alerts: async () => (await import('./commands/alerts.js')).registerAlerts,
+  accounts: async () => (await import('./commands/accounts.js')).registerAccounts,
+  actors: async () => (await import('./commands/actors.js')).registerActors,
+  poll: async () => (await import('./commands/poll.js')).registerPoll,
+  stats: async () => (await import('./commands/stats.js')).registerStats,
+  posts: async () => (await import('./commands/posts.js')).registerPosts,
+  problems: async () => (await import('./commands/problems.js')).registerProblems,
+  import: async () => (await import('./commands/import.js')).registerImport,
+  log: async () => (await import('./commands/log.js')).registerLog,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  evidence: async () => (await import('./commands/evidence.js')).registerEvidence,
+  media: async () => (await import('./commands/media.js')).registerMedia,
+};
+
+/** The group the arguments name, or every group (help, a mistyped command, `help <command>`). */
+async function commandGroups(argv: string[]): Promise<Register[]> {
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  if (named === undefined && argv.some((arg) => arg === '-V' || arg === '--version')) return [];
+  const loaders =
+    named && Object.hasOwn(COMMAND_GROUPS, named) ? [COMMAND_GROUPS[named]!] : Object.values(COMMAND_GROUPS);
+  return Promise.all(loaders.map((load) => load()));
+}
+
 async function runProgram(argv: string[], env: Env): Promise<number> {
   const rt = createRuntime(processIo, env);
   const program = new Command('onrecord')
@@ -51,24 +70,8 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
     .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError();
-  // Each command group registers itself here.
-  registerMigrate(program, rt);
-  registerStart(program, rt);
-  registerSearch(program, rt);
-  registerExport(program, rt);
-  registerArticles(program, rt);
-  registerAlerts(program, rt);
-  registerAccounts(program, rt);
-  registerActors(program, rt);
-  registerPoll(program, rt);
-  registerStats(program, rt);
-  registerPosts(program, rt);
-  registerProblems(program, rt);
-  registerImport(program, rt);
-  registerLog(program, rt);
-  registerVerify(program, rt);
-  registerEvidence(program, rt);
-  registerMedia(program, rt);
+  // Each command group registers itself; only the one named is loaded.
+  for (const register of await commandGroups(argv)) register(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;
