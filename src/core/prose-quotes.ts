@@ -127,10 +127,16 @@ function attributionText(sentence: string, quote: Span): Attribution {
   return { raw, padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
 }
 
-/** The posting cue that attributes the quotation, unless a speaking cue is nearer. */
+/**
+ * The posting cue that attributes the quotation, unless a speaking cue is
+ * nearer. A posting cue inside a speaking one ("a briefing streamed on X") is
+ * part of the speech.
+ */
 function postingCue({ padded, quoteAt }: Attribution): Span | undefined {
-  const posting = matchesOf(POSTING_CUES, padded).sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
   const speaking = matchesOf(SPEAKING_CUES, padded);
+  const posting = matchesOf(POSTING_CUES, padded)
+    .filter((p) => !speaking.some((s) => s.start <= p.start && p.end <= s.end))
+    .sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
   const nearest = posting[0];
   if (!nearest) return undefined;
   const qualified = posting.find((p) =>

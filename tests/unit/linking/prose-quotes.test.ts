@@ -37,6 +37,11 @@ describe('findProseQuotes: attributed to a post', () => {
     ['Portuguese', `\u201c${Q}\u201d, publicou Jane Doe no X.`, 'JDoeMinistry'],
     ['Italian', `\u00ab${Q}\u00bb, ha scritto Jane Doe su X.`, 'JDoeMinistry'],
     ['statement posted on X', `\u201c${Q},\u201d Doe said in a statement posted on X.`, 'JDoeMinistry'],
+    ['French "a twitté"', `Jane Doe a twitt\u00e9 : \u00ab ${Q} \u00bb.`, 'JDoeMinistry'],
+    ['Spanish "trinó"', `\u00ab${Q}\u00bb, trin\u00f3 Jane Doe.`, 'JDoeMinistry'],
+    ['Spanish "en un trino"', `En un trino, Jane Doe asegur\u00f3: \u00ab${Q}\u00bb.`, 'JDoeMinistry'],
+    ['Dutch "tweette"', `Van den Berg tweette: \u2018${Q}\u2019`, 'SvdBerg'],
+    ['told followers on X', `\u201c${Q},\u201d Doe told her followers on X.`, 'JDoeMinistry'],
   ])('%s', (_name, text, handle) => {
     expect(found(text)).toEqual([{ quote: Q, handle, unambiguous: true }]);
   });
@@ -81,6 +86,23 @@ describe('findProseQuotes: not a post', () => {
     ['organisation last word', `\u201c${Q},\u201d the Secretary of State tweeted.`],
     ['a bystander', `\u201c${Q},\u201d a dock worker posted on X.`],
     ['one word', `\u201cNo,\u201d Doe tweeted.`],
+    ['briefing streamed on X', `Speaking at a briefing streamed live on X, Doe said \u201c${Q}.\u201d`],
+    ['speech broadcast on X', `\u201c${Q},\u201d Doe said in a speech broadcast on X.`],
+    [
+      'French, diffusé sur X',
+      `\u00ab ${Q} \u00bb, a dit Jane Doe lors d\u2019un point presse diffus\u00e9 en direct sur X.`,
+    ],
+    [
+      'Spanish, retransmitida en X',
+      `En una comparecencia retransmitida en X, Jane Doe repiti\u00f3 que \u00ab${Q}\u00bb.`,
+    ],
+    [
+      'German, live auf X übertragen',
+      `\u201e${Q}\u201c, sagte Doe bei einer Pressekonferenz, die live auf X \u00fcbertragen wurde.`,
+    ],
+    ['Portuguese, transmitida no X', `\u201c${Q}\u201d, disse Jane Doe em coletiva transmitida ao vivo no X.`],
+    ['Italian, trasmessa su X', `\u00ab${Q}\u00bb, ha detto Jane Doe in una conferenza trasmessa in diretta su X.`],
+    ['Dutch, op X uitgezonden', `\u2018${Q}\u2019, zei Van den Berg in een toespraak die live op X werd uitgezonden.`],
   ])('%s', (_name, text) => {
     expect(found(text)).toEqual([]);
   });
