@@ -34,6 +34,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`in (?:a|an|his|her|their|its|the) (?:\w+ ){0,2}(?:post|tweet|thread)s?`,
       String.raw`(?:said|wrote|added|announced|declared|warned|stated) on ${ON_X}`,
       String.raw`on (?:his|her|their|its) (?:official )?${ON_X} account`,
+      String.raw`${ON_X} (?:account|feed|profile|page)s?`,
       String.raw`the (?:tweet|post) (?:read|reads|said|says)`,
       String.raw`on ${ON_X}`,
     ],
@@ -60,6 +61,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`dans un (?:\w+ ){0,2}(?:message|tweet|post|billet) (?:publie )?(?:sur ${ON_X})?`,
       String.raw`dans un tweet`,
       String.raw`sur son compte ${ON_X}`,
+      String.raw`(?:compte|profil|fil) (?:officiel )?${ON_X}`,
       String.raw`(?:le|son) (?:tweet|message) (?:indique|disait|dit)`,
       String.raw`sur ${ON_X}`,
     ],
@@ -81,6 +83,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:publico|posteo)`,
       String.raw`en (?:un|una|su) (?:\w+ ){0,2}(?:mensaje|publicacion|tuit|trino|post|hilo)`,
       String.raw`en su cuenta (?:de|en) ${ON_X}`,
+      String.raw`(?:cuenta|perfil) (?:oficial )?(?:de|en) ${ON_X}`,
       String.raw`el (?:tuit|mensaje) (?:decia|dice|rezaba)`,
       String.raw`en ${ON_X}`,
     ],
@@ -100,6 +103,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:postete|gepostet)`,
       String.raw`(?:in|mit) einem (?:\w+ ){0,2}(?:post|beitrag|tweet)`,
       String.raw`auf ${ON_X}`,
+      String.raw`${ON_X} (?:account|kanal|profil|konto)s?`,
       String.raw`(?:hiess|heisst) es (?:in|auf) (?:einem|dem) (?:\w+ ){0,2}(?:post|beitrag|tweet)`,
     ],
     speaking: [
@@ -119,6 +123,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:publicou|postou)`,
       String.raw`em (?:uma|um|sua|seu) (?:\w+ ){0,2}(?:publicacao|mensagem|post|postagem|tuite)`,
       String.raw`(?:no|em) seu perfil (?:no|na|em) ${ON_X}`,
+      String.raw`(?:perfil|conta) (?:oficial )?(?:no|na|do|da|em) ${ON_X}`,
       String.raw`(?:no|na|nas|nos) ${ON_X}`,
     ],
     speaking: [
@@ -135,6 +140,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:ha )?(?:pubblicato|postato)`,
       String.raw`in un (?:\w+ ){0,2}(?:post|tweet|messaggio)`,
       String.raw`sul suo (?:profilo|account) ${ON_X}`,
+      String.raw`(?:profilo|account|pagina) (?:ufficiale )?${ON_X}`,
       String.raw`su ${ON_X}`,
     ],
     speaking: [
@@ -152,6 +158,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:postte|gepost)`,
       String.raw`in een (?:\w+ ){0,2}(?:bericht|post|tweet)`,
       String.raw`op ${ON_X}`,
+      String.raw`${ON_X} (?:account|kanaal|profiel)`,
     ],
     speaking: [
       String.raw`(?:zei|verklaarde) (?:\w+ ){0,3}(?:tegen|tegenover) (?:\w+ ){0,2}(?:journalisten|verslaggevers|pers|de)`,

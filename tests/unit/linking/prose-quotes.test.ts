@@ -42,6 +42,17 @@ describe('findProseQuotes: attributed to a post', () => {
     ['Spanish "en un trino"', `En un trino, Jane Doe asegur\u00f3: \u00ab${Q}\u00bb.`, 'JDoeMinistry'],
     ['Dutch "tweette"', `Van den Berg tweette: \u2018${Q}\u2019`, 'SvdBerg'],
     ['told followers on X', `\u201c${Q},\u201d Doe told her followers on X.`, 'JDoeMinistry'],
+    [
+      'a post on the X account of',
+      `According to a post on the Department of State\u2019s X account, \u201c${Q}.\u201d`,
+      'StateDept',
+    ],
+    ['French, compte X de', `\u00ab ${Q} \u00bb, pouvait-on lire sur le compte X de Jane Doe.`, 'JDoeMinistry'],
+    ['Spanish, cuenta de X de', `\u00ab${Q}\u00bb, se le\u00eda en la cuenta de X de Jane Doe.`, 'JDoeMinistry'],
+    ['German, X-Account', `\u201e${Q}\u201c, hie\u00df es auf dem X-Account von Jane Doe.`, 'JDoeMinistry'],
+    ['Italian, profilo X', `\u00ab${Q}\u00bb, si legge sul profilo X di Jane Doe.`, 'JDoeMinistry'],
+    ['Portuguese, conta do X', `\u201c${Q}\u201d, informou Jane Doe na conta oficial do X.`, 'JDoeMinistry'],
+    ['Dutch, X-account van', `\u2018${Q}\u2019, stond er op het X-account van Van den Berg.`, 'SvdBerg'],
   ])('%s', (_name, text, handle) => {
     expect(found(text)).toEqual([{ quote: Q, handle, unambiguous: true }]);
   });
@@ -86,6 +97,10 @@ describe('findProseQuotes: not a post', () => {
     ['organisation last word', `\u201c${Q},\u201d the Secretary of State tweeted.`],
     ['a bystander', `\u201c${Q},\u201d a dock worker posted on X.`],
     ['one word', `\u201cNo,\u201d Doe tweeted.`],
+    [
+      'X account named, words told to reporters',
+      `Doe, whose X account has 40,000 followers, told reporters: \u201c${Q}.\u201d`,
+    ],
     ['briefing streamed on X', `Speaking at a briefing streamed live on X, Doe said \u201c${Q}.\u201d`],
     ['speech broadcast on X', `\u201c${Q},\u201d Doe said in a speech broadcast on X.`],
     [
