@@ -110,7 +110,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:sagte|erklarte|betonte) (?:\w+ ){0,3}(?:gegenuber|vor) (?:\w+ ){0,2}(?:journalisten|reportern|presse|dem|der)`,
       String.raw`gegenuber`,
       String.raw`(?:in|bei) (?:einer|einem|seiner|ihrer) (?:\w+ ){0,2}(?:pressekonferenz|rede|interview|erklarung|mitteilung|anhorung|sitzung|briefing)`,
-      String.raw`im (?:\w+ ){0,2}(?:interview|gesprach|bundestag|fernsehen|radio)`,
+      String.raw`im (?:\w+ ){0,2}(?:interview|gesprach|bundestag|landtag|stadtrat|parlament|plenum|ausschuss|fernsehen|radio)`,
       String.raw`(?:live )?(?:auf|bei|via) ${ON_X} (?:live )?(?:ubertragen|gestreamt|gezeigt)`,
       String.raw`(?:ubertragen|gestreamt) (?:live )?(?:auf|bei|via) ${ON_X}`,
     ],

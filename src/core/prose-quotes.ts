@@ -39,8 +39,25 @@ const QUOTE = new RegExp(
 const MIN_QUOTE_WORDS = 2;
 /** Quotations read per article: more is not coverage. */
 const MAX_QUOTES = 2000;
-/** A posting cue right after a speaking one qualifies it: "a statement posted on X". */
-const QUALIFIER_CHARS = 25;
+/**
+ * A posting cue right after a speaking one qualifies it ("a statement posted
+ * on X", "told her followers on X"): at most this many words between them.
+ */
+const QUALIFIER_WORDS = 2;
+/** Words that open another clause (folded): a posting cue after one of them qualifies no speech before it. */
+const CLAUSE_OPENERS = new Set(
+  `after before when while because since nachdem bevor als wenn weil wahrend apres avant lorsque quand parce puisque
+  despues antes cuando porque mientras depois enquanto dopo prima perche mentre nadat voordat toen wanneer omdat terwijl`.split(
+    /\s+/,
+  ),
+);
+/**
+ * A clause set off by a comma that describes someone (", who tweeted on
+ * Monday,", ", qui avait tweeté lundi,", ", dessen Beitrag auf X ..."): the
+ * sentence's attribution is made outside it, so its cues and names are not read.
+ */
+const ASIDE =
+  /,\s*(?:who|whom|whose|which|qui|dont|lequel|laquelle|lesquels|quien|quienes|cuyo|cuya|cuyos|cuyas|dessen|deren|il cui|la cui|i cui|le cui|cujo|cuja|cujos|cujas|wiens|wier)(?!\p{L})[^,;:]*/giu;
 const LOOK_BACK_SENTENCES = 3;
 /** How much of the sentence either side of a quotation is read for its attribution. */
 const CONTEXT_CHARS = 300;
@@ -121,10 +138,14 @@ interface Attribution {
 
 /** The sentence around a quotation in folded form, with the quotation's place in it. */
 function attributionText(sentence: string, quote: Span): Attribution {
-  const left = fold(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start));
-  const right = fold(sentence.slice(quote.end, quote.end + CONTEXT_CHARS));
+  const left = fold(withoutAsides(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)));
+  const right = fold(withoutAsides(sentence.slice(quote.end, quote.end + CONTEXT_CHARS)));
   const raw = `${sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)} ${sentence.slice(quote.end, quote.end + CONTEXT_CHARS)}`;
   return { raw, padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
+}
+
+function withoutAsides(text: string): string {
+  return text.replace(ASIDE, ',');
 }
 
 /**
@@ -139,9 +160,11 @@ function postingCue({ padded, quoteAt }: Attribution): Span | undefined {
     .sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
   const nearest = posting[0];
   if (!nearest) return undefined;
-  const qualified = posting.find((p) =>
-    speaking.some((s) => p.start >= s.end - 1 && p.start - s.end <= QUALIFIER_CHARS),
-  );
+  const qualifies = (s: Span, p: Span) => {
+    const gap = padded.slice(s.end, p.start).trim().split(' ').filter(Boolean);
+    return p.start >= s.end - 1 && gap.length <= QUALIFIER_WORDS && !gap.some((w) => CLAUSE_OPENERS.has(w));
+  };
+  const qualified = posting.find((p) => speaking.some((s) => qualifies(s, p)));
   if (qualified) return qualified;
   const spoken = speaking.some((s) => distance(s, quoteAt) < distance(nearest, quoteAt));
   return spoken ? undefined : nearest;

@@ -101,6 +101,27 @@ describe('findProseQuotes: not a post', () => {
       'X account named, words told to reporters',
       `Doe, whose X account has 40,000 followers, told reporters: \u201c${Q}.\u201d`,
     ],
+    [
+      'posting verb in a clause about the speaker',
+      `Doe, who tweeted about the crash on Monday, said on Tuesday: \u201c${Q}.\u201d`,
+    ],
+    [
+      'post on X in a clause after the speaker',
+      `\u201c${Q},\u201d said Doe, whose post on X about the crash drew replies.`,
+    ],
+    [
+      'French, qui avait tweeté',
+      `Jane Doe, qui avait tweet\u00e9 lundi, a r\u00e9pondu aux s\u00e9nateurs : \u00ab ${Q} \u00bb.`,
+    ],
+    [
+      'Spanish, quien había tuiteado',
+      `\u00ab${Q}\u00bb, asegur\u00f3 Jane Doe, quien hab\u00eda tuiteado por la ma\u00f1ana.`,
+    ],
+    ['German, im Landtag', `\u201e${Q}\u201c, sagte Doe im Landtag, nachdem sie auf X Kritik ge\u00fcbt hatte.`],
+    [
+      'a later post announced after an interview',
+      `\u201c${Q},\u201d Doe said in a radio interview, adding that she would post on X later.`,
+    ],
     ['briefing streamed on X', `Speaking at a briefing streamed live on X, Doe said \u201c${Q}.\u201d`],
     ['speech broadcast on X', `\u201c${Q},\u201d Doe said in a speech broadcast on X.`],
     [
