@@ -1,9 +1,11 @@
 // Quotations in an article's prose that its sentence attributes to a post of
 // a watched account's holder ("“...,” the minister wrote on X", «...», a-t-il
 // tweeté). Spoken words ("told reporters", "at a briefing", "in a
-// statement") are not posts. The attribution is the one the sentence makes:
-// the watched name nearest to the posting verb, or, when the sentence names
-// no one, the one account named in the sentences before it. Pure.
+// statement", "a briefing streamed on X") are not posts. The attribution is
+// the one the sentence makes, read outside clauses that describe the speaker
+// (", who tweeted on Monday,"): the watched name nearest to the posting verb,
+// or, when the sentence names no one, the one account named in the sentences
+// before it. Pure.
 import { POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
 import { holderNames, type Holder } from './holder-names.js';
 import { normalizeText, wordCount } from './text-normalize.js';
