@@ -1,6 +1,8 @@
 // The words by which coverage attributes a quotation to a post ("tweeted",
 // "wrote on X", "the tweet read") or to speech ("told reporters", "said at a
-// briefing", "in a statement"), per language, as data. Patterns are matched on
+// briefing", "in a statement"), per language, as data. Speech streamed or
+// broadcast on the platform is still speech: a speaking cue may name the
+// platform, and a posting cue inside it does not count. Patterns are matched on
 // folded text: lower case, accents removed, every run of non-letters and
 // non-digits one space (the form `normalizeText` gives), padded with spaces.
 // Pure.
@@ -32,6 +34,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`in (?:a|an|his|her|their|its|the) (?:\w+ ){0,2}(?:post|tweet|thread)s?`,
       String.raw`(?:said|wrote|added|announced|declared|warned|stated) on ${ON_X}`,
       String.raw`on (?:his|her|their|its) (?:official )?${ON_X} account`,
+      String.raw`${ON_X} (?:account|feed|profile|page)s?`,
       String.raw`the (?:tweet|post) (?:read|reads|said|says)`,
       String.raw`on ${ON_X}`,
     ],
@@ -46,17 +49,19 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`testified`,
       String.raw`said in remarks`,
       String.raw`(?:said|says) (?:at|during)`,
+      String.raw`(?:(?:live ?)?stream(?:ed|ing)?|broadcast(?:ing)?|aired|televised|carried) (?:live )?(?:on|via) ${ON_X}`,
     ],
     pronouns: ['he', 'she', 'they', 'the minister', 'the secretary', 'the agency', 'the ministry'],
   },
   fr: {
     posting: [
-      String.raw`(?:a |avait )?tweete`,
+      String.raw`(?:a |avait )?(?:tweete|twitte)`,
       String.raw`(?:a |avait )?(?:publie|poste|ecrit|declare|affirme|annonce|reagi) (?:\w+ ){0,3}sur ${ON_X}`,
       String.raw`(?:a |avait )?publie`,
       String.raw`dans un (?:\w+ ){0,2}(?:message|tweet|post|billet) (?:publie )?(?:sur ${ON_X})?`,
       String.raw`dans un tweet`,
       String.raw`sur son compte ${ON_X}`,
+      String.raw`(?:compte|profil|fil) (?:officiel )?${ON_X}`,
       String.raw`(?:le|son) (?:tweet|message) (?:indique|disait|dit)`,
       String.raw`sur ${ON_X}`,
     ],
@@ -67,16 +72,18 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:a )?(?:declare|affirme|explique) devant`,
       String.raw`au micro`,
       String.raw`sur (?:le plateau|l antenne)`,
+      String.raw`(?:diffusee?s?|retransmise?s?) (?:en direct )?sur ${ON_X}`,
     ],
     pronouns: ['il', 'elle', 'ils', 'elles', 'le ministre', 'la ministre', 'le ministere'],
   },
   es: {
     posting: [
-      String.raw`tuite(?:o|aba|ado)`,
+      String.raw`(?:tuite|trin)(?:o|aba|ado)`,
       String.raw`(?:publico|escribio|posteo|afirmo|dijo|anuncio|senalo) (?:\w+ ){0,3}(?:en|a traves de) ${ON_X}`,
       String.raw`(?:publico|posteo)`,
-      String.raw`en (?:un|una|su) (?:\w+ ){0,2}(?:mensaje|publicacion|tuit|post|hilo)`,
+      String.raw`en (?:un|una|su) (?:\w+ ){0,2}(?:mensaje|publicacion|tuit|trino|post|hilo)`,
       String.raw`en su cuenta (?:de|en) ${ON_X}`,
+      String.raw`(?:cuenta|perfil) (?:oficial )?(?:de|en) ${ON_X}`,
       String.raw`el (?:tuit|mensaje) (?:decia|dice|rezaba)`,
       String.raw`en ${ON_X}`,
     ],
@@ -85,6 +92,7 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:en|durante) (?:un|una|su) (?:\w+ ){0,2}(?:entrevista|discurso|comunicado|rueda de prensa|conferencia de prensa|comparecencia|declaracion)`,
       String.raw`(?:en|durante) la (?:\w+ ){0,2}(?:rueda de prensa|conferencia de prensa|comparecencia|sesion)`,
       String.raw`en declaraciones`,
+      String.raw`(?:retransmitid|emitid|transmitid)[ao]s? (?:en directo |en vivo )?(?:en|por|a traves de) ${ON_X}`,
     ],
     pronouns: ['ella', 'ellos', 'la ministra', 'el ministro', 'el ministerio'],
   },
@@ -95,13 +103,16 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:postete|gepostet)`,
       String.raw`(?:in|mit) einem (?:\w+ ){0,2}(?:post|beitrag|tweet)`,
       String.raw`auf ${ON_X}`,
+      String.raw`${ON_X} (?:account|kanal|profil|konto)s?`,
       String.raw`(?:hiess|heisst) es (?:in|auf) (?:einem|dem) (?:\w+ ){0,2}(?:post|beitrag|tweet)`,
     ],
     speaking: [
       String.raw`(?:sagte|erklarte|betonte) (?:\w+ ){0,3}(?:gegenuber|vor) (?:\w+ ){0,2}(?:journalisten|reportern|presse|dem|der)`,
       String.raw`gegenuber`,
       String.raw`(?:in|bei) (?:einer|einem|seiner|ihrer) (?:\w+ ){0,2}(?:pressekonferenz|rede|interview|erklarung|mitteilung|anhorung|sitzung|briefing)`,
-      String.raw`im (?:\w+ ){0,2}(?:interview|gesprach|bundestag|fernsehen|radio)`,
+      String.raw`im (?:\w+ ){0,2}(?:interview|gesprach|bundestag|landtag|stadtrat|parlament|plenum|ausschuss|fernsehen|radio)`,
+      String.raw`(?:live )?(?:auf|bei|via) ${ON_X} (?:live )?(?:ubertragen|gestreamt|gezeigt)`,
+      String.raw`(?:ubertragen|gestreamt) (?:live )?(?:auf|bei|via) ${ON_X}`,
     ],
     pronouns: ['er', 'sie', 'die ministerin', 'der minister', 'das ministerium'],
   },
@@ -112,11 +123,13 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:publicou|postou)`,
       String.raw`em (?:uma|um|sua|seu) (?:\w+ ){0,2}(?:publicacao|mensagem|post|postagem|tuite)`,
       String.raw`(?:no|em) seu perfil (?:no|na|em) ${ON_X}`,
+      String.raw`(?:perfil|conta) (?:oficial )?(?:no|na|do|da|em) ${ON_X}`,
       String.raw`(?:no|na|nas|nos) ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:disse|afirmou|declarou|explicou) (?:a|aos|as) (?:jornalistas|imprensa|reporteres|radio|tv)`,
       String.raw`(?:em|durante) (?:uma|um|sua|seu|a|o) (?:\w+ ){0,2}(?:entrevista|discurso|nota|coletiva|comunicado|pronunciamento|audiencia|sessao)`,
+      String.raw`(?:transmitid|exibid)[ao]s? (?:ao vivo )?(?:no|na|pelo|pela|em) ${ON_X}`,
     ],
     pronouns: ['ele', 'ela', 'o ministro', 'a ministra', 'o ministerio'],
   },
@@ -127,27 +140,32 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:ha )?(?:pubblicato|postato)`,
       String.raw`in un (?:\w+ ){0,2}(?:post|tweet|messaggio)`,
       String.raw`sul suo (?:profilo|account) ${ON_X}`,
+      String.raw`(?:profilo|account|pagina) (?:ufficiale )?${ON_X}`,
       String.raw`su ${ON_X}`,
     ],
     speaking: [
       String.raw`(?:ha )?(?:detto|dichiarato|spiegato|affermato) (?:ai|alla|al) (?:giornalisti|cronisti|stampa|microfoni|tg)`,
       String.raw`(?:in|durante) (?:un|una|la|il) (?:\w+ ){0,2}(?:intervista|discorso|conferenza stampa|nota|comunicato|audizione|seduta)`,
       String.raw`a margine`,
+      String.raw`(?:trasmess[aoie]|in diretta) (?:in diretta )?(?:su|sul) ${ON_X}`,
     ],
     pronouns: ['lui', 'lei', 'il ministro', 'la ministra', 'il ministero'],
   },
   nl: {
     posting: [
-      String.raw`twitterde`,
+      String.raw`(?:twitterde|tweette|tweetten|getweet)`,
       String.raw`(?:schreef|postte|meldde|liet) (?:\w+ ){0,3}(?:op|via) ${ON_X}`,
       String.raw`(?:postte|gepost)`,
       String.raw`in een (?:\w+ ){0,2}(?:bericht|post|tweet)`,
       String.raw`op ${ON_X}`,
+      String.raw`${ON_X} (?:account|kanaal|profiel)`,
     ],
     speaking: [
       String.raw`(?:zei|verklaarde) (?:\w+ ){0,3}(?:tegen|tegenover) (?:\w+ ){0,2}(?:journalisten|verslaggevers|pers|de)`,
       String.raw`tegenover`,
       String.raw`(?:in|tijdens) (?:een|het|de|zijn|haar) (?:\w+ ){0,2}(?:interview|toespraak|persconferentie|verklaring|persbericht|debat)`,
+      String.raw`(?:live )?(?:op|via) ${ON_X} (?:werd |wordt )?(?:live )?(?:uitgezonden|gestreamd)`,
+      String.raw`(?:uitgezonden|gestreamd) (?:live )?(?:op|via) ${ON_X}`,
     ],
     pronouns: ['hij', 'zij', 'ze', 'de minister', 'het ministerie'],
   },

@@ -1,9 +1,11 @@
 // Quotations in an article's prose that its sentence attributes to a post of
 // a watched account's holder ("“...,” the minister wrote on X", «...», a-t-il
 // tweeté). Spoken words ("told reporters", "at a briefing", "in a
-// statement") are not posts. The attribution is the one the sentence makes:
-// the watched name nearest to the posting verb, or, when the sentence names
-// no one, the one account named in the sentences before it. Pure.
+// statement", "a briefing streamed on X") are not posts. The attribution is
+// the one the sentence makes, read outside clauses that describe the speaker
+// (", who tweeted on Monday,"): the watched name nearest to the posting verb,
+// or, when the sentence names no one, the one account named in the sentences
+// before it. Pure.
 import { POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
 import { holderNames, type Holder } from './holder-names.js';
 import { normalizeText, wordCount } from './text-normalize.js';
@@ -39,8 +41,25 @@ const QUOTE = new RegExp(
 const MIN_QUOTE_WORDS = 2;
 /** Quotations read per article: more is not coverage. */
 const MAX_QUOTES = 2000;
-/** A posting cue right after a speaking one qualifies it: "a statement posted on X". */
-const QUALIFIER_CHARS = 25;
+/**
+ * A posting cue right after a speaking one qualifies it ("a statement posted
+ * on X", "told her followers on X"): at most this many words between them.
+ */
+const QUALIFIER_WORDS = 2;
+/** Words that open another clause (folded): a posting cue after one of them qualifies no speech before it. */
+const CLAUSE_OPENERS = new Set(
+  `after before when while because since nachdem bevor als wenn weil wahrend apres avant lorsque quand parce puisque
+  despues antes cuando porque mientras depois enquanto dopo prima perche mentre nadat voordat toen wanneer omdat terwijl`.split(
+    /\s+/,
+  ),
+);
+/**
+ * A clause set off by a comma that describes someone (", who tweeted on
+ * Monday,", ", qui avait tweeté lundi,", ", dessen Beitrag auf X ..."): the
+ * sentence's attribution is made outside it, so its cues and names are not read.
+ */
+const ASIDE =
+  /,\s*(?:who|whom|whose|which|qui|dont|lequel|laquelle|lesquels|quien|quienes|cuyo|cuya|cuyos|cuyas|dessen|deren|il cui|la cui|i cui|le cui|cujo|cuja|cujos|cujas|wiens|wier)(?!\p{L})[^,;:]*/giu;
 const LOOK_BACK_SENTENCES = 3;
 /** How much of the sentence either side of a quotation is read for its attribution. */
 const CONTEXT_CHARS = 300;
@@ -121,21 +140,33 @@ interface Attribution {
 
 /** The sentence around a quotation in folded form, with the quotation's place in it. */
 function attributionText(sentence: string, quote: Span): Attribution {
-  const left = fold(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start));
-  const right = fold(sentence.slice(quote.end, quote.end + CONTEXT_CHARS));
+  const left = fold(withoutAsides(sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)));
+  const right = fold(withoutAsides(sentence.slice(quote.end, quote.end + CONTEXT_CHARS)));
   const raw = `${sentence.slice(Math.max(0, quote.start - CONTEXT_CHARS), quote.start)} ${sentence.slice(quote.end, quote.end + CONTEXT_CHARS)}`;
   return { raw, padded: ` ${left} ${right} `, quoteAt: left.length + 1 };
 }
 
-/** The posting cue that attributes the quotation, unless a speaking cue is nearer. */
+function withoutAsides(text: string): string {
+  return text.replace(ASIDE, ',');
+}
+
+/**
+ * The posting cue that attributes the quotation, unless a speaking cue is
+ * nearer. A posting cue inside a speaking one ("a briefing streamed on X") is
+ * part of the speech.
+ */
 function postingCue({ padded, quoteAt }: Attribution): Span | undefined {
-  const posting = matchesOf(POSTING_CUES, padded).sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
   const speaking = matchesOf(SPEAKING_CUES, padded);
+  const posting = matchesOf(POSTING_CUES, padded)
+    .filter((p) => !speaking.some((s) => s.start <= p.start && p.end <= s.end))
+    .sort((a, b) => distance(a, quoteAt) - distance(b, quoteAt));
   const nearest = posting[0];
   if (!nearest) return undefined;
-  const qualified = posting.find((p) =>
-    speaking.some((s) => p.start >= s.end - 1 && p.start - s.end <= QUALIFIER_CHARS),
-  );
+  const qualifies = (s: Span, p: Span) => {
+    const gap = padded.slice(s.end, p.start).trim().split(' ').filter(Boolean);
+    return p.start >= s.end - 1 && gap.length <= QUALIFIER_WORDS && !gap.some((w) => CLAUSE_OPENERS.has(w));
+  };
+  const qualified = posting.find((p) => speaking.some((s) => qualifies(s, p)));
   if (qualified) return qualified;
   const spoken = speaking.some((s) => distance(s, quoteAt) < distance(nearest, quoteAt));
   return spoken ? undefined : nearest;

@@ -37,6 +37,22 @@ describe('findProseQuotes: attributed to a post', () => {
     ['Portuguese', `\u201c${Q}\u201d, publicou Jane Doe no X.`, 'JDoeMinistry'],
     ['Italian', `\u00ab${Q}\u00bb, ha scritto Jane Doe su X.`, 'JDoeMinistry'],
     ['statement posted on X', `\u201c${Q},\u201d Doe said in a statement posted on X.`, 'JDoeMinistry'],
+    ['French "a twitté"', `Jane Doe a twitt\u00e9 : \u00ab ${Q} \u00bb.`, 'JDoeMinistry'],
+    ['Spanish "trinó"', `\u00ab${Q}\u00bb, trin\u00f3 Jane Doe.`, 'JDoeMinistry'],
+    ['Spanish "en un trino"', `En un trino, Jane Doe asegur\u00f3: \u00ab${Q}\u00bb.`, 'JDoeMinistry'],
+    ['Dutch "tweette"', `Van den Berg tweette: \u2018${Q}\u2019`, 'SvdBerg'],
+    ['told followers on X', `\u201c${Q},\u201d Doe told her followers on X.`, 'JDoeMinistry'],
+    [
+      'a post on the X account of',
+      `According to a post on the Department of State\u2019s X account, \u201c${Q}.\u201d`,
+      'StateDept',
+    ],
+    ['French, compte X de', `\u00ab ${Q} \u00bb, pouvait-on lire sur le compte X de Jane Doe.`, 'JDoeMinistry'],
+    ['Spanish, cuenta de X de', `\u00ab${Q}\u00bb, se le\u00eda en la cuenta de X de Jane Doe.`, 'JDoeMinistry'],
+    ['German, X-Account', `\u201e${Q}\u201c, hie\u00df es auf dem X-Account von Jane Doe.`, 'JDoeMinistry'],
+    ['Italian, profilo X', `\u00ab${Q}\u00bb, si legge sul profilo X di Jane Doe.`, 'JDoeMinistry'],
+    ['Portuguese, conta do X', `\u201c${Q}\u201d, informou Jane Doe na conta oficial do X.`, 'JDoeMinistry'],
+    ['Dutch, X-account van', `\u2018${Q}\u2019, stond er op het X-account van Van den Berg.`, 'SvdBerg'],
   ])('%s', (_name, text, handle) => {
     expect(found(text)).toEqual([{ quote: Q, handle, unambiguous: true }]);
   });
@@ -81,6 +97,48 @@ describe('findProseQuotes: not a post', () => {
     ['organisation last word', `\u201c${Q},\u201d the Secretary of State tweeted.`],
     ['a bystander', `\u201c${Q},\u201d a dock worker posted on X.`],
     ['one word', `\u201cNo,\u201d Doe tweeted.`],
+    [
+      'X account named, words told to reporters',
+      `Doe, whose X account has 40,000 followers, told reporters: \u201c${Q}.\u201d`,
+    ],
+    [
+      'posting verb in a clause about the speaker',
+      `Doe, who tweeted about the crash on Monday, said on Tuesday: \u201c${Q}.\u201d`,
+    ],
+    [
+      'post on X in a clause after the speaker',
+      `\u201c${Q},\u201d said Doe, whose post on X about the crash drew replies.`,
+    ],
+    [
+      'French, qui avait tweeté',
+      `Jane Doe, qui avait tweet\u00e9 lundi, a r\u00e9pondu aux s\u00e9nateurs : \u00ab ${Q} \u00bb.`,
+    ],
+    [
+      'Spanish, quien había tuiteado',
+      `\u00ab${Q}\u00bb, asegur\u00f3 Jane Doe, quien hab\u00eda tuiteado por la ma\u00f1ana.`,
+    ],
+    ['German, im Landtag', `\u201e${Q}\u201c, sagte Doe im Landtag, nachdem sie auf X Kritik ge\u00fcbt hatte.`],
+    [
+      'a later post announced after an interview',
+      `\u201c${Q},\u201d Doe said in a radio interview, adding that she would post on X later.`,
+    ],
+    ['briefing streamed on X', `Speaking at a briefing streamed live on X, Doe said \u201c${Q}.\u201d`],
+    ['speech broadcast on X', `\u201c${Q},\u201d Doe said in a speech broadcast on X.`],
+    [
+      'French, diffusé sur X',
+      `\u00ab ${Q} \u00bb, a dit Jane Doe lors d\u2019un point presse diffus\u00e9 en direct sur X.`,
+    ],
+    [
+      'Spanish, retransmitida en X',
+      `En una comparecencia retransmitida en X, Jane Doe repiti\u00f3 que \u00ab${Q}\u00bb.`,
+    ],
+    [
+      'German, live auf X übertragen',
+      `\u201e${Q}\u201c, sagte Doe bei einer Pressekonferenz, die live auf X \u00fcbertragen wurde.`,
+    ],
+    ['Portuguese, transmitida no X', `\u201c${Q}\u201d, disse Jane Doe em coletiva transmitida ao vivo no X.`],
+    ['Italian, trasmessa su X', `\u00ab${Q}\u00bb, ha detto Jane Doe in una conferenza trasmessa in diretta su X.`],
+    ['Dutch, op X uitgezonden', `\u2018${Q}\u2019, zei Van den Berg in een toespraak die live op X werd uitgezonden.`],
   ])('%s', (_name, text) => {
     expect(found(text)).toEqual([]);
   });
