@@ -48,6 +48,7 @@ export function registerXWebhook(app: FastifyInstance, deps: AppDeps & { xWebhoo
   });
   app.register(async (scope) => {
     // The signature covers the bytes as sent: the body is kept raw, parsed only once verified.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) =>
       done(null, body),
     );
