@@ -131,6 +131,7 @@ describe('the X Activity API to a webhook', () => {
   afterAll(stopService);
   beforeEach(() => {
     fake.streams.webhooks.deliveries.length = 0;
+    fake.streams.webhooks.copies = 1;
   });
 
   it('is registered after X checks the CRC, and answers the CRC with the HMAC of the token', async () => {
@@ -165,6 +166,23 @@ describe('the X Activity API to a webhook', () => {
     // The same bytes twice: one capture (captures are keyed by their sha256).
     const mine = captures.filter((c) => c.body.includes(post.id));
     expect(mine.map((c) => [c.httpStatus, JSON.parse(c.body).data.payload.id])).toEqual([[200, post.id]]);
+  }, 60_000);
+
+  it("turns a pushed deletion into the post's deleted status and one deleted event", async () => {
+    const post = fake.addPost({ author: user, text: "Tonight's briefing moves to 7 pm." });
+    await expect.poll(async () => (await newEvents(post.id)).length, { timeout: 30_000 }).toBe(1);
+    fake.deletePost(post.id);
+    await expect
+      .poll(async () => (await db().prisma.post.findFirst({ where: { platformId: post.id } }))?.status, {
+        timeout: 30_000,
+      })
+      .toBe('deleted');
+    const deleted = await db().prisma.event.findMany({ where: { kind: 'deleted', post: { platformId: post.id } } });
+    expect(deleted).toHaveLength(1);
+    expect(fake.streams.webhooks.deliveries.map((d) => [d.eventType, d.status])).toEqual([
+      ['post.create', 200],
+      ['post.delete', 200],
+    ]);
   }, 60_000);
 
   it('refuses a delivery with a bad signature (401), keeps it raw as a problem, and stores nothing from it', async () => {
