@@ -99,6 +99,14 @@ const schema = z.object({
   X_STREAM: z.enum(['auto', 'activity', 'filtered', 'off']).default('auto'),
   /** A stream connection that receives nothing (not even X's keep-alive, sent every 20 s) this long is reconnected. */
   X_STREAM_KEEPALIVE_TIMEOUT: duration('30s'),
+  /**
+   * The X app's OAuth 1.0 consumer secret (API secret key): with ONRECORD_PUBLIC_URL, the Activity API
+   * delivers to this service's webhook (POST/GET /webhooks/x/activity) instead of a stream connection;
+   * it answers X's CRC and checks each delivery's x-twitter-webhooks-signature.
+   */
+  X_CONSUMER_SECRET: z.string().optional(),
+  /** The X app's OAuth 2.0 client secret: the same, with X's recommended x-twitter-webhooks-signature-oauth2. */
+  X_CLIENT_SECRET: z.string().optional(),
   /** How often an account a healthy stream carries is still polled, to reconcile what the stream may have missed. */
   ONRECORD_RECONCILE_INTERVAL: duration('1h'),
   /** Name of this service instance in logs and as the holder of the accounts it polls (default: host:pid). */
@@ -223,6 +231,22 @@ export const PLATFORM_SETTINGS = {
 export function configuredStreams(config: Config): Record<string, string | null> {
   if (!config.X_BEARER_TOKEN) return { x: 'X is not configured (X_BEARER_TOKEN)' };
   return { x: config.X_STREAM === 'off' ? 'X_STREAM=off: polling only' : null };
+}
+
+/** The path of the X Activity API webhook on this service. */
+export const X_WEBHOOK_PATH = '/webhooks/x/activity';
+
+/**
+ * Where X delivers Activity API events when this configuration asks for the
+ * webhook (a public URL, a webhook secret, X_STREAM auto or activity), else
+ * undefined (the persistent stream is used). X calls it to check it is
+ * reachable before accepting it; when that fails the stream is used.
+ */
+export function xWebhookUrl(config: Config): string | undefined {
+  const hasSecret = Boolean(config.X_CLIENT_SECRET || config.X_CONSUMER_SECRET);
+  if (!config.ONRECORD_PUBLIC_URL || !hasSecret || !config.X_BEARER_TOKEN) return undefined;
+  if (config.X_STREAM !== 'auto' && config.X_STREAM !== 'activity') return undefined;
+  return `${config.ONRECORD_PUBLIC_URL.replace(/\/+$/, '')}${X_WEBHOOK_PATH}`;
 }
 
 /** Every platform that cannot be polled with this configuration, by platform. */

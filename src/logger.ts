@@ -5,6 +5,10 @@ export type { Logger };
 
 export const REDACTED_PATHS = [
   'X_BEARER_TOKEN',
+  'X_CONSUMER_SECRET',
+  'X_CLIENT_SECRET',
+  '*.X_CONSUMER_SECRET',
+  '*.X_CLIENT_SECRET',
   'MASTODON_TOKENS',
   'ONRECORD_API_TOKEN',
   'SMTP_URL',

@@ -28,6 +28,8 @@ import { registerMediaRoute } from './routes/media.js';
 import type { MediaStore } from '../ports/media.js';
 import { mediaStoreFromConfig } from '../service/media-part.js';
 import { registerActors } from './routes/actors.js';
+import { registerXWebhook } from './routes/x-webhook.js';
+import type { ServedWebhookLink } from '../jobs/webhook-intake.js';
 
 export interface AppDeps {
   db: Database;
@@ -40,6 +42,8 @@ export interface AppDeps {
   live?: LiveOptions;
   /** The media store /media/:sha256 reads (default: the one the configuration names). */
   media?: MediaStore;
+  /** Serves the X Activity API webhook (when the configuration asks for it) and shares it with the stream job. */
+  xWebhook?: ServedWebhookLink;
 }
 
 /**
@@ -110,5 +114,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLivePosts(app, deps);
   registerMediaRoute(app, { ...deps, media });
   registerActors(app, deps);
+  registerXWebhook(app, deps);
   return app;
 }

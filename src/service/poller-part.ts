@@ -9,6 +9,7 @@ import { createStreamCoverage } from '../jobs/stream-coverage.js';
 import type { ServicePart } from './service.js';
 import { openSources, type ConfiguredSources } from './sources.js';
 import { startXStream } from './stream-part.js';
+import type { ServedWebhookLink } from '../jobs/webhook-intake.js';
 
 /** What a poll needs, built from an open context and its sources. */
 export function pollDepsFromContext(ctx: Context, sources: ConfiguredSources): PollDeps {
@@ -21,31 +22,35 @@ export function pollDepsFromContext(ctx: Context, sources: ConfiguredSources): P
   };
 }
 
-export const pollerPart: ServicePart = {
-  name: 'poller',
-  async start(ctx): Promise<Handle> {
-    const log = ctx.logger.child({ component: 'poller' });
-    const sources = await openSources(ctx);
-    for (const block of sources.blocks.values()) {
-      // The rest of the service (HTTP API, alerts, other platforms) still runs. One line says what to set;
-      // health, pages, `accounts list` and the onrecord_accounts_not_polled metric show the block per account.
-      log.error({ platform: block.platform, code: block.code, settings: block.settings }, block.reason);
-    }
-    if (sources.registry.platforms().length === 0) return idle();
-    const locks = ctx.db.accountLocks(ctx.config.instanceId);
-    // Accounts a healthy stream carries are polled at the reconciliation interval.
-    const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
-    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
-    const stream = sources.registry.get('x') ? startXStream(ctx, scheduler) : undefined;
-    const stop = once(async () => {
-      await stream?.stop();
-      await scheduler.stop();
-      await locks.close();
-      sources.close();
-    });
-    return { stop, done: scheduler.done };
-  },
-};
+/** The poller; `link`: this process serves the X webhook route (see http/server.ts), so the webhook may be used. */
+export function createPollerPart(link?: ServedWebhookLink): ServicePart {
+  return { name: 'poller', start: (ctx) => startPoller(ctx, link) };
+}
+
+export const pollerPart: ServicePart = createPollerPart();
+
+async function startPoller(ctx: Context, link?: ServedWebhookLink): Promise<Handle> {
+  const log = ctx.logger.child({ component: 'poller' });
+  const sources = await openSources(ctx);
+  for (const block of sources.blocks.values()) {
+    // The rest of the service (HTTP API, alerts, other platforms) still runs. One line says what to set;
+    // health, pages, `accounts list` and the onrecord_accounts_not_polled metric show the block per account.
+    log.error({ platform: block.platform, code: block.code, settings: block.settings }, block.reason);
+  }
+  if (sources.registry.platforms().length === 0) return idle();
+  const locks = ctx.db.accountLocks(ctx.config.instanceId);
+  // Accounts a healthy stream carries are polled at the reconciliation interval.
+  const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
+  const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
+  const stream = sources.registry.get('x') ? startXStream(ctx, scheduler, undefined, link) : undefined;
+  const stop = once(async () => {
+    await stream?.stop();
+    await scheduler.stop();
+    await locks.close();
+    sources.close();
+  });
+  return { stop, done: scheduler.done };
+}
 
 /** A part with nothing to do that stops when asked. */
 function idle(): Handle {

@@ -1,24 +1,32 @@
 // X's pushed posts, wired for the service: the channels X_STREAM allows (auto:
-// the Activity API, else the filtered stream), over the X API settings polls
-// use, started beside the scheduler that runs their catch-up polls.
+// the Activity API, to this service's webhook when it has a public URL and a
+// webhook secret, else on its stream; else the filtered stream), over the X
+// API settings polls use, started beside the scheduler that runs their
+// catch-up polls.
 import { createXActivityStream } from '../adapters/x/x-activity-stream.js';
+import { createXActivityWebhook } from '../adapters/x/x-activity-webhook.js';
 import { createXFilteredStream } from '../adapters/x/x-filtered-stream.js';
 import { createXStreamClient } from '../adapters/x/x-stream-client.js';
-import type { Config } from '../config.js';
+import { xWebhookUrl, type Config } from '../config.js';
 import type { Context } from '../context.js';
 import { once, type Handle } from '../core/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { PostStream } from '../ports/post-stream.js';
 import type { SchedulerHandle } from '../jobs/scheduler.js';
 import { startStreamJob, type StreamTiming } from '../jobs/stream-posts.js';
+import type { ServedWebhookLink } from '../jobs/webhook-intake.js';
 
 export interface XChannels {
   channels: PostStream[];
   close(): void;
 }
 
-/** The X channels this configuration asks for, best first; undefined when X_STREAM=off or X is not configured. */
-export function xStreamChannels(config: Config, logger: Logger): XChannels | undefined {
+/**
+ * The X channels this configuration asks for, best first; undefined when
+ * X_STREAM=off or X is not configured. The webhook comes first when the
+ * configuration asks for it and this process serves its route (`link`).
+ */
+export function xStreamChannels(config: Config, logger: Logger, link?: ServedWebhookLink): XChannels | undefined {
   if (config.X_STREAM === 'off' || !config.X_BEARER_TOKEN) return undefined;
   const client = createXStreamClient(
     {
@@ -32,7 +40,9 @@ export function xStreamChannels(config: Config, logger: Logger): XChannels | und
   );
   const activity = createXActivityStream(client, logger);
   const filtered = createXFilteredStream(client, logger);
-  const byMode = { auto: [activity, filtered], activity: [activity], filtered: [filtered] };
+  const url = xWebhookUrl(config);
+  const webhook = url && link ? [createXActivityWebhook(client, logger, { url, link })] : [];
+  const byMode = { auto: [...webhook, activity, filtered], activity: [...webhook, activity], filtered: [filtered] };
   return { channels: byMode[config.X_STREAM], close: () => client.close() };
 }
 
@@ -41,9 +51,12 @@ export function startXStream(
   ctx: Context,
   scheduler: SchedulerHandle,
   timing?: Partial<StreamTiming>,
+  link?: ServedWebhookLink,
 ): Handle | undefined {
-  const x = xStreamChannels(ctx.config, ctx.logger);
+  const x = xStreamChannels(ctx.config, ctx.logger, link);
   if (!x) return undefined;
+  // A delivery this instance failed to store is polled at once, whoever holds the stream.
+  if (link) link.catchUp = (ids, reason) => scheduler.requestPolls(ids, `catch-up: ${reason}`, { recheck: false });
   const leases = ctx.db.streamLeases(ctx.config.instanceId);
   const job = startStreamJob({
     db: ctx.db.prisma,
@@ -59,6 +72,7 @@ export function startXStream(
     timing,
   });
   const stop = once(async () => {
+    if (link) link.catchUp = undefined;
     await job.stop();
     await leases.close();
     x.close();

@@ -43,6 +43,8 @@ export interface Subscription {
   event_type: string;
   filter: { user_id: string };
   tag?: string;
+  /** The webhook the events are delivered to, besides the stream. */
+  webhook_id?: string;
   created_at: string;
   updated_at: string;
 }
@@ -53,7 +55,10 @@ export class SubscriptionStore {
   readonly subscriptions = new Map<string, Subscription>();
   maxSubscriptions = 1500;
 
-  constructor(private readonly userExists: (id: string) => boolean) {}
+  constructor(
+    private readonly userExists: (id: string) => boolean,
+    private readonly webhookExists: (id: string) => boolean = () => false,
+  ) {}
 
   /** The subscriptions that deliver this event of this user. */
   matching(eventType: string, userId: string): Subscription[] {
@@ -65,7 +70,8 @@ export class SubscriptionStore {
       event_type: eventType,
       filter,
       tag,
-    } = (body ?? {}) as { event_type?: unknown; filter?: { user_id?: unknown }; tag?: unknown };
+      webhook_id: webhookId,
+    } = (body ?? {}) as { event_type?: unknown; filter?: { user_id?: unknown }; tag?: unknown; webhook_id?: unknown };
     if (typeof eventType === 'string' && PRIVATE_EVENTS.includes(eventType)) {
       return {
         status: 403,
@@ -85,6 +91,8 @@ export class SubscriptionStore {
     if (tag !== undefined && (typeof tag !== 'string' || tag.length < 1 || tag.length > 200)) {
       return invalidRequest('tag', 'The `tag` must be 1 to 200 characters.');
     }
+    const badWebhook = this.checkWebhook(webhookId);
+    if (badWebhook) return badWebhook;
     if (this.matching(eventType, userId).length) {
       return {
         status: 409,
@@ -105,6 +113,7 @@ export class SubscriptionStore {
       event_type: eventType,
       filter: { user_id: userId },
       ...(typeof tag === 'string' ? { tag } : {}),
+      ...(typeof webhookId === 'string' ? { webhook_id: webhookId } : {}),
       created_at: now,
       updated_at: now,
     };
@@ -129,6 +138,33 @@ export class SubscriptionStore {
       ...(more ? { next_token: `p${page.at(-1)!.subscription_id.padStart(15, '0')}` } : {}),
     };
     return { status: 200, body: page.length ? { data: page, meta } : { meta } };
+  }
+
+  /** PUT: changes the delivery (webhook_id) or the tag; the filter and event type cannot change. */
+  update(id: string, body: unknown): ApiResult {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return { status: 404, body: problem(404, 'Not Found', { detail: `No subscription ${id}.` }) };
+    const { tag, webhook_id: webhookId } = (body ?? {}) as { tag?: unknown; webhook_id?: unknown };
+    const badWebhook = this.checkWebhook(webhookId);
+    if (badWebhook) return badWebhook;
+    if (tag !== undefined && (typeof tag !== 'string' || tag.length < 1 || tag.length > 200)) {
+      return invalidRequest('tag', 'The `tag` must be 1 to 200 characters.');
+    }
+    if (typeof tag === 'string') subscription.tag = tag;
+    if (typeof webhookId === 'string') subscription.webhook_id = webhookId;
+    subscription.updated_at = new Date().toISOString();
+    return { status: 200, body: { data: { subscription } } };
+  }
+
+  private checkWebhook(webhookId: unknown): ApiResult | undefined {
+    if (webhookId === undefined) return undefined;
+    if (typeof webhookId !== 'string' || !/^[0-9]{1,19}$/.test(webhookId) || !this.webhookExists(webhookId)) {
+      return invalidRequest(
+        'webhook_id',
+        `The \`webhook_id\` value [${String(webhookId)}] is not a webhook of this app.`,
+      );
+    }
+    return undefined;
   }
 
   remove(id: string): ApiResult {

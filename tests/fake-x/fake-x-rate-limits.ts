@@ -10,6 +10,7 @@ export const ENDPOINTS = [
   'tweets/search/stream/rules',
   'activity/stream',
   'activity/subscriptions',
+  'webhooks',
 ] as const;
 export type EndpointKey = (typeof ENDPOINTS)[number];
 
@@ -33,6 +34,8 @@ export const DEFAULT_RATE_LIMITS: Record<EndpointKey, RateLimitConfig> = {
   // The Activity API's limits are not in X's table: the filtered stream's are used.
   'activity/stream': { limit: 50, windowMs: FIFTEEN_MINUTES_MS },
   'activity/subscriptions': { limit: 450, windowMs: FIFTEEN_MINUTES_MS },
+  // Not in X's table either.
+  webhooks: { limit: 50, windowMs: FIFTEEN_MINUTES_MS },
 };
 
 export interface RateLimitHeaders {

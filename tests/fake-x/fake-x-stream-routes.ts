@@ -16,7 +16,7 @@ export interface StreamRoute {
     fake: FakeX,
     req: { method: string; query: URLSearchParams; body: unknown },
     res: http.ServerResponse,
-  ): ApiResult | undefined;
+  ): ApiResult | undefined | Promise<ApiResult | undefined>;
 }
 
 const notAllowed = (): ApiResult => ({ status: 405, body: problem(405, 'Method Not Allowed') });
@@ -44,6 +44,20 @@ export function streamRouteOf(pathname: string): StreamRoute | undefined {
   if (pathname === '/2/activity/stream') {
     return { endpoint: 'activity/stream', group: 'activity', run: (f, r, res) => openStream(f, 'activity', r, res) };
   }
+  const hook = /^\/2\/webhooks(?:\/([^/]+))?$/.exec(pathname);
+  if (hook) {
+    const id = hook[1];
+    return {
+      endpoint: 'webhooks',
+      group: 'activity',
+      run: (f, r) => {
+        const store = f.streams.webhooks;
+        if (id)
+          return r.method === 'DELETE' ? store.remove(id) : r.method === 'PUT' ? store.validate(id) : notAllowed();
+        return r.method === 'GET' ? store.list() : r.method === 'POST' ? store.create(r.body) : notAllowed();
+      },
+    };
+  }
   const m = /^\/2\/activity\/subscriptions(?:\/([^/]+))?$/.exec(pathname);
   if (!m) return undefined;
   const id = m[1];
@@ -52,7 +66,8 @@ export function streamRouteOf(pathname: string): StreamRoute | undefined {
     group: 'activity',
     run: (f, r) => {
       const store = f.streams.subscriptions;
-      if (id) return r.method === 'DELETE' ? store.remove(id) : notAllowed();
+      if (id)
+        return r.method === 'DELETE' ? store.remove(id) : r.method === 'PUT' ? store.update(id, r.body) : notAllowed();
       return r.method === 'GET' ? store.list(r.query) : r.method === 'POST' ? store.create(r.body) : notAllowed();
     },
   };
@@ -127,7 +142,7 @@ export async function handleStreamRoute(
       status: 400,
       body: problem(400, 'Invalid Request', { detail: 'The body is not JSON.' }),
     });
-  const result = route.run(fake, { method: entry.method, query: url.searchParams, body }, res);
+  const result = await route.run(fake, { method: entry.method, query: url.searchParams, body }, res);
   if (result) return fake.reply(entry, res, result, limits);
   entry.status = 200;
 }

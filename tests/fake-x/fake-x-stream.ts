@@ -12,6 +12,7 @@ import type http from 'node:http';
 import type { Billing } from './fake-x-billing.js';
 import { PROBLEMS } from './fake-x-api.js';
 import { SubscriptionStore } from './fake-x-activity.js';
+import { WebhookStore } from './fake-x-webhooks.js';
 import {
   buildIncludes,
   parseSelection,
@@ -60,6 +61,8 @@ const FULL: Selection = {
 export class StreamHub {
   readonly rules = new RuleStore();
   readonly subscriptions: SubscriptionStore;
+  /** Registered webhooks, and the Activity events delivered to them. */
+  readonly webhooks = new WebhookStore();
   readonly connections = new Set<Connection>();
   readonly deliveries: Delivery[] = [];
   /** When each post was published on the fake (ms since the epoch), by post ID: the bench's start mark. */
@@ -74,7 +77,10 @@ export class StreamHub {
     private readonly state: FakeXState,
     private readonly billing: Billing,
   ) {
-    this.subscriptions = new SubscriptionStore((id) => state.users.has(id));
+    this.subscriptions = new SubscriptionStore(
+      (id) => state.users.has(id),
+      (id) => this.webhooks.webhooks.has(id),
+    );
     this.events.setMaxListeners(100);
   }
 
@@ -160,20 +166,28 @@ export class StreamHub {
   private publishEvent(eventType: string, userId: string, payload: unknown, includes: unknown, postId?: string): void {
     const subscriptions = this.subscriptions.matching(eventType, userId);
     if (!subscriptions.length) return;
+    const eventOf = (s: (typeof subscriptions)[number]) => ({
+      event_uuid: eventUuid(),
+      filter: s.filter,
+      event_type: eventType,
+      ...(s.tag ? { tag: s.tag } : {}),
+      payload,
+      ...(includes ? { includes } : {}),
+    });
+    const bill = () => {
+      if (eventType === 'post.create') this.billing.recordStreamPost({ data: payload, includes });
+      if (eventType.startsWith('profile.update.')) this.billing.recordProfileEvent();
+    };
     for (const c of this.live('activity')) {
       for (const s of subscriptions) {
-        const data = {
-          event_uuid: eventUuid(),
-          filter: s.filter,
-          event_type: eventType,
-          ...(s.tag ? { tag: s.tag } : {}),
-          payload,
-          ...(includes ? { includes } : {}),
-        };
-        if (eventType === 'post.create') this.billing.recordStreamPost({ data: payload, includes });
-        if (eventType.startsWith('profile.update.')) this.billing.recordProfileEvent();
-        this.write(c, { data }, postId);
+        bill();
+        this.write(c, { data: eventOf(s) }, postId);
       }
+    }
+    // Delivered to the subscription's webhook as well as to the open stream (X's Activity API quickstart).
+    for (const s of subscriptions.filter((x) => x.webhook_id)) {
+      bill();
+      this.webhooks.deliver(s.webhook_id!, { data: eventOf(s) }, eventType, postId);
     }
   }
 

@@ -1,7 +1,8 @@
 // The X Activity API as a PostStream: per-account subscriptions to the public
 // events onrecord needs (a post created or deleted, a handle or display name
 // changed), tagged "onrecord" so that other subscriptions of the app are
-// never touched, delivered on the persistent stream GET /2/activity/stream.
+// never touched, delivered on the persistent stream GET /2/activity/stream
+// (or, with a `webhookId`, also to that webhook: see x-activity-webhook.ts).
 // The Activity API is X's only push signal for deletions and renames.
 import { SourceUnavailable } from '../../core/errors.js';
 import type { Logger } from '../../logger.js';
@@ -29,6 +30,7 @@ interface Subscription {
   eventType: string;
   userId: string;
   tag?: string;
+  webhookId?: string;
 }
 
 function toSubscription(item: Json): Subscription | undefined {
@@ -45,10 +47,11 @@ function toSubscription(item: Json): Subscription | undefined {
     eventType: item.event_type,
     userId: filter.user_id,
     ...(typeof item.tag === 'string' ? { tag: item.tag } : {}),
+    ...(typeof item.webhook_id === 'string' ? { webhookId: item.webhook_id } : {}),
   };
 }
 
-function failure(answer: XAnswer): string {
+export function failure(answer: XAnswer): string {
   const body = answer.body;
   const first = Array.isArray(body.errors) ? ((body.errors[0] ?? {}) as Json) : body;
   return `X answered ${answer.status} ${[first.title, first.detail ?? first.message].filter(Boolean).join(': ')}`.trim();
@@ -56,7 +59,17 @@ function failure(answer: XAnswer): string {
 
 const key = (eventType: string, userId: string) => `${eventType} ${userId}`;
 
-export function createXActivityStream(client: XStreamClient, logger: Logger, tag = ACTIVITY_TAG): PostStream {
+export interface ActivityOptions {
+  tag?: string;
+  /** The webhook X delivers to besides the stream (undefined: the stream only). */
+  webhookId?(): string | undefined;
+}
+
+export function createXActivityStream(
+  client: XStreamClient,
+  logger: Logger,
+  { tag = ACTIVITY_TAG, webhookId = () => undefined }: ActivityOptions = {},
+): PostStream {
   const log = logger.child({ component: 'x-activity-stream' });
 
   async function listSubscriptions(signal?: AbortSignal): Promise<Subscription[]> {
@@ -82,12 +95,28 @@ export function createXActivityStream(client: XStreamClient, logger: Logger, tag
       'POST',
       SUBSCRIPTIONS,
       {},
-      { event_type: eventType, filter: { user_id: userId }, tag },
+      { event_type: eventType, filter: { user_id: userId }, tag, ...webhookBody() },
       signal,
     );
     // 409: the app holds this subscription already (another tool's, or ours from a sync cut short): it delivers.
     if (answer.status < 300 || answer.status === 409) return undefined;
     return `subscription_refused: ${failure(answer)}`;
+  }
+
+  const webhookBody = () => {
+    const id = webhookId();
+    return id ? { webhook_id: id } : {};
+  };
+
+  /** Our subscriptions made before the webhook (or for another one) are pointed at it (PUT changes only the delivery). */
+  async function pointAtWebhook(existing: Subscription[], signal?: AbortSignal): Promise<void> {
+    const id = webhookId();
+    if (!id) return;
+    for (const s of existing.filter((x) => x.tag === tag && x.webhookId !== id)) {
+      const answer = await client.request('PUT', `${SUBSCRIPTIONS}/${s.id}`, {}, { webhook_id: id }, signal);
+      if (answer.status >= 300)
+        log.warn({ subscription: s.id, status: answer.status }, 'a subscription was not pointed at the webhook');
+    }
   }
 
   async function sync(accounts: StreamAccount[], signal?: AbortSignal): Promise<StreamCoverage> {
@@ -105,6 +134,10 @@ export function createXActivityStream(client: XStreamClient, logger: Logger, tag
       }
     }
     const stale = existing.filter((s) => s.tag === tag && !wanted.has(key(s.eventType, s.userId)));
+    await pointAtWebhook(
+      existing.filter((s) => !stale.includes(s)),
+      signal,
+    );
     for (const s of stale) {
       const answer = await client.request('DELETE', `${SUBSCRIPTIONS}/${s.id}`, {}, undefined, signal);
       if (answer.status >= 300 && answer.status !== 404)

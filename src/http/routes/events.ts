@@ -145,6 +145,10 @@ function openStream({ deps, request, reply, filter, maxBuffered }: StreamDeps): 
     if (ended) return;
     queue.push(...events.filter(wanted));
     if (queue.length > maxBuffered) {
+      request.log.warn(
+        { buffered: queue.length, maxBuffered, lastEventId: lastSeen },
+        'an event stream client did not keep up: cut off (it resumes with Last-Event-ID)',
+      );
       const message = `more than ${maxBuffered} events waited for this client; reconnect with Last-Event-ID ${lastSeen}`;
       void end('too slow', { name: 'overflow', data: { error: 'too_slow', message, lastEventId: lastSeen } });
       return;
