@@ -87,8 +87,8 @@ export function streamView(row: StreamRow, now: Date, staleMs = STREAM_STALE_MS)
   };
 }
 
-/** Channels that push deletions (X's Activity API: post.delete); the filtered stream only pushes posts. */
-export const CHANNELS_PUSHING_DELETIONS = ['x:activity'];
+/** Channels that push deletions (X's Activity API: post.delete; Jetstream: delete commits); X's filtered stream only pushes posts. */
+export const CHANNELS_PUSHING_DELETIONS = ['x:activity', 'bsky:jetstream'];
 
 /** The accounts a connected stream carries now (none when it is not connected), and those whose deletions it pushes. */
 export function streamedAccounts(

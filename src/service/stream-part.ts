@@ -1,6 +1,8 @@
-// X's pushed posts, wired for the service: the channels X_STREAM allows (auto:
+// Pushed posts, wired for the service: X's channels as X_STREAM allows (auto:
 // the Activity API, else the filtered stream), over the X API settings polls
-// use, started beside the scheduler that runs their catch-up polls.
+// use, and Bluesky's Jetstream as BSKY_STREAM allows; each started beside the
+// scheduler that runs its catch-up polls.
+import { createJetstream } from '../adapters/bsky/jetstream-stream.js';
 import { createXActivityStream } from '../adapters/x/x-activity-stream.js';
 import { createXFilteredStream } from '../adapters/x/x-filtered-stream.js';
 import { createXStreamClient } from '../adapters/x/x-stream-client.js';
@@ -12,13 +14,13 @@ import type { PostStream } from '../ports/post-stream.js';
 import type { SchedulerHandle } from '../jobs/scheduler.js';
 import { startStreamJob, type StreamTiming } from '../jobs/stream-posts.js';
 
-export interface XChannels {
+export interface StreamChannels {
   channels: PostStream[];
   close(): void;
 }
 
 /** The X channels this configuration asks for, best first; undefined when X_STREAM=off or X is not configured. */
-export function xStreamChannels(config: Config, logger: Logger): XChannels | undefined {
+export function xStreamChannels(config: Config, logger: Logger): StreamChannels | undefined {
   if (config.X_STREAM === 'off' || !config.X_BEARER_TOKEN) return undefined;
   const client = createXStreamClient(
     {
@@ -44,14 +46,36 @@ export function startXStream(
 ): Handle | undefined {
   const x = xStreamChannels(ctx.config, ctx.logger);
   if (!x) return undefined;
+  return startPlatformStream(ctx, scheduler, 'x', x, timing);
+}
+
+/** Starts Bluesky's Jetstream job (unless BSKY_STREAM=off) beside the scheduler. */
+export function startBskyStream(
+  ctx: Context,
+  scheduler: SchedulerHandle,
+  timing?: Partial<StreamTiming>,
+): Handle | undefined {
+  if (ctx.config.BSKY_STREAM === 'off') return undefined;
+  const urls = [ctx.config.BSKY_JETSTREAM_URL, ctx.config.BSKY_JETSTREAM_FALLBACK_URL];
+  const jetstream = createJetstream({ urls: [...new Set(urls)], logger: ctx.logger });
+  return startPlatformStream(ctx, scheduler, 'bsky', { channels: [jetstream], close: () => {} }, timing);
+}
+
+function startPlatformStream(
+  ctx: Context,
+  scheduler: SchedulerHandle,
+  platform: string,
+  channels: StreamChannels,
+  timing?: Partial<StreamTiming>,
+): Handle {
   const leases = ctx.db.streamLeases(ctx.config.instanceId);
   const job = startStreamJob({
     db: ctx.db.prisma,
     clock: ctx.clock,
     logger: ctx.logger,
-    name: 'x',
-    platform: 'x',
-    channels: x.channels,
+    name: platform,
+    platform,
+    channels: channels.channels,
     leases,
     holder: ctx.config.instanceId,
     // A catch-up also re-checks recent posts: deletions while disconnected were not pushed.
@@ -61,7 +85,7 @@ export function startXStream(
   const stop = once(async () => {
     await job.stop();
     await leases.close();
-    x.close();
+    channels.close();
   });
   return { stop, done: job.done };
 }
