@@ -40,18 +40,25 @@ export interface StoredItem {
   ignored?: string;
 }
 
+/** How long one batch's transaction may take. */
+const BATCH_TIMEOUT_MS = 30_000;
+
 /**
  * Stores items in arrival order, in one transaction (a burst costs one commit,
  * not one per post); when that fails, the caller stores them one by one.
  */
 export async function storeStreamItems(deps: StreamStoreDeps, items: StreamItem[]): Promise<StoredItem[]> {
-  return deps.db.$transaction(async (tx) => {
-    const stored: StoredItem[] = [];
-    for (const item of items) stored.push(await storeIn(tx, deps, item));
-    const cursor = newestCursor(items);
-    if (deps.stream && cursor) await createStreamsRepository(tx).advanceCursor(deps.stream, cursor);
-    return stored;
-  });
+  return deps.db.$transaction(
+    async (tx) => {
+      const stored: StoredItem[] = [];
+      for (const item of items) stored.push(await storeIn(tx, deps, item));
+      const cursor = newestCursor(items);
+      if (deps.stream && cursor) await createStreamsRepository(tx).advanceCursor(deps.stream, cursor);
+      return stored;
+    },
+    // A burst's batch on a busy database may take longer than Prisma's default 5 s.
+    { timeout: BATCH_TIMEOUT_MS },
+  );
 }
 
 export function storeStreamItem(deps: StreamStoreDeps, item: StreamItem): Promise<StoredItem> {

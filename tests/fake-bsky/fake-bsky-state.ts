@@ -39,7 +39,8 @@ export interface FakeRecord {
 
 /** A change of the world, as the network's event stream (the fake Jetstream) reports it. */
 export type FakeChange =
-  | { kind: 'create' | 'delete'; record: FakeRecord }
+  | { kind: 'create'; record: FakeRecord }
+  | { kind: 'delete'; record: FakeRecord }
   | { kind: 'identity'; actor: FakeActor }
   | { kind: 'account'; actor: FakeActor };
 
