@@ -27,7 +27,7 @@ let source: BskySource;
 let n = 0;
 const rigs: { stop(): Promise<void> }[] = [];
 /** Posts of the burst a dropped connection interrupts. */
-const BURST = 200;
+const BURST = 120;
 
 beforeAll(async () => {
   fake = await startFakeBsky();
