@@ -51,7 +51,7 @@ async function startService(
   });
   const clock = { now: () => new Date() };
   const ctx: Context = { config, logger, db, clock };
-  const alert = { channel: 'webhook', target: webhook, secret: 'bench-secret', accounts: [], keywords: [] };
+  const alert = { channel: 'webhook' as const, target: webhook, secret: 'bench-secret', accounts: [], keywords: [] };
   await createAlertsRepository(db.prisma).addRule({ ...alert, regex: null, events: ['new'], digest: 'none' });
   const source = createBskySource({ baseUrl: fake.url, timeoutMs: 15_000, logger });
   const locks = db.accountLocks(config.instanceId);
