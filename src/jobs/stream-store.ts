@@ -143,13 +143,19 @@ async function storePosts(
   return { accountId, postsNew: stored.postsNew, events: stored.events, ...(newestPostAt ? { newestPostAt } : {}) };
 }
 
-/** Statuses a pushed account event may replace (never a pause or an archive set by hand). */
+/**
+ * Statuses a pushed account event may replace: never a pause or an archive
+ * set by hand, and "active again" only lifts what an account event or a
+ * poll said of the account (not a poll's own error).
+ */
 const PUSHED_STATUSES: readonly string[] = ['active', 'suspended', 'not_found', 'error'];
+const GONE_STATUSES: readonly string[] = ['suspended', 'not_found'];
 
 /** An account deactivated, taken down or deleted, or active again, as the platform pushed it. */
 async function storeAccountStatus(tx: Tx, accountId: number, item: Extract<StreamItem, { kind: 'account' }>) {
   const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { status: true } });
   if (!PUSHED_STATUSES.includes(account.status)) return;
+  if (item.isActive && !GONE_STATUSES.includes(account.status)) return;
   const status: AccountStatus = item.isActive
     ? 'active'
     : item.status === 'takendown' || item.status === 'suspended'

@@ -2,8 +2,9 @@
 // Jetstream fed by the same world, and a real PostgreSQL: a post published
 // there is archived within seconds with one `new` event; a connection killed
 // mid-burst resumes from the stored cursor, losing and repeating nothing; a
-// delete is a deletion, a handle change and a deactivation reach the
-// account; accounts added later ride the open connection.
+// delete is a deletion, a handle change, a deactivation and a reactivation
+// reach the account; accounts added later ride the open connection, and the
+// fallback instance is tried after failed connects.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../../src/adapters/db/accounts-repository.js';
 import { createStreamsRepository } from '../../../src/adapters/db/streams-repository.js';
@@ -195,6 +196,8 @@ describe('Bluesky Jetstream beside polling', () => {
     fake.setStatus(actor.did, 'deactivated');
     await until(async () => (await accounts.findById(account.id))?.status === 'not_found', 'the deactivation');
     expect((await accounts.findById(account.id))?.statusDetail).toMatch(/deactivated/);
+    fake.setStatus(actor.did, 'active');
+    await until(async () => (await accounts.findById(account.id))?.status === 'active', 'the reactivation');
   });
 
   it('an account added later rides the open connection (options_update), and the fallback is tried after failures', async () => {
