@@ -1,11 +1,15 @@
-// Publish-to-alert latency with X's pushed posts, beside polling only, and the
-// X reads a day of 50 quiet accounts costs each way. Everything runs against
+// Publish-to-alert latency with X's pushed posts and Bluesky's Jetstream,
+// beside polling only, and the X reads a day of 50 quiet accounts costs each
+// way (BENCH_RT_PLATFORMS=x or bsky runs one half). Everything runs against
 // the fake X (in this process), a real PostgreSQL and the service's own parts;
 // the fake stamps each publication, a local webhook receiver stamps each
 // alert's arrival (both on this machine's clock).
 import { createStreamsRepository } from '../src/adapters/db/streams-repository.js';
 import { createAccountsRepository } from '../src/adapters/db/accounts-repository.js';
+import { startFakeBsky } from '../tests/fake-bsky/fake-bsky-server.js';
+import { startFakeJetstream } from '../tests/fake-bsky/fake-jetstream.js';
 import { startFakeX, type RunningFakeX } from '../tests/fake-x/fake-x-server.js';
+import { bskyPollingLatency, jetstreamLatency } from './lib/realtime-bsky.js';
 import { freshDatabase, percentiles, seeded, startBenchService, startReceiver, until } from './lib/realtime-rig.js';
 
 const LIVE_ACCOUNTS = Number(process.env.BENCH_RT_ACCOUNTS ?? 10);
@@ -18,6 +22,7 @@ const POLL_INTERVAL_MS = 5 * 60_000;
 const DB = 'onrecord_bench_realtime';
 const NEVER = '0 0 1 1 *';
 const HOUR_MS = 3_600_000;
+const PLATFORMS = (process.env.BENCH_RT_PLATFORMS ?? 'x,bsky').split(',');
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let runs = 0;
@@ -227,41 +232,72 @@ async function quietDay(fake: RunningFakeX, streamed: boolean) {
   }
 }
 
+async function runX(): Promise<Record<string, unknown>> {
+  // The simulated day packs 24 hours of requests into minutes: X's 15-minute windows (10,000 timeline
+  // reads) would be met here but never in a real day (about 160 requests a window), so they are lifted.
+  const unlimited = { limit: 10_000_000 };
+  const fake = await startFakeX({
+    tls: false,
+    rateLimits: { 'users/:id/tweets': unlimited, tweets: unlimited, 'users/:id': unlimited },
+  });
+  try {
+    const activity = await streamLatency(fake, 'activity');
+    const filtered = await streamLatency(fake, 'filtered');
+    const polling = await pollingLatency(fake);
+    const polled = await quietDay(fake, false);
+    const streamedDay = await quietDay(fake, true);
+    return {
+      latency: { xActivityApi: activity, xFilteredStream: filtered, pollingEvery5m: polling },
+      quietAccountsPerDay: {
+        accounts: QUIET_ACCOUNTS,
+        simulatedHours: SIM_HOURS,
+        pollingEvery5m: polled,
+        streamedReconcileHourly: streamedDay,
+        requestsCut: ratio(polled.requests, streamedDay.requests),
+        postsBilledCut: ratio(polled.postsBilled, streamedDay.postsBilled),
+        note:
+          'X bills each post returned once per UTC day (empty polls return no post); the fake meters what it returned. ' +
+          `The deletion sweep is off in both runs; at its default (240 old posts per account per day) it adds ${240 * QUIET_ACCOUNTS} post reads a day to either.`,
+      },
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+/** Bluesky: Jetstream, then polling only, against one fake AppView and the fake Jetstream it feeds. */
+async function runBsky() {
+  const fake = await startFakeBsky();
+  const jet = await startFakeJetstream(fake.state);
+  const shape = {
+    accounts: LIVE_ACCOUNTS,
+    posts: LIVE_POSTS,
+    ratePerS: LIVE_RATE_PER_S,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    database: DB,
+  };
+  try {
+    return {
+      latency: {
+        jetstream: await jetstreamLatency(fake, jet, shape),
+        pollingEvery5m: await bskyPollingLatency(fake, jet, shape),
+      },
+    };
+  } finally {
+    await jet.close();
+    await fake.close();
+  }
+}
+
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10) / 10);
 
 export default {
   name: 'realtime',
-  description: `publish-to-alert latency of ${LIVE_POSTS} posts at ${LIVE_RATE_PER_S}/s from ${LIVE_ACCOUNTS} accounts (X Activity API, filtered stream, polling every 5 min); X reads of a simulated ${SIM_HOURS} h of ${QUIET_ACCOUNTS} quiet accounts`,
+  description: `publish-to-alert latency of ${LIVE_POSTS} posts at ${LIVE_RATE_PER_S}/s from ${LIVE_ACCOUNTS} accounts (X Activity API, filtered stream, Bluesky Jetstream, polling every 5 min); X reads of a simulated ${SIM_HOURS} h of ${QUIET_ACCOUNTS} quiet accounts`,
   async run(): Promise<Record<string, unknown>> {
-    // The simulated day packs 24 hours of requests into minutes: X's 15-minute windows (10,000 timeline
-    // reads) would be met here but never in a real day (about 160 requests a window), so they are lifted.
-    const unlimited = { limit: 10_000_000 };
-    const fake = await startFakeX({
-      tls: false,
-      rateLimits: { 'users/:id/tweets': unlimited, tweets: unlimited, 'users/:id': unlimited },
-    });
-    try {
-      const activity = await streamLatency(fake, 'activity');
-      const filtered = await streamLatency(fake, 'filtered');
-      const polling = await pollingLatency(fake);
-      const polled = await quietDay(fake, false);
-      const streamedDay = await quietDay(fake, true);
-      return {
-        latency: { xActivityApi: activity, xFilteredStream: filtered, pollingEvery5m: polling },
-        quietAccountsPerDay: {
-          accounts: QUIET_ACCOUNTS,
-          simulatedHours: SIM_HOURS,
-          pollingEvery5m: polled,
-          streamedReconcileHourly: streamedDay,
-          requestsCut: ratio(polled.requests, streamedDay.requests),
-          postsBilledCut: ratio(polled.postsBilled, streamedDay.postsBilled),
-          note:
-            'X bills each post returned once per UTC day (empty polls return no post); the fake meters what it returned. ' +
-            `The deletion sweep is off in both runs; at its default (240 old posts per account per day) it adds ${240 * QUIET_ACCOUNTS} post reads a day to either.`,
-        },
-      };
-    } finally {
-      await fake.close();
-    }
+    return {
+      ...(PLATFORMS.includes('x') ? await runX() : {}),
+      ...(PLATFORMS.includes('bsky') ? { bluesky: await runBsky() } : {}),
+    };
   },
 };

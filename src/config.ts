@@ -50,6 +50,15 @@ const list = z
       .filter(Boolean),
   );
 
+/** A WebSocket base URL (ws:// or wss://), without a trailing slash. */
+function wsUrl(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .refine((v) => /^wss?:\/\/[^/]+/.test(v), 'must be a ws:// or wss:// URL')
+    .transform((v) => v.replace(/\/+$/, ''));
+}
+
 const schema = z.object({
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) under ONRECORD_DATA_DIR. */
   DATABASE_URL: z
@@ -90,6 +99,15 @@ const schema = z.object({
     .transform((v) => v.replace(/\/+$/, '')),
   /** Timeout of one request to the Bluesky AppView. */
   BSKY_APPVIEW_TIMEOUT: duration('15s'),
+  /**
+   * Bluesky's pushed posts beside polling: auto and jetstream (the same: Jetstream needs no credentials) listen
+   * to Jetstream for the watched accounts' posts, deletions, handle changes and deactivations; off polls only.
+   */
+  BSKY_STREAM: z.enum(['auto', 'jetstream', 'off']).default('auto'),
+  /** The Jetstream instance listened to: ws:// or wss://, without /subscribe. */
+  BSKY_JETSTREAM_URL: wsUrl('wss://jetstream2.us-east.bsky.network'),
+  /** The instance tried after repeated failed connects to the first (cursors are time-based, so it resumes). */
+  BSKY_JETSTREAM_FALLBACK_URL: wsUrl('wss://jetstream1.us-west.bsky.network'),
   /** Default interval between two polls of an account (a platform may have its own: Mastodon 1m). */
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /**
@@ -229,8 +247,9 @@ export const PLATFORM_SETTINGS = {
  * here (null: it runs, or another instance may run it).
  */
 export function configuredStreams(config: Config): Record<string, string | null> {
-  if (!config.X_BEARER_TOKEN) return { x: 'X is not configured (X_BEARER_TOKEN)' };
-  return { x: config.X_STREAM === 'off' ? 'X_STREAM=off: polling only' : null };
+  const bsky = config.BSKY_STREAM === 'off' ? 'BSKY_STREAM=off: polling only' : null;
+  if (!config.X_BEARER_TOKEN) return { x: 'X is not configured (X_BEARER_TOKEN)', bsky };
+  return { x: config.X_STREAM === 'off' ? 'X_STREAM=off: polling only' : null, bsky };
 }
 
 /** The path of the X Activity API webhook on this service. */

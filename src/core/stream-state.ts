@@ -88,10 +88,10 @@ export function streamView(row: StreamRow, now: Date, staleMs = STREAM_STALE_MS)
 }
 
 /**
- * Channels that push deletions (X's Activity API: post.delete, on its stream or to the webhook);
- * the filtered stream only pushes posts.
+ * Channels that push deletions (X's Activity API: post.delete, on its stream or to the webhook;
+ * Jetstream: delete commits); X's filtered stream only pushes posts.
  */
-export const CHANNELS_PUSHING_DELETIONS = ['x:activity', 'x:webhook'];
+export const CHANNELS_PUSHING_DELETIONS = ['x:activity', 'x:webhook', 'bsky:jetstream'];
 
 /** The accounts a connected stream carries now (none when it is not connected), and those whose deletions it pushes. */
 export function streamedAccounts(

@@ -59,16 +59,16 @@ interface Watched {
 async function loadWatched(db: PrismaClient, platform: string): Promise<Watched> {
   const rows = await db.account.findMany({
     where: { platform, status: { in: STREAMED_STATUSES } },
-    select: { id: true, platformUserId: true },
+    select: { id: true, platformUserId: true, handle: true },
     orderBy: { id: 'asc' },
   });
   const accounts = rows.flatMap((r) =>
-    r.platformUserId ? [{ accountId: r.id, platformUserId: r.platformUserId }] : [],
+    r.platformUserId ? [{ accountId: r.id, platformUserId: r.platformUserId, handle: r.handle }] : [],
   );
   const unresolved = rows
     .filter((r) => !r.platformUserId)
     .map((r) => ({ accountId: r.id, reason: 'not_resolved: its first poll has not found the user yet' }));
-  const key = rows.map((r) => `${r.id}:${r.platformUserId ?? ''}`).join(',');
+  const key = rows.map((r) => `${r.id}:${r.platformUserId ?? ''}:${r.handle}`).join(',');
   return { accounts, unresolved, key };
 }
 
@@ -87,7 +87,7 @@ function itemQueue(ctx: ConnectionContext, channel: string, accountOf: (id: stri
   let running: Promise<void> | undefined;
   let newestPostAt: Date | undefined;
   const log = ctx.logger.child({ component: 'stream', stream: channel });
-  const deps = { db: ctx.db, clock: ctx.clock, platform: ctx.platform, channel, accountOf };
+  const deps = { db: ctx.db, clock: ctx.clock, platform: ctx.platform, channel, stream: ctx.name, accountOf };
   function noteStored(item: StreamItem, stored: StoredItem) {
     if (stored.newestPostAt && (!newestPostAt || stored.newestPostAt > newestPostAt))
       newestPostAt = stored.newestPostAt;
@@ -101,7 +101,7 @@ function itemQueue(ctx: ConnectionContext, channel: string, accountOf: (id: stri
         noteStored(item, await storeStreamItem(deps, item));
       } catch (err) {
         log.error({ err, kind: item.kind }, 'a pushed item could not be stored: its account will be polled');
-        const ids = item.kind === 'posts' ? item.authorIds : item.kind === 'problem' ? [] : [item.authorId];
+        const ids = item.kind === 'posts' ? item.authorIds : 'authorId' in item ? [item.authorId] : [];
         ctx.catchUp(
           ids.flatMap((id) => accountOf(id) ?? []),
           'a pushed item could not be stored',
@@ -212,17 +212,21 @@ export async function runConnection(ctx: ConnectionContext, channel: PostStream)
   const queue = itemQueue(ctx, channel.name, (id) => state.carried.userToAccount.get(id));
   let wasOpen = false;
   let lastMessageAt: Date | undefined;
-  const connection = channel.connect({
-    onOpen() {
-      wasOpen = true;
-      log.info({ accounts: state.carried.covered.length }, 'stream connected');
-      const connected = { state: 'connected', reason: null, connectedAt: ctx.clock.now() };
-      ctx.write(connected).catch((err: unknown) => log.warn({ err }, 'state not saved'));
-      ctx.catchUp(state.carried.covered, `${channel.name} connected`);
+  const resumeFrom = await createStreamsRepository(ctx.db).cursor(ctx.name);
+  const connection = channel.connect(
+    {
+      onOpen() {
+        wasOpen = true;
+        log.info({ accounts: state.carried.covered.length }, 'stream connected');
+        const connected = { state: 'connected', reason: null, connectedAt: ctx.clock.now() };
+        ctx.write(connected).catch((err: unknown) => log.warn({ err }, 'state not saved'));
+        ctx.catchUp(state.carried.covered, `${channel.name} connected`);
+      },
+      onItem: (item) => queue.push(item),
+      onActivity: () => (lastMessageAt = ctx.clock.now()),
     },
-    onItem: (item) => queue.push(item),
-    onActivity: () => (lastMessageAt = ctx.clock.now()),
-  });
+    resumeFrom,
+  );
   const onAbort = () => connection.close();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const upkeep = startUpkeep(ctx, channel, state, connection);

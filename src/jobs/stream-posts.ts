@@ -27,7 +27,7 @@ export const DEFAULT_STREAM_TIMING: StreamTiming = {
 };
 
 /** The lease key of each stream (one per platform). */
-export const STREAM_LEASE_KEYS: Record<string, number> = { x: 1 };
+export const STREAM_LEASE_KEYS: Record<string, number> = { x: 1, bsky: 2 };
 
 export interface StreamJobOptions {
   db: PrismaClient;

@@ -2,12 +2,14 @@
 // through storeBatch (so a post seen by the stream and by a poll is stored
 // once and raises one `new` event, whichever came first), a deletion becomes
 // the post's `deleted` status and event as a re-check's would, a new handle
-// or display name updates the account. Every line is kept as a capture with
-// its sha256, and the resources read are counted per UTC day. A pushed post
-// never moves the timeline cursor: only a poll proves that nothing before it
-// was missed.
+// or display name updates the account, an account event (Jetstream: active
+// false, deactivated or taken down) its status. Every message is kept as a
+// capture with its sha256, and the resources read are counted per UTC day. A
+// pushed post never moves the timeline cursor: only a poll proves that
+// nothing before it was missed. A stream that replays (Jetstream) has its own
+// event cursor, advanced in the transaction that stores the items it carried.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
+import { createAccountsRepository, type AccountStatus } from '../adapters/db/accounts-repository.js';
 import { createPostsRepository, type StoreBatchInput } from '../adapters/db/posts-repository.js';
 import type { Tx } from '../adapters/db/database.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
@@ -22,6 +24,8 @@ export interface StreamStoreDeps {
   platform: string;
   /** The channel (counted in stream_reads), e.g. `x:filtered`. */
   channel: string;
+  /** The stream's state row (e.g. `bsky`), whose event cursor advances with the items. */
+  stream?: string;
   /** The watched account of a platform user, if any. */
   accountOf(platformUserId: string): number | undefined;
 }
@@ -36,23 +40,44 @@ export interface StoredItem {
   ignored?: string;
 }
 
+/** How long one batch's transaction may take. */
+const BATCH_TIMEOUT_MS = 30_000;
+
 /**
  * Stores items in arrival order, in one transaction (a burst costs one commit,
  * not one per post); when that fails, the caller stores them one by one.
  */
 export async function storeStreamItems(deps: StreamStoreDeps, items: StreamItem[]): Promise<StoredItem[]> {
-  return deps.db.$transaction(async (tx) => {
-    const stored: StoredItem[] = [];
-    for (const item of items) stored.push(await storeIn(tx, deps, item));
-    return stored;
-  });
+  return deps.db.$transaction(
+    async (tx) => {
+      const stored: StoredItem[] = [];
+      for (const item of items) stored.push(await storeIn(tx, deps, item));
+      const cursor = newestCursor(items);
+      if (deps.stream && cursor) await createStreamsRepository(tx).advanceCursor(deps.stream, cursor);
+      return stored;
+    },
+    // A burst's batch on a busy database may take longer than Prisma's default 5 s.
+    { timeout: BATCH_TIMEOUT_MS },
+  );
 }
 
 export function storeStreamItem(deps: StreamStoreDeps, item: StreamItem): Promise<StoredItem> {
   return storeStreamItems(deps, [item]).then(([stored]) => stored!);
 }
 
+/** The largest event cursor among the items (cursors are decimal integers). */
+function newestCursor(items: StreamItem[]): bigint | undefined {
+  let newest: bigint | undefined;
+  for (const item of items) {
+    if (!item.cursor || !/^\d{1,19}$/.test(item.cursor)) continue;
+    const value = BigInt(item.cursor);
+    if (newest === undefined || value > newest) newest = value;
+  }
+  return newest;
+}
+
 async function storeIn(tx: Tx, deps: StreamStoreDeps, item: StreamItem): Promise<StoredItem> {
+  if (item.kind === 'skipped') return { postsNew: 0, events: 0, ignored: 'nothing to keep' };
   const now = deps.clock.now();
   const capture = { ...item.capture, capturedAt: now };
   const keep = (accountId: number | null, problems: { code: 'bad_payload'; message: string }[] = []) =>
@@ -69,9 +94,13 @@ async function storeIn(tx: Tx, deps: StreamStoreDeps, item: StreamItem): Promise
   if (accountId === undefined) return { postsNew: 0, events: 0, ignored: 'not a watched account' };
   await keep(accountId);
   if (item.kind === 'deleted') {
-    const change = { id: item.postId, status: 'deleted' as const, detail: 'deleted (pushed by the X Activity API)' };
+    const change = { id: item.postId, status: 'deleted' as const, detail: `deleted (pushed by ${deps.channel})` };
     const events = (await createPostsRepository(deps.db).markUnavailable(deps.platform, [change], now, tx)).length;
     return { accountId, postsNew: 0, events };
+  }
+  if (item.kind === 'account') {
+    await storeAccountStatus(tx, accountId, item);
+    return { accountId, postsNew: 0, events: 0 };
   }
   await createStreamsRepository(tx).addReads(deps.channel, now, 1);
   const accounts = createAccountsRepository(tx);
@@ -112,4 +141,27 @@ async function storePosts(
   const newestPostAt = times.reduce<Date | undefined>((max, t) => (!max || t > max ? t : max), undefined);
   if (newestPostAt) await createAccountsRepository(tx).recordLastPost(accountId, newestPostAt);
   return { accountId, postsNew: stored.postsNew, events: stored.events, ...(newestPostAt ? { newestPostAt } : {}) };
+}
+
+/**
+ * Statuses a pushed account event may replace: never a pause or an archive
+ * set by hand, and "active again" only lifts what an account event or a
+ * poll said of the account (not a poll's own error).
+ */
+const PUSHED_STATUSES: readonly string[] = ['active', 'suspended', 'not_found', 'error'];
+const GONE_STATUSES: readonly string[] = ['suspended', 'not_found'];
+
+/** An account deactivated, taken down or deleted, or active again, as the platform pushed it. */
+async function storeAccountStatus(tx: Tx, accountId: number, item: Extract<StreamItem, { kind: 'account' }>) {
+  const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { status: true } });
+  if (!PUSHED_STATUSES.includes(account.status)) return;
+  if (item.isActive && !GONE_STATUSES.includes(account.status)) return;
+  const status: AccountStatus = item.isActive
+    ? 'active'
+    : item.status === 'takendown' || item.status === 'suspended'
+      ? 'suspended'
+      : 'not_found';
+  if (status === account.status) return;
+  const detail = item.isActive ? null : `${item.status ?? 'inactive'} (pushed by the stream)`;
+  await createAccountsRepository(tx).setStatus(accountId, status, detail);
 }

@@ -82,7 +82,7 @@ export interface WebhookIntake {
 }
 
 const userIdsOf = (item: StreamItem): string[] =>
-  item.kind === 'posts' ? item.authorIds : item.kind === 'problem' ? [] : [item.authorId];
+  item.kind === 'posts' ? item.authorIds : item.kind === 'problem' || item.kind === 'skipped' ? [] : [item.authorId];
 
 export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
   const log = deps.logger.child({ component: 'webhook-intake', channel: deps.channel });

@@ -1,5 +1,5 @@
 // What the stream job needs from a platform's push channel (X's filtered
-// stream, X's Activity API): which accounts it can carry, one connection at a
+// stream, X's Activity API, Bluesky's Jetstream): which accounts it can carry, one connection at a
 // time, and each message read and kept raw. Reconnecting, back-off, leases
 // and storage are the job's business; an adapter only connects once.
 import type { NormalizedBody } from '../core/post-model.js';
@@ -10,6 +10,8 @@ import type { RawCapture } from './post-source.js';
 export interface StreamAccount {
   accountId: number;
   platformUserId: string;
+  /** The account's current handle (a Jetstream record names its author by DID only). */
+  handle?: string;
 }
 
 /** Which accounts the stream carries after a sync, and why the others are not. */
@@ -22,6 +24,11 @@ interface Pushed {
   /** The line as received (source e.g. `x:stream`, `x:activity`), kept with its sha256. */
   capture: RawCapture;
   receivedAt: Date;
+  /**
+   * The stream's event cursor at this item, for a channel that replays from
+   * one (Jetstream's time_us): stored in the transaction that stores the item.
+   */
+  cursor?: string;
 }
 
 export type StreamItem = Pushed &
@@ -29,6 +36,10 @@ export type StreamItem = Pushed &
     | { kind: 'posts'; body: NormalizedBody; authorIds: string[] }
     | { kind: 'deleted'; authorId: string; postId: string }
     | { kind: 'profile'; authorId: string; field: 'handle' | 'name' | 'other'; after: string | null }
+    /** The account was deactivated, taken down or deleted (`active: false`), or is active again. */
+    | { kind: 'account'; authorId: string; isActive: boolean; status: string | null }
+    /** A message that says nothing onrecord keeps, passed on only to advance the cursor. */
+    | { kind: 'skipped' }
     /** A line that could not be read: kept raw and reported. */
     | { kind: 'problem'; message: string }
   );
@@ -70,6 +81,10 @@ export interface PostStream {
    * onrecord created (its tagged rules or subscriptions).
    */
   sync(accounts: StreamAccount[], signal?: AbortSignal): Promise<StreamCoverage>;
-  /** Opens one connection; it is never reopened by the adapter. */
-  connect(handlers: StreamHandlers): StreamConnection;
+  /**
+   * Opens one connection; it is never reopened by the adapter. `resumeFrom`
+   * is the cursor stored with the last item (channels that replay resume
+   * there, the others ignore it).
+   */
+  connect(handlers: StreamHandlers, resumeFrom?: string | null): StreamConnection;
 }

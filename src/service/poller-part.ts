@@ -8,7 +8,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { createStreamCoverage } from '../jobs/stream-coverage.js';
 import type { ServicePart } from './service.js';
 import { openSources, type ConfiguredSources } from './sources.js';
-import { startXStream } from './stream-part.js';
+import { startBskyStream, startXStream } from './stream-part.js';
 import type { ServedWebhookLink } from '../jobs/webhook-intake.js';
 
 /** What a poll needs, built from an open context and its sources. */
@@ -42,9 +42,12 @@ async function startPoller(ctx: Context, link?: ServedWebhookLink): Promise<Hand
   // Accounts a healthy stream carries are polled at the reconciliation interval.
   const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
   const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
-  const stream = sources.registry.get('x') ? startXStream(ctx, scheduler, undefined, link) : undefined;
+  const streams = [
+    sources.registry.get('x') ? startXStream(ctx, scheduler, undefined, link) : undefined,
+    sources.registry.get('bsky') ? startBskyStream(ctx, scheduler) : undefined,
+  ];
   const stop = once(async () => {
-    await stream?.stop();
+    await Promise.all(streams.map((s) => s?.stop()));
     await scheduler.stop();
     await locks.close();
     sources.close();

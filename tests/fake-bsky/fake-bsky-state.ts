@@ -37,6 +37,13 @@ export interface FakeRecord {
   deleted?: boolean;
 }
 
+/** A change of the world, as the network's event stream (the fake Jetstream) reports it. */
+export type FakeChange =
+  | { kind: 'create'; record: FakeRecord }
+  | { kind: 'delete'; record: FakeRecord }
+  | { kind: 'identity'; actor: FakeActor }
+  | { kind: 'account'; actor: FakeActor };
+
 export interface FakeBskyData {
   actors?: FakeActor[];
   records?: FakeRecord[];
@@ -61,6 +68,17 @@ export class FakeBskyState {
   /** Each account's records, and the records that reply to, repost or quote each URI (kept as records arrive). */
   private readonly byDid = new Map<string, FakeRecord[]>();
   private readonly refs = new Map<string, { replies: FakeRecord[]; reposts: FakeRecord[]; quotes: FakeRecord[] }>();
+  private readonly listeners = new Set<(change: FakeChange) => void>();
+
+  /** Calls `listener` with each change from now on (records written, deleted; handles; statuses); returns the unsubscribe. */
+  onChange(listener: (change: FakeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: FakeChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
 
   addActor(spec: Partial<FakeActor> & { handle: string }, at: Date): FakeActor {
     const handle = spec.handle.toLowerCase();
@@ -113,6 +131,7 @@ export class FakeBskyState {
       sortAt: sortAtOf(value.createdAt, indexed),
     };
     this.index(record);
+    this.emit({ kind: 'create', record });
     return record;
   }
 
@@ -150,7 +169,9 @@ export class FakeBskyState {
 
   /** Deletes a post or repost: gone from feeds and lookups, its URI never served again. */
   deleteRecord(uri: string): void {
-    this.mustRecord(uri).deleted = true;
+    const record = this.mustRecord(uri);
+    record.deleted = true;
+    this.emit({ kind: 'delete', record });
   }
 
   /** The account's DID stays; the old handle resolves to nothing. */
@@ -160,11 +181,14 @@ export class FakeBskyState {
     if (!HANDLE.test(wanted)) throw new Error(`"${handle}" is not a valid handle (a domain name)`);
     if (this.actorByHandle(wanted)) throw new Error(`handle ${wanted} is taken`);
     actor.handle = wanted;
+    this.emit({ kind: 'identity', actor });
     return actor;
   }
 
   setStatus(identifier: string, status: ActorStatus): void {
-    this.mustActor(identifier).status = status;
+    const actor = this.mustActor(identifier);
+    actor.status = status;
+    this.emit({ kind: 'account', actor });
   }
 
   pin(identifier: string, uri: string | null): void {

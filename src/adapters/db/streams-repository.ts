@@ -54,6 +54,18 @@ export function createStreamsRepository(db: Tx) {
       });
     },
 
+    /** Moves a replaying stream's event cursor forward (never back), in the caller's transaction. */
+    async advanceCursor(name: string, cursor: bigint): Promise<void> {
+      await db.$executeRaw`UPDATE streams SET cursor = ${cursor}
+        WHERE name = ${name} AND (cursor IS NULL OR cursor < ${cursor})`;
+    },
+
+    /** The stored event cursor (null before the first item). */
+    async cursor(name: string): Promise<string | null> {
+      const row = await db.stream.findUnique({ where: { name }, select: { cursor: true } });
+      return row?.cursor?.toString() ?? null;
+    },
+
     /** Moves the newest pushed post time forward (never back). */
     async noteNewestPost(name: string, at: Date): Promise<void> {
       await db.$executeRaw`UPDATE streams SET newest_post_at = ${at}::timestamptz
