@@ -4,24 +4,34 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { readEnvFile, withEnvFile, type Env } from '../env-file.js';
 import { processIo } from './output.js';
-import { createRuntime, describeError, ExitCode } from './runtime.js';
-import { registerMigrate } from './commands/migrate.js';
-import { registerStart } from './commands/start.js';
-import { registerSearch } from './commands/search.js';
-import { registerExport } from './commands/export.js';
-import { registerArticles } from './commands/articles.js';
-import { registerAlerts } from './commands/alerts.js';
-import { registerAccounts } from './commands/accounts.js';
-import { registerActors } from './commands/actors.js';
-import { registerPoll } from './commands/poll.js';
-import { registerStats } from './commands/stats.js';
-import { registerPosts } from './commands/posts.js';
-import { registerProblems } from './commands/problems.js';
-import { registerImport } from './commands/import.js';
-import { registerLog } from './commands/log.js';
-import { registerVerify } from './commands/verify.js';
-import { registerEvidence } from './commands/evidence.js';
-import { registerMedia } from './commands/media.js';
+import { createRuntime, describeError, ExitCode, type CliRuntime } from './runtime.js';
+
+type Register = (program: Command, rt: CliRuntime) => void;
+
+/**
+ * Each command group, loaded when it runs: a process holds only the modules
+ * of its own command (what a long import keeps in memory). Help and unknown
+ * names load them all, in this order.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrate,
+  start: async () => (await import('./commands/start.js')).registerStart,
+  search: async () => (await import('./commands/search.js')).registerSearch,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  articles: async () => (await import('./commands/articles.js')).registerArticles,
+  alerts: async () => (await import('./commands/alerts.js')).registerAlerts,
+  accounts: async () => (await import('./commands/accounts.js')).registerAccounts,
+  actors: async () => (await import('./commands/actors.js')).registerActors,
+  poll: async () => (await import('./commands/poll.js')).registerPoll,
+  stats: async () => (await import('./commands/stats.js')).registerStats,
+  posts: async () => (await import('./commands/posts.js')).registerPosts,
+  problems: async () => (await import('./commands/problems.js')).registerProblems,
+  import: async () => (await import('./commands/import.js')).registerImport,
+  log: async () => (await import('./commands/log.js')).registerLog,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  evidence: async () => (await import('./commands/evidence.js')).registerEvidence,
+  media: async () => (await import('./commands/media.js')).registerMedia,
+};
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -51,24 +61,9 @@ async function runProgram(argv: string[], env: Env): Promise<number> {
     .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError();
-  // Each command group registers itself here.
-  registerMigrate(program, rt);
-  registerStart(program, rt);
-  registerSearch(program, rt);
-  registerExport(program, rt);
-  registerArticles(program, rt);
-  registerAlerts(program, rt);
-  registerAccounts(program, rt);
-  registerActors(program, rt);
-  registerPoll(program, rt);
-  registerStats(program, rt);
-  registerPosts(program, rt);
-  registerProblems(program, rt);
-  registerImport(program, rt);
-  registerLog(program, rt);
-  registerVerify(program, rt);
-  registerEvidence(program, rt);
-  registerMedia(program, rt);
+  // The command named first on the line, or all of them.
+  const named = COMMANDS[argv[0] ?? ''] ? [COMMANDS[argv[0]!]!] : Object.values(COMMANDS);
+  for (const register of await Promise.all(named.map((load) => load()))) register(program, rt);
 
   await program.parseAsync(argv, { from: 'user' });
   return 0;

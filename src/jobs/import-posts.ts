@@ -35,7 +35,7 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-const BATCH_POSTS = 2_000;
+const BATCH_POSTS = 1_000;
 const BATCH_UNITS = 500;
 
 export async function importPosts(

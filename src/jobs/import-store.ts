@@ -56,8 +56,11 @@ export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: Aut
     }
     await recordOrigins(tx, origins);
     return total;
-  });
+  }, BATCH_TRANSACTION);
 }
+
+/** A batch is thousands of posts: on a busy machine its transaction can take longer than Prisma's 5 s default. */
+const BATCH_TRANSACTION = { maxWait: 60_000, timeout: 300_000 };
 
 /** Units of one platform: one page per unit and author, all stored in the same statements. */
 async function storeLines(tx: Tx, repo: PostsRepository, lines: PreparedUnit[], authors: AuthorAccounts, now: Date) {
