@@ -1,7 +1,10 @@
 // Stores a batch of prepared units in one transaction through the one
-// storage path (storeBatch: captures, posts and versions idempotent on their
-// natural keys), as first seen by 'import', raising no events. Each unit is
-// its own capture, named by its file and line. Authors not known yet become
+// storage path (storePages, storeBatch's form for several pages: captures,
+// posts and versions idempotent on their natural keys), as first seen by
+// 'import', raising no events. The batch's lines go in the same statements,
+// a few per thousand posts instead of a dozen per line; each unit is its own
+// capture, named by its file and line. Lines of onrecord's own export are
+// stored one by one (each restores its record). Authors not known yet become
 // archived accounts: kept, not polled until `accounts add`.
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import {
