@@ -26,7 +26,7 @@ export interface ImportSummary {
 }
 
 export interface ImportOptions {
-  /** A batch is stored when it holds this many posts (default 2,000) ... */
+  /** A batch is stored when it holds this many posts (default 1,000) ... */
   batchPosts?: number;
   /** ... or this many units (default 500). */
   batchUnits?: number;
@@ -35,7 +35,7 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-const BATCH_POSTS = 2_000;
+const BATCH_POSTS = 1_000;
 const BATCH_UNITS = 500;
 
 export async function importPosts(

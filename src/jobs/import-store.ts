@@ -1,7 +1,10 @@
 // Stores a batch of prepared units in one transaction through the one
-// storage path (storeBatch: captures, posts and versions idempotent on their
-// natural keys), as first seen by 'import', raising no events. Each unit is
-// its own capture, named by its file and line. Authors not known yet become
+// storage path (storePages, storeBatch's form for several pages: captures,
+// posts and versions idempotent on their natural keys), as first seen by
+// 'import', raising no events. The batch's lines go in the same statements,
+// a few per thousand posts instead of a dozen per line; each unit is its own
+// capture, named by its file and line. Lines of onrecord's own export are
+// stored one by one (each restores its record). Authors not known yet become
 // archived accounts: kept, not polled until `accounts add`.
 import type { Prisma, Tx } from '../adapters/db/database.js';
 import {
@@ -10,6 +13,7 @@ import {
   type CaptureInput,
   type FirstSeenBy,
   type PostsRepository,
+  type StoreBatchInput,
 } from '../adapters/db/posts-repository.js';
 import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
@@ -29,57 +33,97 @@ export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: Aut
   return db.$transaction(async (tx) => {
     const total: BatchStored = { postsNew: 0, versionsNew: 0 };
     const origins: { id: number; file: string; line: number }[] = [];
-    for (const prepared of units) {
-      const owner = (p: NormalizedPost) =>
-        prepared.record ? (records.get(prepared.unit.line) ?? null) : (authors.get(authorKey(p)) ?? null);
-      const stored = await storeUnit(tx, posts, prepared, owner, now);
+    const add = (prepared: PreparedUnit, stored: { captureId: number | null } & BatchStored) => {
       total.postsNew += stored.postsNew;
       total.versionsNew += stored.versionsNew;
       if (stored.captureId !== null) {
         origins.push({ id: stored.captureId, file: prepared.unit.fileName, line: prepared.unit.line });
       }
+    };
+    // Lines of onrecord's export each restore their own record; the others of
+    // one platform are stored together, in the same statements.
+    for (const prepared of units.filter((u) => u.record)) {
+      const owner = () => records.get(prepared.unit.line) ?? null;
+      add(prepared, await storeRecord(tx, posts, prepared, owner, now));
+    }
+    for (const group of groupBy(
+      units.filter((u) => !u.record),
+      (u) => u.platform,
+    ).values()) {
+      const stored = await storeLines(tx, posts, group, authors, now);
+      add(group[0]!, { ...stored, captureId: null });
+      for (const [i, captureId] of stored.captureIds.entries()) {
+        if (captureId !== null)
+          origins.push({ id: captureId, file: group[i]!.unit.fileName, line: group[i]!.unit.line });
+      }
     }
     await recordOrigins(tx, origins);
     return total;
-  });
+  }, BATCH_TRANSACTION);
 }
 
-async function storeUnit(
+/** A batch is thousands of posts: on a busy machine its transaction can take longer than Prisma's 5 s default. */
+const BATCH_TRANSACTION = { maxWait: 60_000, timeout: 300_000 };
+
+/** Units of one platform: one page per unit and author, all stored in the same statements. */
+async function storeLines(tx: Tx, repo: PostsRepository, lines: PreparedUnit[], authors: AuthorAccounts, now: Date) {
+  const pages = lines.map((prepared) => pagesOf(prepared, (p) => authors.get(authorKey(p)) ?? null, now));
+  const stored = await repo.storePages(pages.flat(), tx);
+  // Each unit's capture: that of its first page.
+  const firstPage = pages.map((_, i) => pages.slice(0, i).reduce((n, p) => n + p.length, 0));
+  return {
+    postsNew: stored.postsNew,
+    versionsNew: stored.versionsNew,
+    captureIds: firstPage.map((at) => stored.captureIds[at] ?? null),
+  };
+}
+
+/** The capture of a unit as read from its file (an imported line has no request of its own). */
+function captureOf(prepared: PreparedUnit, now: Date): CaptureInput {
+  return {
+    source: prepared.source,
+    requestUrl: prepared.requestUrl,
+    httpStatus: prepared.requestUrl ? 200 : null,
+    contentType: 'application/json',
+    body: prepared.unit.text,
+    capturedAt: prepared.retrievedAt ?? now,
+  } as unknown as CaptureInput; // URL and status stay null
+}
+
+/** A unit's pages: one per account its posts belong to (at least one, which keeps the capture and the problems). */
+function pagesOf(prepared: PreparedUnit, owner: (p: NormalizedPost) => number | null, now: Date): StoreBatchInput[] {
+  const capture = captureOf(prepared, now);
+  const groups = groupBy(prepared.posts, owner);
+  return [...(groups.size ? groups : new Map([[null, []]]))].map(([accountId, posts], i) => ({
+    accountId,
+    capture,
+    posts,
+    problems: i === 0 ? prepared.problems : [],
+    firstSeenBy: 'import' as const,
+    raiseNew: false,
+    raiseEdited: false,
+    now,
+  }));
+}
+
+async function storeRecord(
   tx: Tx,
   repo: PostsRepository,
   prepared: PreparedUnit,
   owner: (p: NormalizedPost) => number | null,
   now: Date,
 ) {
-  const { unit, record } = prepared;
-  const capture = {
-    source: prepared.source,
-    requestUrl: prepared.requestUrl,
-    httpStatus: prepared.requestUrl ? 200 : null,
-    contentType: 'application/json',
-    body: unit.text,
-    capturedAt: prepared.retrievedAt ?? now,
-  } as unknown as CaptureInput; // an imported line has no request of its own: URL and status stay null
-  const groups = groupBy(prepared.posts, owner);
+  const record = prepared.record!;
   const result = { captureId: null as number | null, postsNew: 0, versionsNew: 0 };
-  let first = true;
-  for (const [accountId, posts] of groups.size ? groups : new Map([[null, []]])) {
-    const input = {
-      accountId,
-      capture,
-      posts,
-      problems: first ? prepared.problems : [],
-      firstSeenBy: record ? firstSeenByOf(record.firstSeenBy) : 'import',
-      raiseNew: false,
-      raiseEdited: false,
-      now: record?.firstSeenAt ?? now,
-    };
-    const stored = await repo.storeBatch(input, tx);
-    first = false;
+  for (const page of pagesOf(prepared, owner, now)) {
+    const stored = await repo.storeBatch(
+      { ...page, firstSeenBy: firstSeenByOf(record.firstSeenBy), now: record.firstSeenAt ?? now },
+      tx,
+    );
     result.captureId = stored.captureId;
     result.postsNew += stored.postsNew;
     result.versionsNew += stored.versionsNew;
-    if (record && stored.versionsNew > 0) await restoreRecord(tx, prepared);
+    if (stored.versionsNew > 0) await restoreRecord(tx, prepared);
   }
   return result;
 }

@@ -67,29 +67,29 @@ export async function recordObservations(
   ]);
 }
 
+export interface StoredCapture {
+  source: string;
+  requestUrl: string | null;
+  httpStatus: number | null;
+  contentType: string | null;
+  body: string;
+  capturedAt: Date;
+}
+
 export interface StoredPage {
-  capture: {
-    source: string;
-    requestUrl: string | null;
-    httpStatus: number | null;
-    contentType: string | null;
-    body: string;
-    capturedAt: Date;
-  } | null;
-  captureId: number | null;
-  captureExisted: boolean;
+  /** The page's captures with their row ids, and whether each was archived before. */
+  captures: { capture: StoredCapture; id: number; existed: boolean }[];
   /** platform_id → row id of the posts the page created. */
   inserted: Map<string, number>;
   platform: string | null;
   now: Date;
 }
 
-/** Logs what one stored page added: its capture when new, and a first_seen observation per new post. */
+/** Logs what one stored page added: its captures when new, and a first_seen observation per new post. */
 export async function logStoredPage(tx: Tx, page: StoredPage): Promise<void> {
-  const c = page.capture;
-  const isNewCapture = c !== null && page.captureId !== null && !page.captureExisted;
+  const leaves = page.captures.filter((c) => !c.existed).map((c) => captureLeaf(c.id, c.capture));
   // The posts of one page are of one platform (the page's versions name it).
-  const platform = page.platform ?? c?.source.split(':')[0];
+  const platform = page.platform ?? page.captures[0]?.capture.source.split(':')[0];
   if (page.inserted.size > 0 && platform) {
     const observations = [...page.inserted].map(([platformId, postId]) => ({
       postId,
@@ -99,13 +99,13 @@ export async function logStoredPage(tx: Tx, page: StoredPage): Promise<void> {
       detail: null,
       observedAt: page.now,
     }));
-    // The capture's leaf goes first, in the statement that appends the observations'.
-    return recordObservations(tx, observations, isNewCapture ? [captureLeaf(page.captureId!, c)] : []);
+    // The captures' leaves go first, in the statement that appends the observations'.
+    return recordObservations(tx, observations, leaves);
   }
-  if (isNewCapture) await appendLeaves(tx, [captureLeaf(page.captureId!, c)]);
+  if (leaves.length > 0) await appendLeaves(tx, leaves);
 }
 
-function captureLeaf(id: number, c: NonNullable<StoredPage['capture']>): LeafEntry {
+function captureLeaf(id: number, c: StoredCapture): LeafEntry {
   return leafEntry({
     kind: 'capture',
     id,

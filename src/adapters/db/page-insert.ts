@@ -2,16 +2,27 @@
 // archived yet and the versions not seen yet, each idempotent on its natural
 // key (captures.sha256, posts (platform, platform_id), post_versions
 // (platform, version_id)). One round trip per page instead of four keeps the
-// store path close to a raw COPY (see bench/ingest.ts).
+// store path close to a raw COPY (see bench/ingest.ts). Several pages (an
+// import's lines) can go in one statement: each keeps its own capture, and
+// each version names the capture that showed it.
 import { createHash } from 'node:crypto';
 import type { NormalizedPost } from '../../core/post-model.js';
 import type { RawCapture } from '../../ports/post-source.js';
 import type { Tx } from './database.js';
 import { encodeRawBody } from '../../core/storable-text.js';
 
+export interface PageCapture {
+  capture: RawCapture & { capturedAt: Date };
+  /** The account the capture was read for. */
+  accountId: number | null;
+}
+
 export interface PageInsert {
   accountId: number | null;
-  capture: (RawCapture & { capturedAt: Date }) | null;
+  /** The raw payloads the versions came from, in order (none: versions without a capture). */
+  captures: PageCapture[];
+  /** versionId → index in `captures` of the capture that showed it (none given: the first; not in it: none). */
+  captureOf?: Map<string, number>;
   /** Distinct versions of the page. */
   versions: NormalizedPost[];
   /** Version IDs that are the newest of their post within the page (these create the post rows). */
@@ -25,8 +36,9 @@ export interface PageInsert {
 }
 
 export interface PageInserted {
-  captureId: number | null;
-  captureExisted: boolean;
+  /** The row id of each capture, in order, and whether it was archived before this statement. */
+  captureIds: number[];
+  capturesExisted: boolean[];
   /** platform_id → row id of the posts this page created. */
   inserted: Map<string, number>;
   newVersions: { post_id: number; version_id: string }[];
@@ -44,12 +56,18 @@ export interface WithheldChange {
 }
 
 interface Row {
-  capture_id: number | null;
-  capture_new: number;
+  captures: { ord: number; id: number; new: boolean }[] | null;
   inserted: { id: number; platform_id: string }[] | null;
   versions: { post_id: number; version_id: string }[] | null;
   open_refs: boolean;
   withheld_changed: WithheldChange[] | null;
+}
+
+/** The 1-based place of a version's capture among the page's (null: none). */
+function captureOrd(page: PageInsert, versionId: string): number | null {
+  if (!page.captureOf) return page.captures.length > 0 ? 1 : null;
+  const i = page.captureOf.get(versionId);
+  return i === undefined ? null : i + 1;
 }
 
 export function sha256Hex(text: string): string {
@@ -57,19 +75,31 @@ export function sha256Hex(text: string): string {
 }
 
 export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted> {
-  const c = page.capture;
   // Kept exactly: as text, or as base64 when PostgreSQL cannot store the text; sha256 over the bytes.
-  const raw = c ? encodeRawBody(c.body) : null;
-  const captureSha = raw ? createHash('sha256').update(raw.bytes).digest('hex') : '';
+  const raws = page.captures.map((c) => encodeRawBody(c.capture.body));
+  const captures = JSON.stringify(
+    page.captures.map(({ capture: c, accountId }, i) => ({
+      source: c.source,
+      account: accountId,
+      url: c.requestUrl,
+      status: c.httpStatus,
+      type: c.contentType,
+      encoding: raws[i]!.encoding,
+      sha: createHash('sha256').update(raws[i]!.bytes).digest('hex'),
+      at: c.capturedAt,
+      ord: i + 1,
+    })),
+  );
+  const bodies = raws.map((r) => r.body);
   const rows = JSON.stringify(
     page.versions.map((v) => ({
       ...v,
       latest: page.latest.has(v.versionId),
       account: page.owners?.has(v.versionId) ? page.owners.get(v.versionId) : page.accountId,
       chain: page.chains?.get(v.platformId) ?? v.editIds,
+      cap: captureOrd(page, v.versionId),
     })),
   );
-  const capturedAt = c?.capturedAt ?? page.now;
   // During a backfill (history, which raises no alerts) a page commits without
   // waiting for the WAL flush (synchronous_commit off, this transaction only).
   // A server crash can only drop the latest transactions whole; the cursor
@@ -81,24 +111,26 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
   const synchronousCommit = page.firstSeenBy === 'backfill' || page.firstSeenBy === 'import' ? 'off' : 'on';
   const [row] = await tx.$queryRaw<Row[]>`
     WITH cfg AS (SELECT set_config('synchronous_commit', ${synchronousCommit}, true) AS v),
+    cin AS (
+      SELECT c.*, b.body FROM jsonb_to_recordset(${captures}::jsonb)
+          AS c(source text, account int, url text, status int, type text, encoding text, sha text, at timestamptz, ord int)
+        JOIN unnest(${bodies}::text[]) WITH ORDINALITY AS b(body, ord) ON b.ord = c.ord),
     cap AS (
       INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, body_encoding,
         sha256, captured_at)
-      SELECT split_part(${c?.source ?? ''}, ':', 1), ${c?.source ?? ''}, ${page.accountId}::int, ${c?.requestUrl ?? null},
-        ${c?.httpStatus ?? null}::int, ${c?.contentType ?? null}, ${raw?.body ?? ''}, ${raw?.encoding ?? 'text'},
-        ${captureSha}, ${capturedAt}::timestamptz
-      WHERE ${c !== null}::boolean
-      ON CONFLICT (sha256) DO NOTHING RETURNING id),
+      SELECT split_part(source, ':', 1), source, account, url, status, type, body, encoding, sha, at FROM cin ORDER BY ord
+      ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256),
     capid AS (
-      SELECT id FROM cap UNION ALL
-      SELECT id FROM captures WHERE ${c !== null}::boolean AND sha256 = ${captureSha} LIMIT 1),
+      SELECT cin.ord, coalesce(cap.id, old.id) AS id, cap.id IS NOT NULL AS new, cin.at
+      FROM cin LEFT JOIN cap ON cap.sha256 = cin.sha LEFT JOIN captures old ON old.sha256 = cin.sha),
     r AS (
-      SELECT e.v - 'latest' - 'account' - 'chain' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
+      SELECT e.v - 'latest' - 'account' - 'chain' - 'cap' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
           "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
           "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
           hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb, permalink text,
-          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int, chain text[])),
+          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int, chain text[], cap int)),
+    same AS (SELECT "platformId", count(*)::int AS n FROM r GROUP BY "platformId"),
     ins AS (
       INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
         conversation_id, in_reply_to_user_id, referenced_posts, urls, mentions, hashtags, cashtags, media,
@@ -107,15 +139,15 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         "conversationId", "inReplyToUserId", "referencedPosts", urls, mentions, hashtags,
         coalesce(cashtags, '{}'), media, coalesce("mediaKeys", '{}'), "repostOf", nullif(withheld, 'null'),
         nullif(poll, 'null'), nullif(geo, 'null'), permalink, ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
-        (SELECT count(*)::int FROM r AS same WHERE same."platformId" = r."platformId")
-      FROM r WHERE latest
+        same.n
+      FROM r JOIN same USING ("platformId") WHERE latest
       ON CONFLICT (platform, platform_id) DO NOTHING
       RETURNING id, platform_id),
     ver AS (
       INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
       SELECT coalesce(i.id, p.id), r.platform, r."versionId", r.text, r."versionCreatedAt", r."contentSha256", r.data,
-        (SELECT id FROM capid), ${capturedAt}::timestamptz
-      FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
+        capid.id, coalesce(capid.at, ${page.now}::timestamptz)
+      FROM r LEFT JOIN capid ON capid.ord = r.cap LEFT JOIN ins i ON i.platform_id = r."platformId"
         LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
       WHERE coalesce(i.id, p.id) IS NOT NULL
       -- Oldest version first, so that row ids follow the edit chain (see core/post-versions.ts).
@@ -144,17 +176,23 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         AND r."versionId" = (SELECT lv.version_id FROM post_versions lv WHERE lv.post_id = p.id
           ORDER BY lv.created_at DESC, lv.captured_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
       RETURNING p.id, p.platform_id, o.withheld AS old_withheld, p.withheld AS new_withheld)
-    SELECT (SELECT id FROM capid) AS capture_id,
-      (SELECT count(*)::int FROM cap) AS capture_new,
+    SELECT (SELECT json_agg(json_build_object('ord', ord, 'id', id, 'new', new) ORDER BY ord) FROM capid) AS captures,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
       (SELECT json_agg(json_build_object('id', id, 'platformId', platform_id, 'withheld', new_withheld))
         FROM fillpost WHERE old_withheld IS DISTINCT FROM new_withheld) AS withheld_changed,
       (SELECT v FROM cfg) AS cfg,
       EXISTS (SELECT 1 FROM article_references WHERE status = 'unresolved' AND post_id IS NULL) AS open_refs`;
+  // A payload given twice in one statement is new at its first place only.
+  const seen = new Set<number>();
+  const stored = (row!.captures ?? []).map((c) => {
+    const existed = !c.new || seen.has(c.id);
+    seen.add(c.id);
+    return { id: c.id, existed };
+  });
   return {
-    captureId: row!.capture_id,
-    captureExisted: c !== null && row!.capture_new === 0,
+    captureIds: stored.map((c) => c.id),
+    capturesExisted: stored.map((c) => c.existed),
     inserted: new Map((row!.inserted ?? []).map((r) => [r.platform_id, r.id])),
     newVersions: row!.versions ?? [],
     hasOpenReferences: row!.open_refs,

@@ -58,6 +58,8 @@ export type TouchedPost = ArrivedPost;
 export interface StoreBatchResult {
   captureId: number | null;
   captureExisted: boolean;
+  /** Each page's capture row id (storePages), in order. */
+  captureIds: (number | null)[];
   postsNew: number;
   versionsNew: number;
   edited: number;
@@ -86,28 +88,77 @@ export async function storeBatch(
   raw: StoreBatchInput,
   options: StoreBatchOptions = {},
 ): Promise<StoreBatchResult> {
-  const storable = storableRecords(raw.posts);
-  const problems = storableValue([...raw.problems, ...storable.problems]).value;
-  const input: StoreBatchInput = { ...raw, posts: storable.records, problems };
-  const { kept: versions, folded, chains } = await foldVersions(tx, uniqueVersions(input.posts));
+  return storePages(tx, [raw], options);
+}
+
+/**
+ * Stores several pages of one platform in the same statements (an import's
+ * lines): each page keeps its own capture, problems and account, and each
+ * version names the capture that showed it. They share `firstSeenBy`,
+ * `raiseNew`, `raiseEdited` and `now` (the first page's). A version shown by
+ * several pages is stored once, from the page that shows most of its media
+ * (the first of them on a tie), as storing the pages one by one would fill it in.
+ */
+export async function storePages(
+  tx: Tx,
+  pages: StoreBatchInput[],
+  options: StoreBatchOptions = {},
+): Promise<StoreBatchResult> {
+  const first = pages[0]!;
+  const storable = pages.map((p) => storableRecords(p.posts));
+  const problems = pages.map((p, i) => storableValue([...p.problems, ...storable[i]!.problems]).value);
+  const input: StoreBatchInput = { ...first, posts: storable.flatMap((s) => s.records), problems: problems.flat() };
+  const {
+    versions: unique,
+    captureOf,
+    accountOf,
+  } = pageVersions(
+    pages,
+    storable.map((s) => s.records),
+  );
+  const { kept: versions, folded, chains } = await foldVersions(tx, unique);
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
-  const owners = await accountsOfReposted(tx, versions, input.now);
-  const page = await insertPage(tx, { ...input, versions, latest, owners, chains });
+  const reposted = await accountsOfReposted(tx, versions, input.now);
+  const owners = new Map([...accountOf, ...reposted]);
+  const captures = pages.flatMap((p) => (p.capture ? [{ capture: p.capture, accountId: p.accountId }] : []));
+  const captureIndex = captureIndexes(pages);
+  const page = await insertPage(tx, {
+    ...input,
+    captures,
+    captureOf: new Map(
+      [...captureOf].flatMap(([versionId, i]) => (captureIndex[i] === undefined ? [] : [[versionId, captureIndex[i]]])),
+    ),
+    versions,
+    latest,
+    owners,
+    chains,
+  });
   const { inserted, newVersions } = page;
+  const stored = captures.map((c, i) => ({
+    capture: c.capture,
+    id: page.captureIds[i]!,
+    existed: page.capturesExisted[i]!,
+  }));
   if (options.log !== false) {
     const platform = versions[0]?.platform ?? null;
-    await logStoredPage(tx, { ...page, capture: input.capture, platform, now: input.now });
+    await logStoredPage(tx, { captures: stored, inserted, platform, now: input.now });
     await observeWithheldOf(tx, versions, latest, page, input.now);
   }
   // Media are queued with the versions that show them: a killed process loses none.
   await enqueueVersionMedia(tx, versions, input.now);
+  const captureIds = pages.map((_, i) => (captureIndex[i] === undefined ? null : page.captureIds[captureIndex[i]!]!));
+  let problemCount = 0;
+  for (const [i, p] of pages.entries()) {
+    problemCount += await storeProblems(tx, captureIds[i]!, p.accountId, problems[i]!);
+  }
   const result: StoreBatchResult = {
-    captureId: page.captureId,
-    captureExisted: page.captureExisted,
+    captureId: captureIds[0] ?? null,
+    captureExisted: captureIndex[0] === undefined ? false : page.capturesExisted[captureIndex[0]]!,
+    captureIds,
     postsNew: 0,
     versionsNew: 0,
     edited: 0,
-    problems: await storeProblems(tx, page.captureId, input.accountId, input.problems),
+    problems: problemCount,
     events: 0,
     touched: [],
   };
@@ -129,6 +180,40 @@ export async function storeBatch(
   return result;
 }
 
+/** Each page's index among the captures given to insertPage (pages without a capture have none). */
+function captureIndexes(pages: StoreBatchInput[]): (number | undefined)[] {
+  let next = 0;
+  return pages.map((p) => (p.capture ? next++ : undefined));
+}
+
+/**
+ * One row per version ID (a body can repeat a post, e.g. as its own quote;
+ * pages can repeat each other), with the page it is stored from and the
+ * account of that page (pages of one page are its account's).
+ */
+function pageVersions(pages: StoreBatchInput[], posts: NormalizedPost[][]) {
+  const chosen = new Map<string, { post: NormalizedPost; page: number }>();
+  for (const [page, list] of posts.entries()) {
+    for (const post of list) {
+      const had = chosen.get(post.versionId);
+      if (!had) chosen.set(post.versionId, { post, page });
+      else if (had.page === page) had.post = post;
+      else if (mediaShown(post) > mediaShown(had.post)) chosen.set(post.versionId, { post, page });
+    }
+  }
+  const versions: NormalizedPost[] = [];
+  const captureOf = new Map<string, number>();
+  const accountOf = new Map<string, number | null>();
+  for (const [versionId, { post, page }] of chosen) {
+    versions.push(post);
+    captureOf.set(versionId, page);
+    accountOf.set(versionId, pages[page]!.accountId);
+  }
+  return { versions, captureOf, accountOf };
+}
+
+const mediaShown = (post: NormalizedPost) => post.media?.length ?? 0;
+
 async function storeProblems(
   tx: Tx,
   captureId: number | null,
@@ -143,11 +228,6 @@ async function storeProblems(
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("platformId" text, code text, message text)
     WHERE NOT EXISTS (SELECT 1 FROM ingest_problems p WHERE p.capture_id IS NOT DISTINCT FROM ${captureId}::int
       AND p.platform_id IS NOT DISTINCT FROM r."platformId" AND p.code = r.code AND p.message = r.message)`;
-}
-
-/** One row per version ID (a body can repeat a post, e.g. as its own quote). */
-function uniqueVersions(posts: NormalizedPost[]): NormalizedPost[] {
-  return [...new Map(posts.map((p) => [p.versionId, p])).values()];
 }
 
 /** A post seen again after it was marked deleted or unavailable is available again. */

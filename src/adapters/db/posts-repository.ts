@@ -7,7 +7,7 @@
 // post-edits.ts.
 import type { Prisma, Tx } from './database.js';
 import { inTransaction } from './database.js';
-import { storeBatch, type StoreBatchInput, type StoreBatchOptions } from './post-batch.js';
+import { storeBatch, storePages, type StoreBatchInput, type StoreBatchOptions } from './post-batch.js';
 import { markUnavailable, type StatusChange } from './post-edits.js';
 import { withArchivedUserId } from './post-id-resolution.js';
 
@@ -34,6 +34,13 @@ export function createPostsRepository(db: Prisma) {
      */
     storeBatch: (input: StoreBatchInput, tx?: Tx, options?: StoreBatchOptions) =>
       inTransaction(db, tx, (t) => storeBatch(t, input, options)),
+
+    /**
+     * Stores several pages of one platform in the same statements (an
+     * import's lines), each with its own capture: see storePages.
+     */
+    storePages: (inputs: StoreBatchInput[], tx?: Tx, options?: StoreBatchOptions) =>
+      inTransaction(db, tx, (t) => storePages(t, inputs, options)),
 
     /**
      * Marks archived posts as no longer available and raises a `deleted`

@@ -126,6 +126,50 @@ describe('import twarc2', () => {
     writeFileSync(cut, readFileSync(gz).subarray(0, 200));
     await expect(cli('import', cut)).rejects.toThrow(/unexpected end of file/);
   });
+  it('stores lines read in one batch each with its own capture; a post shown twice keeps its fuller media', async () => {
+    const user = { id: '910000000000000001', username: 'sample_office', name: 'Sample Office' };
+    const post = (id: string, text: string, media?: string[]) => ({
+      id,
+      text,
+      created_at: '2026-04-01T10:00:00.000Z',
+      author_id: user.id,
+      edit_history_tweet_ids: [id],
+      ...(media ? { attachments: { media_keys: media } } : {}),
+    });
+    const twarc = { url: 'https://api.twitter.com/2/tweets/search/recent?query=x', version: '2.14.0' };
+    const photo = { media_key: '3_1780000000000000099', type: 'photo', url: 'https://pbs.twimg.com/media/b1.jpg' };
+    // Line 1 names the photo without its details; line 2 shows the same post with them, and one more post.
+    const lines = [
+      { data: [post('1780000000000000001', 'First notice', [photo.media_key])], includes: { users: [user] } },
+      {
+        data: [post('1780000000000000001', 'First notice', [photo.media_key]), post('1780000000000000002', 'Second')],
+        includes: { users: [user], media: [photo] },
+      },
+    ].map((body, i) => JSON.stringify({ ...body, __twarc: { ...twarc, retrieved_at: `2026-04-0${i + 2}T00:00:00Z` } }));
+    const file = join(dir, 'one-batch.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect(await importJson(file)).toEqual({ lines: 2, posts: 3, postsNew: 2, versionsNew: 2, problems: 1 });
+    const captures = await db().prisma.capture.findMany({ orderBy: { id: 'asc' } });
+    expect(captures.map((c) => [c.fileLine, c.body, c.capturedAt.toISOString()])).toEqual([
+      [1, lines[0], '2026-04-02T00:00:00.000Z'],
+      [2, lines[1], '2026-04-03T00:00:00.000Z'],
+    ]);
+    const versions = await db().prisma.postVersion.findMany({ orderBy: { versionId: 'asc' } });
+    expect(versions.map((v) => [v.versionId, v.captureId, (v.data as { media: unknown[] }).media.length])).toEqual([
+      ['1780000000000000001', captures[1]!.id, 1],
+      ['1780000000000000002', captures[1]!.id, 0],
+    ]);
+    const leaves = await db().prisma.$queryRaw<{ kind: string; n: number }[]>`
+      SELECT kind, count(*)::int AS n FROM log_leaves GROUP BY kind ORDER BY kind`;
+    expect(leaves).toEqual([
+      { kind: 'capture', n: 2 },
+      { kind: 'observation', n: 2 },
+    ]);
+    const problems = await db().prisma.ingestProblem.findMany();
+    expect(problems.map((p) => [p.captureId, p.code])).toEqual([[captures[0]!.id, 'media_missing']]);
+    expect(await importJson(file)).toMatchObject({ postsNew: 0, versionsNew: 0 });
+    expect(await tableCounts()).toMatchObject({ captures: 2, posts: 2, versions: 2, problems: 1 });
+  });
 });
 
 describe('import x-response and x-archive', () => {
