@@ -73,10 +73,10 @@ async function storeIn(tx: Tx, deps: StreamStoreDeps, item: StreamItem): Promise
     const events = (await createPostsRepository(deps.db).markUnavailable(deps.platform, [change], now, tx)).length;
     return { accountId, postsNew: 0, events };
   }
-  await createStreamsRepository(tx).addReads(deps.channel, now, 1);
-  const accounts = createAccountsRepository(tx);
-  if (item.field === 'handle' && item.after) await accounts.recordHandle(accountId, item.after, now);
-  if (item.field === 'name' && item.after) await accounts.recordDisplayName(accountId, item.after);
+  await createStreamsRepository(deps.db).addReads(deps.channel, now, 1, tx);
+  const accounts = createAccountsRepository(deps.db);
+  if (item.field === 'handle' && item.after) await accounts.recordHandle(accountId, item.after, now, tx);
+  if (item.field === 'name' && item.after) await accounts.recordDisplayName(accountId, item.after, tx);
   return { accountId, postsNew: 0, events: 0 };
 }
 
@@ -105,11 +105,12 @@ async function storePosts(
     tx,
   );
   await posts.markUnavailable(deps.platform, postErrors(item.body.errors).map(statusChangeOf), now, tx);
-  await createStreamsRepository(tx).addReads(deps.channel, now, new Set(item.body.posts.map((p) => p.versionId)).size);
+  const reads = new Set(item.body.posts.map((p) => p.versionId)).size;
+  await createStreamsRepository(deps.db).addReads(deps.channel, now, reads, tx);
   const own = item.body.posts.filter((p) => p.via === 'data');
   // The ID's time is to the millisecond where created_at is to the second.
   const times = own.map((p) => snowflakeTime(p.versionId) ?? p.versionCreatedAt);
   const newestPostAt = times.reduce<Date | undefined>((max, t) => (!max || t > max ? t : max), undefined);
-  if (newestPostAt) await createAccountsRepository(tx).recordLastPost(accountId, newestPostAt);
+  if (newestPostAt) await createAccountsRepository(deps.db).recordLastPost(accountId, newestPostAt, tx);
   return { accountId, postsNew: stored.postsNew, events: stored.events, ...(newestPostAt ? { newestPostAt } : {}) };
 }

@@ -1,9 +1,10 @@
 // Accounts: the official accounts onrecord watches, their handle history,
-// their status and the bookkeeping of their polls.
+// their status and the bookkeeping of their polls. A factory over the
+// database; every method takes an optional transaction.
 import type { Account } from '../../generated/prisma/client.js';
 import { InvalidInput, NotFound } from '../../core/errors.js';
 import { formatAccountRef } from '../../core/ids.js';
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 import { storableText } from '../../core/storable-text.js';
 
 export type { Account };
@@ -29,14 +30,14 @@ export interface PollBookkeeping {
 
 export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
 
-export function createAccountsRepository(db: Tx) {
+export function createAccountsRepository(db: Prisma) {
   return {
     /**
      * Adds an account, or returns the one already watched under that handle.
      * An archived account (an author known from an import) starts being polled.
      */
     async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date, tx: Tx = db) {
-      const existing = await findByHandle(tx, input.platform, input.handle);
+      const existing = await findAccountByHandle(tx, input.platform, input.handle);
       if (existing?.status === 'archived') {
         const account = await tx.account.update({
           where: { id: existing.id },
@@ -74,11 +75,11 @@ export function createAccountsRepository(db: Tx) {
 
     /** By current handle, or by a handle the account had before a rename (case-insensitive). */
     findByHandle(platform: string, handle: string, tx: Tx = db) {
-      return findByHandle(tx, platform, handle);
+      return findAccountByHandle(tx, platform, handle);
     },
 
     async get(platform: string, handle: string, tx: Tx = db): Promise<Account> {
-      const account = await findByHandle(tx, platform, handle);
+      const account = await findAccountByHandle(tx, platform, handle);
       if (!account) throw new NotFound(`no account ${formatAccountRef(platform, handle)} (add it with: accounts add)`);
       return account;
     },
@@ -188,7 +189,8 @@ export function createAccountsRepository(db: Tx) {
   };
 }
 
-async function findByHandle(db: Tx, platform: string, handle: string): Promise<Account | null> {
+/** By current handle, or by a former one (case-insensitive), in the caller's transaction. */
+export async function findAccountByHandle(db: Tx, platform: string, handle: string): Promise<Account | null> {
   const current = await db.account.findFirst({
     where: { platform, handle: { equals: handle, mode: 'insensitive' } },
   });
