@@ -6,10 +6,9 @@
 // its sha256, and the resources read are counted per UTC day. A pushed post
 // never moves the timeline cursor: only a poll proves that nothing before it
 // was missed.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, Tx } from '../adapters/db/database.js';
 import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import { createPostsRepository, type StoreBatchInput } from '../adapters/db/posts-repository.js';
-import type { Tx } from '../adapters/db/database.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
 import { snowflakeTime } from '../core/x-snowflake.js';
@@ -17,7 +16,7 @@ import type { StreamItem } from '../ports/post-stream.js';
 import { postErrors, statusChangeOf } from './archive-posts.js';
 
 export interface StreamStoreDeps {
-  db: PrismaClient;
+  db: Prisma;
   clock: Clock;
   platform: string;
   /** The channel (counted in stream_reads), e.g. `x:filtered`. */

@@ -182,6 +182,34 @@ export function createAccountsRepository(db: Prisma) {
       await tx.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
     },
 
+    /** The watched accounts of these platforms (all but paused and archived ones), by id: what the scheduler polls. */
+    pollable(platforms: string[], tx: Tx = db) {
+      return tx.account.findMany({
+        where: { platform: { in: platforms }, status: { notIn: [...UNPOLLED_STATUSES] } },
+        select: { id: true, platform: true, pollIntervalMs: true },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** Accounts of a platform in these statuses with their user ids (resolved or not), by id. */
+    withStatuses(platform: string, statuses: readonly string[], tx: Tx = db) {
+      return tx.account.findMany({
+        where: { platform, status: { in: [...statuses] } },
+        select: { id: true, platformUserId: true },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** The ids of the archived accounts of these platform user ids. */
+    async idsByUserId(platform: string, platformUserIds: string[], tx: Tx = db): Promise<Map<string, number>> {
+      if (platformUserIds.length === 0) return new Map();
+      const rows = await tx.account.findMany({
+        where: { platform, platformUserId: { in: platformUserIds } },
+        select: { id: true, platformUserId: true },
+      });
+      return new Map(rows.map((r) => [r.platformUserId!, r.id]));
+    },
+
     /** Accounts whose last error is the platform's usage cap (shown in stats and health). */
     usageCapped(platform: string, tx: Tx = db) {
       return tx.account.findMany({ where: { platform, lastErrorCode: 'usage_capped' } });
