@@ -101,9 +101,10 @@ async function commitPost(db: Database, accountId: number): Promise<[string, num
       },
       include: { account: true },
     });
-    await createEventsRepository(tx).record([
-      { kind: 'new', dedupeKey: eventKeys.new('x', id), postId: post.id, payload: { post: toPostView(post) } },
-    ]);
+    await createEventsRepository(db.prisma).record(
+      [{ kind: 'new', dedupeKey: eventKeys.new('x', id), postId: post.id, payload: { post: toPostView(post) } }],
+      tx,
+    );
   });
   return [id, performance.now()];
 }

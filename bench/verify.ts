@@ -51,7 +51,12 @@ async function seed(db: Database): Promise<void> {
     for (let from = 1; from <= total; from += CHUNK) {
       const ids = Array.from({ length: Math.min(CHUNK, total - from + 1) }, (_, i) => from + i);
       const rows = await createLogRepository(db.prisma).coveredRows(kind, ids);
-      await db.prisma.$transaction((tx) => createLogRepository(tx).append(ids.map((id) => leafEntry(rows.get(id)!))));
+      await db.prisma.$transaction((tx) =>
+        createLogRepository(db.prisma).append(
+          ids.map((id) => leafEntry(rows.get(id)!)),
+          tx,
+        ),
+      );
     }
   }
   await signCheckpoint(createLogTree(db.prisma), signerFromSeed('bench/log', Buffer.alloc(32, 5)), 'bench/log');

@@ -4,14 +4,15 @@
 // archived). Posts found are stored like polled ones but first
 // seen by 'lookup' and raise no `new` event; archived posts that the lookup
 // reports missing become deleted (or unavailable) and raise `deleted`.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
+import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import type { Clock } from '../core/clock.js';
-import type { NormalizedPost, PartialError } from '../core/post-model.js';
+import type { PartialError } from '../core/post-model.js';
 import type { NormalizedPage, PostSource } from '../ports/post-source.js';
 import { createPostsRepository, type StatusChange, type TouchedPost } from '../adapters/db/posts-repository.js';
 
 export interface ArchiveDeps {
-  db: PrismaClient;
+  db: Prisma;
   source: PostSource;
   clock: Clock;
 }
@@ -69,7 +70,9 @@ async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, re
   const now = deps.clock.now();
   const capture = normalized.capture;
   const platform = deps.source.platform;
-  const owners = await accountsByAuthor(deps.db, platform, normalized.posts);
+  // Posts by a watched account are linked to it; others (cited posts of other authors) to none.
+  const authors = [...new Set(normalized.posts.flatMap((p) => (p.authorId ? [p.authorId] : [])))];
+  const owners = await createAccountsRepository(deps.db).idsByUserId(platform, authors);
   const missing = postErrors(normalized.errors);
   const posts = createPostsRepository(deps.db);
   await deps.db.$transaction(async (tx) => {
@@ -107,21 +110,6 @@ export function postErrors(errors: PartialError[]): PartialError[] {
 export function statusChangeOf(e: PartialError): StatusChange {
   const status = e.kind === 'not_found' ? 'deleted' : e.kind === 'suspended' ? 'suspended' : 'unavailable';
   return { id: e.resourceId!, status, detail: e.detail };
-}
-
-/** Posts by a watched account are linked to it; others (cited posts of other authors) to none. */
-async function accountsByAuthor(
-  db: PrismaClient,
-  platform: string,
-  posts: NormalizedPost[],
-): Promise<Map<string, number>> {
-  const authors = [...new Set(posts.flatMap((p) => (p.authorId ? [p.authorId] : [])))];
-  if (authors.length === 0) return new Map();
-  const rows = await db.account.findMany({
-    where: { platform, platformUserId: { in: authors } },
-    select: { id: true, platformUserId: true },
-  });
-  return new Map(rows.map((r) => [r.platformUserId!, r.id]));
 }
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {

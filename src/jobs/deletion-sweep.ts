@@ -5,7 +5,8 @@
 // in turn. Each post read costs money on X's pay-per-use plans, hence a
 // budget (ONRECORD_SWEEP_PER_DAY); the look-ups share the re-check's
 // requests (100 IDs each).
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
+import { createPostsRepository } from '../adapters/db/posts-repository.js';
 
 /** The cursor row that holds the internal id of the last post swept (`x:sweep` for X). */
 export function sweepSource(platform: string): string {
@@ -20,21 +21,15 @@ export interface SweepBatch {
 }
 
 export async function nextSweepBatch(
-  db: PrismaClient,
+  db: Prisma,
   accountId: number,
   options: { before: Date; after: string | null; size: number },
 ): Promise<SweepBatch> {
   if (options.size <= 0) return { ids: [], next: options.after ?? '0' };
-  const rows = await db.post.findMany({
-    where: {
-      accountId,
-      status: 'available',
-      createdAt: { lt: options.before },
-      id: { gt: Number(options.after ?? '0') || 0 },
-    },
-    orderBy: { id: 'asc' },
-    take: options.size,
-    select: { id: true, platformId: true, editIds: true },
+  const rows = await createPostsRepository(db).sweepCandidates(accountId, {
+    before: options.before,
+    afterId: Number(options.after ?? '0') || 0,
+    size: options.size,
   });
   const complete = rows.length === options.size;
   return {

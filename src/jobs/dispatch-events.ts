@@ -44,7 +44,7 @@ export async function dispatchEvents(prisma: Prisma, clock: Clock, batchSize = B
       await createAlertsRepository(prisma).listRules({ enabledOnly: true }),
     );
     const matches = matchEvents(events, rules);
-    const batch = await prisma.$transaction((tx) => writeBatch(tx, matches, clock.now()));
+    const batch = await prisma.$transaction((tx) => writeBatch(prisma, tx, matches, clock.now()));
     total.events += batch.events;
     total.deliveries += batch.deliveries;
     total.digested += batch.digested;
@@ -75,12 +75,17 @@ function matchEvents(events: EventRecord[], rules: MatchingRule[]): Map<number, 
   return matches;
 }
 
-async function writeBatch(tx: Tx, matches: Map<number, AlertRuleRecord[]>, now: Date): Promise<DispatchResult> {
+async function writeBatch(
+  prisma: Prisma,
+  tx: Tx,
+  matches: Map<number, AlertRuleRecord[]>,
+  now: Date,
+): Promise<DispatchResult> {
   const queries = createDispatchQueries(tx);
   const locked = await queries.lockUndispatchedIds([...matches.keys()]);
   const result: DispatchResult = { events: locked.length, deliveries: 0, digested: 0 };
   if (locked.length === 0) return result;
-  const current = new Set((await createAlertsRepository(tx).listRules({ enabledOnly: true }, tx)).map((r) => r.id));
+  const current = new Set((await createAlertsRepository(prisma).listRules({ enabledOnly: true }, tx)).map((r) => r.id));
   for (const eventId of locked) {
     for (const rule of matches.get(eventId) ?? []) {
       if (!current.has(rule.id)) continue;

@@ -22,7 +22,7 @@ import { postUrl } from '../core/ids.js';
 import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
-import type { Prisma, Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { renderEvidenceReport } from '../http/pages/evidence-report.js';
 import { createLogTree, signCheckpoint } from './evidence-log.js';
 import { buffer } from 'node:stream/consumers';
@@ -95,7 +95,7 @@ async function leafFor(tree: ReturnType<typeof createLogTree>, m: Member, hashes
 
 type PostWithVersions = NonNullable<Awaited<ReturnType<ReturnType<typeof createPostsRepository>['findByAnyId']>>>;
 
-async function gatherMembers(db: Tx, post: PostWithVersions): Promise<Member[]> {
+async function gatherMembers(db: Prisma, post: PostWithVersions): Promise<Member[]> {
   const repo = createEvidenceRepository(db);
   const utf8 = (s: string) => Buffer.from(s, 'utf8');
   const captureIds = [...new Set(post.versions.flatMap((v) => (v.captureId === null ? [] : [v.captureId])))];

@@ -5,7 +5,7 @@ import { InvalidInput, NotFound } from '../core/errors.js';
 import { consistencyProof, inclusionProof, rootHash, type Hash } from '../core/merkle.js';
 import { formatCheckpoint, formatVerifierKey, signNote, type SignerKey } from '../core/signed-note.js';
 import { createLogRepository, type CheckpointRecord, type LogRepository } from '../adapters/db/log-repository.js';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 
 export interface LogTree {
   readonly repo: LogRepository;
@@ -13,7 +13,7 @@ export interface LogTree {
   hashes(size: number): Promise<Hash[]>;
 }
 
-export function createLogTree(db: Tx): LogTree {
+export function createLogTree(db: Prisma): LogTree {
   const repo = createLogRepository(db);
   let cached: Hash[] = [];
   return {

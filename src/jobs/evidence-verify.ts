@@ -13,7 +13,7 @@ import {
   type LeafRecord,
   type LogRepository,
 } from '../adapters/db/log-repository.js';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 
 export const VERIFY_BATCH = 20_000;
 
@@ -59,7 +59,7 @@ export interface VerifyOptions {
   checkBlob?: BlobCheck;
 }
 
-export async function verifyArchive(db: Tx, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyArchive(db: Prisma, options: VerifyOptions = {}): Promise<VerifyReport> {
   const repo = createLogRepository(db);
   const size = await repo.size();
   const checkpoints = await repo.checkpoints();

@@ -17,14 +17,14 @@ import { WARCSerializer as StreamingSerializer } from 'warcio/node';
 import { NotFound } from '../core/errors.js';
 import type { MediaStore } from '../ports/media.js';
 import { createMediaReads } from '../adapters/db/media-repository.js';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { encodeRawBody } from '../core/storable-text.js';
 import { createEvidenceRepository } from '../adapters/db/evidence-repository.js';
 import { createSearchRepository } from '../adapters/db/search-repository.js';
 import type { SearchFilters } from '../core/search-query.js';
 
 export interface WarcExportOptions {
-  db: Tx;
+  db: Prisma;
   filters: SearchFilters;
   out: Writable;
   now: Date;

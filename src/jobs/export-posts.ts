@@ -6,7 +6,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { createSearchRepository, type ExportVersion, type SearchRow } from '../adapters/db/search-repository.js';
 import { toPostView, type PostView } from '../core/post-view.js';
 import type { SearchFilters } from '../core/search-query.js';
@@ -15,7 +15,7 @@ export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
-  db: Tx;
+  db: Prisma;
   filters: SearchFilters;
   format: ExportFormat;
   out: Writable;

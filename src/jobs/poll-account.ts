@@ -3,7 +3,7 @@
 // bookkeeping. Failures are values here: one account's trouble never throws
 // into the scheduler. An unchanged account costs one request and writes only
 // its poll_runs row and its last_polled_at/last_success_at.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { createAccountsRepository, isUnpolled, type Account } from '../adapters/db/accounts-repository.js';
 import { createPollRunsRepository } from '../adapters/db/poll-runs-repository.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
@@ -44,7 +44,7 @@ export const RECHECK_INTERVAL_MS = 60 * 60_000;
 export const RECHECK_WINDOW_MS = 3 * 24 * 60 * 60_000;
 
 export interface PollDeps {
-  db: PrismaClient;
+  db: Prisma;
   /** The source and gate of each platform; an account is read by its platform's. */
   sources: SourceRegistry;
   clock: Clock;

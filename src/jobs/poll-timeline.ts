@@ -2,7 +2,7 @@
 // page, storing each page as it arrives. Pages are idempotent, so a poll cut
 // short (rate limit, crash, kill -9) only costs a re-read; the cursor moves in
 // the transaction of the LAST page and only when every page is stored.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { createAccountsRepository, type Account } from '../adapters/db/accounts-repository.js';
 import { createPostsRepository } from '../adapters/db/posts-repository.js';
 import type { Clock } from '../core/clock.js';
@@ -28,7 +28,7 @@ export interface RetryPolicy extends BackoffPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 1000, maxMs: 30_000 };
 
 export interface TimelineDeps {
-  db: PrismaClient;
+  db: Prisma;
   source: PostSource;
   clock: Clock;
   retry: RetryPolicy;

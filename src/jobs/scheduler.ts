@@ -7,10 +7,9 @@
 // recorded by the poll job and never stops the others.
 import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AccountLocks } from '../adapters/db/account-locks.js';
 import { once, type Handle } from '../core/lifecycle.js';
-import { UNPOLLED_STATUSES } from '../adapters/db/accounts-repository.js';
+import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import { withAccountLease } from './account-lease.js';
 import { pollAccount, type PollDeps, type PollSummary } from './poll-account.js';
 
@@ -96,7 +95,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     const started: Promise<void>[] = [];
     try {
       await options.intervals?.refresh();
-      const accounts = await dueAccounts(options.db, options.sources.platforms());
+      const accounts = await createAccountsRepository(options.db).pollable(options.sources.platforms());
       const now = options.clock.now().getTime();
       for (const account of accounts) {
         // No overlap: an account still being polled waits for its next tick.
@@ -155,13 +154,4 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   }
 
   return { stop, done, tick, inFlight: () => [...running.keys()], requestPolls };
-}
-
-/** The watched accounts of every platform that has a source. */
-function dueAccounts(db: PrismaClient, platforms: string[]) {
-  return db.account.findMany({
-    where: { platform: { in: platforms }, status: { notIn: [...UNPOLLED_STATUSES] } },
-    select: { id: true, platform: true, pollIntervalMs: true },
-    orderBy: { id: 'asc' },
-  });
 }

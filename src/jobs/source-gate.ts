@@ -3,7 +3,7 @@
 // holds back only the account that met it, until the reset time (capped, see
 // core/account-hold.ts, and remembered on the account across restarts).
 import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
-import type { Tx } from '../adapters/db/database.js';
+import type { Prisma } from '../adapters/db/database.js';
 import type { Clock } from '../core/clock.js';
 
 /** How long polling pauses after a usage cap before one probe tries again. */
@@ -80,7 +80,7 @@ export function createSourceGate(
  * Rate-limit waits are remembered on each account (`paused_until`) likewise.
  */
 export async function restoreSourceGate(
-  db: Tx,
+  db: Prisma,
   platform: string,
   clock: Clock,
   pauseMs = USAGE_CAP_PAUSE_MS,

@@ -4,7 +4,8 @@
 // while disconnected is lost), store each item in arrival order (a FIFO, as X
 // advises), refresh the state row, follow accounts added and removed, and end
 // when the connection ends, the lease is lost, or the job stops.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
+import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import type { AccountHold } from '../adapters/db/account-locks.js';
 import { createStreamsRepository, type StreamStatePatch } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
@@ -26,7 +27,7 @@ export interface StreamTiming {
 }
 
 export interface ConnectionContext {
-  db: PrismaClient;
+  db: Prisma;
   clock: Clock;
   logger: Logger;
   name: string;
@@ -56,12 +57,8 @@ interface Watched {
   key: string;
 }
 
-async function loadWatched(db: PrismaClient, platform: string): Promise<Watched> {
-  const rows = await db.account.findMany({
-    where: { platform, status: { in: STREAMED_STATUSES } },
-    select: { id: true, platformUserId: true, handle: true },
-    orderBy: { id: 'asc' },
-  });
+async function loadWatched(db: Prisma, platform: string): Promise<Watched> {
+  const rows = await createAccountsRepository(db).withStatuses(platform, STREAMED_STATUSES);
   const accounts = rows.flatMap((r) =>
     r.platformUserId ? [{ accountId: r.id, platformUserId: r.platformUserId, handle: r.handle }] : [],
   );

@@ -5,7 +5,7 @@
 // the streams' state rows, so every instance's scheduler agrees, whichever
 // instance holds the stream. An account whose deletions the stream pushes
 // (the Activity API) skips the timed re-check of its recent posts.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
 import { pollIntervalFor, streamedAccounts } from '../core/stream-state.js';
@@ -16,7 +16,7 @@ export interface StreamCoverage extends PollIntervals {
   streamed(): ReadonlySet<number>;
 }
 
-export function createStreamCoverage(db: PrismaClient, clock: Clock, reconcileMs: number): StreamCoverage {
+export function createStreamCoverage(db: Prisma, clock: Clock, reconcileMs: number): StreamCoverage {
   const streams = createStreamsRepository(db);
   let current = { streamed: new Set<number>(), deletionsPushed: new Set<number>() };
   return {

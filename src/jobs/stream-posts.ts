@@ -6,7 +6,7 @@
 // stay the safety net: every (re)connect asks for a catch-up poll of each
 // carried account, and storage is idempotent, so a post seen by both paths
 // is stored once and alerted once.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
 import type { AccountHold, AccountLocks } from '../adapters/db/account-locks.js';
 import { createStreamsRepository, type StreamStatePatch } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
@@ -30,7 +30,7 @@ export const DEFAULT_STREAM_TIMING: StreamTiming = {
 export const STREAM_LEASE_KEYS: Record<string, number> = { x: 1, bsky: 2 };
 
 export interface StreamJobOptions {
-  db: PrismaClient;
+  db: Prisma;
   clock: Clock;
   logger: Logger;
   /** The stream's name: its lease and its state row (e.g. `x`). */

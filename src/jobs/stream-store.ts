@@ -8,10 +8,9 @@
 // pushed post never moves the timeline cursor: only a poll proves that
 // nothing before it was missed. A stream that replays (Jetstream) has its own
 // event cursor, advanced in the transaction that stores the items it carried.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, Tx } from '../adapters/db/database.js';
 import { createAccountsRepository, type AccountStatus } from '../adapters/db/accounts-repository.js';
 import { createPostsRepository, type StoreBatchInput } from '../adapters/db/posts-repository.js';
-import type { Tx } from '../adapters/db/database.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
 import { snowflakeTime } from '../core/x-snowflake.js';
@@ -19,7 +18,7 @@ import type { StreamItem } from '../ports/post-stream.js';
 import { postErrors, statusChangeOf } from './archive-posts.js';
 
 export interface StreamStoreDeps {
-  db: PrismaClient;
+  db: Prisma;
   clock: Clock;
   platform: string;
   /** The channel (counted in stream_reads), e.g. `x:filtered`. */
@@ -53,7 +52,7 @@ export async function storeStreamItems(deps: StreamStoreDeps, items: StreamItem[
       const stored: StoredItem[] = [];
       for (const item of items) stored.push(await storeIn(tx, deps, item));
       const cursor = newestCursor(items);
-      if (deps.stream && cursor) await createStreamsRepository(tx).advanceCursor(deps.stream, cursor);
+      if (deps.stream && cursor) await createStreamsRepository(deps.db).advanceCursor(deps.stream, cursor, tx);
       return stored;
     },
     // A burst's batch on a busy database may take longer than Prisma's default 5 s.
@@ -99,13 +98,13 @@ async function storeIn(tx: Tx, deps: StreamStoreDeps, item: StreamItem): Promise
     return { accountId, postsNew: 0, events };
   }
   if (item.kind === 'account') {
-    await storeAccountStatus(tx, accountId, item);
+    await storeAccountStatus(tx, deps.db, accountId, item);
     return { accountId, postsNew: 0, events: 0 };
   }
-  await createStreamsRepository(tx).addReads(deps.channel, now, 1);
-  const accounts = createAccountsRepository(tx);
-  if (item.field === 'handle' && item.after) await accounts.recordHandle(accountId, item.after, now);
-  if (item.field === 'name' && item.after) await accounts.recordDisplayName(accountId, item.after);
+  await createStreamsRepository(deps.db).addReads(deps.channel, now, 1, tx);
+  const accounts = createAccountsRepository(deps.db);
+  if (item.field === 'handle' && item.after) await accounts.recordHandle(accountId, item.after, now, tx);
+  if (item.field === 'name' && item.after) await accounts.recordDisplayName(accountId, item.after, tx);
   return { accountId, postsNew: 0, events: 0 };
 }
 
@@ -134,12 +133,13 @@ async function storePosts(
     tx,
   );
   await posts.markUnavailable(deps.platform, postErrors(item.body.errors).map(statusChangeOf), now, tx);
-  await createStreamsRepository(tx).addReads(deps.channel, now, new Set(item.body.posts.map((p) => p.versionId)).size);
+  const reads = new Set(item.body.posts.map((p) => p.versionId)).size;
+  await createStreamsRepository(deps.db).addReads(deps.channel, now, reads, tx);
   const own = item.body.posts.filter((p) => p.via === 'data');
   // The ID's time is to the millisecond where created_at is to the second.
   const times = own.map((p) => snowflakeTime(p.versionId) ?? p.versionCreatedAt);
   const newestPostAt = times.reduce<Date | undefined>((max, t) => (!max || t > max ? t : max), undefined);
-  if (newestPostAt) await createAccountsRepository(tx).recordLastPost(accountId, newestPostAt);
+  if (newestPostAt) await createAccountsRepository(deps.db).recordLastPost(accountId, newestPostAt, tx);
   return { accountId, postsNew: stored.postsNew, events: stored.events, ...(newestPostAt ? { newestPostAt } : {}) };
 }
 
@@ -152,8 +152,14 @@ const PUSHED_STATUSES: readonly string[] = ['active', 'suspended', 'not_found', 
 const GONE_STATUSES: readonly string[] = ['suspended', 'not_found'];
 
 /** An account deactivated, taken down or deleted, or active again, as the platform pushed it. */
-async function storeAccountStatus(tx: Tx, accountId: number, item: Extract<StreamItem, { kind: 'account' }>) {
-  const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { status: true } });
+async function storeAccountStatus(
+  tx: Tx,
+  db: Prisma,
+  accountId: number,
+  item: Extract<StreamItem, { kind: 'account' }>,
+) {
+  const accounts = createAccountsRepository(db);
+  const account = await accounts.statusOf(accountId, tx);
   if (!PUSHED_STATUSES.includes(account.status)) return;
   if (item.isActive && !GONE_STATUSES.includes(account.status)) return;
   const status: AccountStatus = item.isActive
@@ -163,5 +169,5 @@ async function storeAccountStatus(tx: Tx, accountId: number, item: Extract<Strea
       : 'not_found';
   if (status === account.status) return;
   const detail = item.isActive ? null : `${item.status ?? 'inactive'} (pushed by the stream)`;
-  await createAccountsRepository(tx).setStatus(accountId, status, detail);
+  await accounts.setStatus(accountId, status, detail, tx);
 }

@@ -9,7 +9,8 @@
 // (the HTTP side) share in one process: whether the server listens yet, the
 // open "connection" (activity and lag for the stream's state row), and the
 // catch-up the stream job asks polls with.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../adapters/db/database.js';
+import { createAccountsRepository } from '../adapters/db/accounts-repository.js';
 import { createStreamsRepository } from '../adapters/db/streams-repository.js';
 import type { Clock } from '../core/clock.js';
 import { sleep } from '../core/lifecycle.js';
@@ -65,7 +66,7 @@ export function createWebhookLink(): ServedWebhookLink {
 }
 
 export interface WebhookIntakeDeps {
-  db: PrismaClient;
+  db: Prisma;
   clock: Clock;
   logger: Logger;
   link: ServedWebhookLink;
@@ -88,14 +89,7 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
   const log = deps.logger.child({ component: 'webhook-intake', channel: deps.channel });
   let tail: Promise<unknown> = Promise.resolve();
 
-  async function accountsOf(userIds: string[]): Promise<Map<string, number>> {
-    if (!userIds.length) return new Map();
-    const rows = await deps.db.account.findMany({
-      where: { platform: deps.platform, platformUserId: { in: userIds } },
-      select: { id: true, platformUserId: true },
-    });
-    return new Map(rows.map((r) => [r.platformUserId!, r.id]));
-  }
+  const accountsOf = (userIds: string[]) => createAccountsRepository(deps.db).idsByUserId(deps.platform, userIds);
 
   async function store(item: StreamItem): Promise<StoredItem> {
     let accounts = new Map<string, number>();

@@ -4,6 +4,7 @@
 // `ratelimit-remaining`, `ratelimit-reset` (epoch SECONDS, not a delta) and
 // `ratelimit-policy` (`<limit>;w=<window seconds>`) on every answer; a used-up
 // window answers 429 RateLimitExceeded with `retry-after` (seconds).
+import { FaultQueue as SharedFaultQueue, type FaultScope, type NetworkFault } from '../helpers/fake-faults.js';
 import type { Json, Nsid } from './fake-bsky-api.js';
 
 export type FaultKind =
@@ -19,20 +20,7 @@ export type FaultKind =
     }
   /** 429 RateLimitExceeded, remaining 0, reset at `resetAt` (epoch seconds; default the window's end). */
   | { kind: 'rate-limited'; resetAt?: number }
-  /** Answers normally after a delay. */
-  | { kind: 'delay'; ms: number }
-  /** Never answers (until the client gives up or the fake closes). */
-  | { kind: 'hang' }
-  /** Headers and the first half of the body, then a clean end: invalid JSON under application/json. */
-  | { kind: 'truncated' }
-  /** Headers and part of the body, then the connection is destroyed. */
-  | { kind: 'reset' }
-  /** The connection is destroyed before any response. */
-  | { kind: 'close' }
-  /** 200 with an HTML page (a proxy's error page). */
-  | { kind: 'non-json' }
-  /** 200, JSON content type, no body at all. */
-  | { kind: 'empty' }
+  | NetworkFault
   /** The record of the `index`th post (default 0) loses its `text`: the lexicon allows it (records are "unknown"). */
   | { kind: 'malformed-record'; index?: number }
   /** The `index`th post (default 0) gets a `cid` that is not a CID: the lexicon refuses the whole answer. */
@@ -40,40 +28,15 @@ export type FaultKind =
   /** Any change to the JSON body (in-process only). */
   | { kind: 'mutate'; mutate: (body: Json) => unknown };
 
-export type Fault = FaultKind & {
-  /** Only requests to this method (default: any). */
-  nsid?: Nsid;
-  /** How many requests it hits (default 1); 'always' until cleared. */
-  times?: number | 'always';
-  /** Lets this many matching requests through first (default 0). */
-  after?: number;
-};
+export type Fault = FaultKind &
+  FaultScope & {
+    /** Only requests to this method (default: any). */
+    nsid?: Nsid;
+  };
 
-export class FaultQueue {
-  private faults: Fault[] = [];
-
-  add(fault: Fault): void {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  /** The first fault that applies to this method, counted as used. */
-  take(nsid: Nsid): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.nsid || f.nsid === nsid);
-    if (index < 0) return undefined;
-    const fault = this.faults[index]!;
-    if (fault.after) {
-      fault.after -= 1;
-      return undefined;
-    }
-    if (fault.times !== 'always') {
-      fault.times = (fault.times as number) - 1;
-      if (fault.times <= 0) this.faults.splice(index, 1);
-    }
-    return fault;
+export class FaultQueue extends SharedFaultQueue<Fault, Nsid> {
+  constructor() {
+    super((fault) => fault.nsid);
   }
 }
 

@@ -2,6 +2,7 @@
 // on 127.0.0.1: the XRPC methods in fake-bsky-api.ts, rate-limit headers and
 // 429s, faults on demand, and controls for tests (publish, repost, delete,
 // handle change, takedown, deactivation, pins). See README.md.
+import { answerAsFaultSays, halfOf } from '../helpers/fake-faults.js';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -157,15 +158,7 @@ export class FakeBsky {
       const fail = new XrpcFail(429, 'RateLimitExceeded', 'Rate Limit Exceeded');
       return this.sendError(entry, res, fail, { ...limits, 'retry-after': String(wait) });
     }
-    const run = () => this.answer(entry, res, fault, nsid, url.searchParams);
-    if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'close') return void res.socket?.destroy();
-    if (fault?.kind === 'delay') {
-      const timer = setTimeout(run, fault.ms);
-      res.on('close', () => clearTimeout(timer));
-      return;
-    }
-    run();
+    answerAsFaultSays(fault, res, () => this.answer(entry, res, fault, nsid, url.searchParams));
   }
 
   private answer(
@@ -208,11 +201,11 @@ export class FakeBsky {
     }
     const text = JSON.stringify(mutateBody(fault, body));
     if (fault?.kind === 'truncated') {
-      return this.sendRaw(entry, res, 200, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), limits);
+      return this.sendRaw(entry, res, 200, JSON_TYPE, halfOf(text), limits);
     }
     if (fault?.kind === 'reset') {
       entry.status = 200;
-      entry.body = text.slice(0, Math.floor(text.length / 2));
+      entry.body = halfOf(text);
       res.writeHead(200, { 'content-type': JSON_TYPE, ...limits });
       res.write(entry.body, () => res.socket?.destroy());
       return;

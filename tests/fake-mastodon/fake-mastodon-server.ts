@@ -3,6 +3,7 @@
 // tokens (required on servers that refuse anonymous clients), the rate-limit
 // headers and 429, faults on demand, a request log, and an admin API
 // (/__admin/..., fake-mastodon-admin.ts). See README.md.
+import { answerAsFaultSays, halfOf } from '../helpers/fake-faults.js';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,14 +167,7 @@ export class FakeMastodon {
       };
       return this.send(entry, res, { status: 429, body: { error: 'Too many requests' }, headers });
     }
-    const run = () => this.answer(entry, res, fault, found.run(this.context(), url.searchParams));
-    if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'close') return void res.socket?.destroy();
-    if (fault?.kind === 'delay') {
-      const timer = setTimeout(run, fault.ms);
-      return void res.on('close', () => clearTimeout(timer));
-    }
-    run();
+    answerAsFaultSays(fault, res, () => this.answer(entry, res, fault, found.run(this.context(), url.searchParams)));
   }
 
   private context() {
@@ -216,8 +210,7 @@ export class FakeMastodon {
     if (fault?.kind === 'mutate') body = fault.mutate(body);
     const text = JSON.stringify(body);
     const headers = { ...limits, ...result.headers };
-    if (fault?.kind === 'truncated')
-      return this.sendRaw(entry, res, result.status, JSON_TYPE, text.slice(0, text.length >> 1), headers);
+    if (fault?.kind === 'truncated') return this.sendRaw(entry, res, result.status, JSON_TYPE, halfOf(text), headers);
     if (fault?.kind === 'reset') {
       entry.status = result.status;
       res.writeHead(result.status, {
@@ -225,7 +218,7 @@ export class FakeMastodon {
         'content-length': Buffer.byteLength(text),
         ...headers,
       });
-      return void res.write(text.slice(0, text.length >> 1), () => res.socket?.destroy());
+      return void res.write(halfOf(text), () => res.socket?.destroy());
     }
     this.sendRaw(entry, res, result.status, JSON_TYPE, text, headers);
   }

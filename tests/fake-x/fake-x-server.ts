@@ -1,6 +1,7 @@
 // A faithful local fake of the X API v2 over HTTPS (a runtime test CA) or
 // HTTP: bearer auth, rate-limit headers, the endpoints the poller uses, and
 // faults on demand. See README.md for the API.
+import { answerAsFaultSays, halfOf } from '../helpers/fake-faults.js';
 import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -224,18 +225,9 @@ export class FakeX {
     }
     const limits = this.rateLimits.take(found.endpoint);
     if (!limits.allowed) return this.send(entry, res, FAULT_RESPONSES['rate-limited']!(), limits);
-    const run = () => this.answer(entry, res, fault, found.run(this.state, url.searchParams), limits);
-    if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'close') {
-      res.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === 'delay') {
-      const timer = setTimeout(run, fault.ms);
-      res.on('close', () => clearTimeout(timer));
-      return;
-    }
-    run();
+    answerAsFaultSays(fault, res, () =>
+      this.answer(entry, res, fault, found.run(this.state, url.searchParams), limits),
+    );
   }
 
   private answer(
@@ -264,12 +256,12 @@ export class FakeX {
       this.billing.recordResponse(body, entry.endpoint!.startsWith('users/') && !entry.endpoint!.endsWith('/tweets'));
     const text = JSON.stringify(body);
     if (fault?.kind === 'truncated') {
-      return this.sendRaw(entry, res, result.status, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), limits);
+      return this.sendRaw(entry, res, result.status, JSON_TYPE, halfOf(text), limits);
     }
     if (fault?.kind === 'reset') {
       entry.status = result.status;
       res.writeHead(result.status, { 'content-type': JSON_TYPE, ...rateLimitHeaders(limits) });
-      res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+      res.write(halfOf(text), () => res.socket?.destroy());
       return;
     }
     this.send(entry, res, { status: result.status, body }, limits);

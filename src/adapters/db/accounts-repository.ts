@@ -1,9 +1,10 @@
 // Accounts: the official accounts onrecord watches, their handle history,
-// their status and the bookkeeping of their polls.
+// their status and the bookkeeping of their polls. A factory over the
+// database; every method takes an optional transaction.
 import type { Account } from '../../generated/prisma/client.js';
 import { InvalidInput, NotFound } from '../../core/errors.js';
 import { formatAccountRef } from '../../core/ids.js';
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 import { storableText } from '../../core/storable-text.js';
 
 export type { Account };
@@ -29,14 +30,14 @@ export interface PollBookkeeping {
 
 export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
 
-export function createAccountsRepository(db: Tx) {
+export function createAccountsRepository(db: Prisma) {
   return {
     /**
      * Adds an account, or returns the one already watched under that handle.
      * An archived account (an author known from an import) starts being polled.
      */
     async add(input: { platform: string; handle: string; pollIntervalMs: number }, now: Date, tx: Tx = db) {
-      const existing = await findByHandle(tx, input.platform, input.handle);
+      const existing = await findAccountByHandle(tx, input.platform, input.handle);
       if (existing?.status === 'archived') {
         const account = await tx.account.update({
           where: { id: existing.id },
@@ -74,11 +75,11 @@ export function createAccountsRepository(db: Tx) {
 
     /** By current handle, or by a handle the account had before a rename (case-insensitive). */
     findByHandle(platform: string, handle: string, tx: Tx = db) {
-      return findByHandle(tx, platform, handle);
+      return findAccountByHandle(tx, platform, handle);
     },
 
     async get(platform: string, handle: string, tx: Tx = db): Promise<Account> {
-      const account = await findByHandle(tx, platform, handle);
+      const account = await findAccountByHandle(tx, platform, handle);
       if (!account) throw new NotFound(`no account ${formatAccountRef(platform, handle)} (add it with: accounts add)`);
       return account;
     },
@@ -181,6 +182,39 @@ export function createAccountsRepository(db: Tx) {
       await tx.account.updateMany({ where: { id, backfilledAt: null }, data: { backfilledAt: at } });
     },
 
+    /** The watched accounts of these platforms (all but paused and archived ones), by id: what the scheduler polls. */
+    pollable(platforms: string[], tx: Tx = db) {
+      return tx.account.findMany({
+        where: { platform: { in: platforms }, status: { notIn: [...UNPOLLED_STATUSES] } },
+        select: { id: true, platform: true, pollIntervalMs: true },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** Accounts of a platform in these statuses with their user ids (resolved or not), by id. */
+    withStatuses(platform: string, statuses: readonly string[], tx: Tx = db) {
+      return tx.account.findMany({
+        where: { platform, status: { in: [...statuses] } },
+        select: { id: true, platformUserId: true, handle: true },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** The account's status (it must exist). */
+    statusOf(id: number, tx: Tx = db) {
+      return tx.account.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    },
+
+    /** The ids of the archived accounts of these platform user ids. */
+    async idsByUserId(platform: string, platformUserIds: string[], tx: Tx = db): Promise<Map<string, number>> {
+      if (platformUserIds.length === 0) return new Map();
+      const rows = await tx.account.findMany({
+        where: { platform, platformUserId: { in: platformUserIds } },
+        select: { id: true, platformUserId: true },
+      });
+      return new Map(rows.map((r) => [r.platformUserId!, r.id]));
+    },
+
     /** Accounts whose last error is the platform's usage cap (shown in stats and health). */
     usageCapped(platform: string, tx: Tx = db) {
       return tx.account.findMany({ where: { platform, lastErrorCode: 'usage_capped' } });
@@ -188,7 +222,8 @@ export function createAccountsRepository(db: Tx) {
   };
 }
 
-async function findByHandle(db: Tx, platform: string, handle: string): Promise<Account | null> {
+/** By current handle, or by a former one (case-insensitive), in the caller's transaction. */
+export async function findAccountByHandle(db: Tx, platform: string, handle: string): Promise<Account | null> {
   const current = await db.account.findFirst({
     where: { platform, handle: { equals: handle, mode: 'insensitive' } },
   });

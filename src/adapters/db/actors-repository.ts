@@ -61,7 +61,7 @@ export function createActorsRepository(db: Prisma) {
      * Adds an actor (or finds it by name) and the channels it lacks, in one
      * transaction; idempotent: adding the same actor and channels again adds nothing.
      */
-    add: (input: AddActorInput, now: Date, tx?: Tx) => inTransaction(db, tx, (t) => addActor(t, input, now)),
+    add: (input: AddActorInput, now: Date, tx?: Tx) => inTransaction(db, tx, (t) => addActor(db, t, input, now)),
 
     /** Every actor with its channels, by name. */
     async list(tx: Tx = db): Promise<ActorRow[]> {
@@ -87,7 +87,7 @@ export function createActorsRepository(db: Prisma) {
     /** Removes one channel of an actor (the account stays watched). */
     async removeChannel(name: string, channel: AccountRef, tx: Tx = db): Promise<ActorRow> {
       const actor = await this.get(name, tx);
-      const account = await createAccountsRepository(tx).findByHandle(channel.platform, channel.handle);
+      const account = await createAccountsRepository(db).findByHandle(channel.platform, channel.handle, tx);
       const ref = formatAccountRef(channel.platform, channel.handle);
       const removed = account
         ? await tx.actorChannel.deleteMany({ where: { actorId: actor.id, accountId: account.id } })
@@ -131,16 +131,16 @@ export function createActorsRepository(db: Prisma) {
   };
 }
 
-async function addActor(tx: Tx, input: AddActorInput, now: Date): Promise<AddActorResult> {
+async function addActor(db: Prisma, tx: Tx, input: AddActorInput, now: Date): Promise<AddActorResult> {
   // ON CONFLICT covers both unique indexes (the name, and the name regardless of case).
   const inserted = await tx.$executeRaw`
     INSERT INTO actors (name, created_at) VALUES (${input.name}, ${now}) ON CONFLICT DO NOTHING`;
   const actor = (await findActor(tx, input.name))!;
-  const accounts = createAccountsRepository(tx);
+  const accounts = createAccountsRepository(db);
   const channelsAdded: string[] = [];
   const accountsWatched: string[] = [];
   for (const ref of input.channels) {
-    const added = await accounts.add({ ...ref, pollIntervalMs: input.pollIntervalMs }, now);
+    const added = await accounts.add({ ...ref, pollIntervalMs: input.pollIntervalMs }, now, tx);
     const name = formatAccountRef(added.account.platform, added.account.handle);
     if (added.created || added.activated) accountsWatched.push(name);
     const linked = await tx.$executeRaw`

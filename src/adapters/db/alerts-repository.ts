@@ -19,7 +19,7 @@
 import { InvalidInput, NotFound } from '../../core/errors.js';
 import type { RuleDeliveryCounts, RuleLike } from '../../core/alert-rule-view.js';
 import type { AlertChannel } from '../../ports/alert-sink.js';
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 
 /** A stored rule: the core's rule shape, with its channel typed by the alert port. */
 export type AlertRuleRecord = Omit<RuleLike, 'channel'> & { channel: AlertChannel };
@@ -77,7 +77,7 @@ const ruleSelect = {
   createdAt: true,
 } as const;
 
-export function createAlertsRepository(db: Tx) {
+export function createAlertsRepository(db: Prisma) {
   return {
     async addRule(rule: NewAlertRule, tx: Tx = db): Promise<AlertRuleRecord> {
       return (await tx.alertRule.create({ data: rule, select: ruleSelect })) as AlertRuleRecord;

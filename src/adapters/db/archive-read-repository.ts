@@ -1,8 +1,9 @@
 // Read models for the HTTP API, the pages and the feeds: an account with its
 // activity, a post with its versions and the articles citing it, an article
 // with its references, the alert rules. Read-only; writes belong to the
-// repositories of each aggregate.
-import type { Tx } from './database.js';
+// repositories of each aggregate. A factory over the database; every method
+// takes an optional transaction (reads that must agree with each other).
+import type { Prisma, Tx } from './database.js';
 import type { AccountActivity } from '../../core/freshness.js';
 import type { PostRow } from '../../core/post-view.js';
 import { withArchivedUserId } from './post-id-resolution.js';
@@ -19,9 +20,12 @@ export interface AccountSummary extends AccountActivity {
   lastPolledAt: Date | null;
 }
 
-export function createArchiveReadRepository(db: Tx) {
-  async function accountSummaries(where: { platform: string; handle: string } | null): Promise<AccountSummary[]> {
-    const rows = await db.$queryRaw<(Omit<AccountSummary, 'postCount'> & { postCount: bigint })[]>`
+export function createArchiveReadRepository(db: Prisma) {
+  async function accountSummaries(
+    tx: Tx,
+    where: { platform: string; handle: string } | null,
+  ): Promise<AccountSummary[]> {
+    const rows = await tx.$queryRaw<(Omit<AccountSummary, 'postCount'> & { postCount: bigint })[]>`
       SELECT a.id, a.platform, a.handle, a.display_name AS "displayName", a.status, a.status_detail AS "statusDetail",
         a.last_polled_at AS "lastPolledAt", a.last_success_at AS "lastSuccessAt", a.last_error_at AS "lastErrorAt",
         a.last_error_code AS "lastErrorCode", a.last_error AS "lastError",
@@ -45,25 +49,25 @@ export function createArchiveReadRepository(db: Tx) {
   }
 
   return {
-    listAccounts: () => accountSummaries(null),
+    listAccounts: (tx: Tx = db) => accountSummaries(tx, null),
 
-    async findAccount(platform: string, handle: string): Promise<AccountSummary | null> {
-      const [account] = await accountSummaries({ platform, handle });
+    async findAccount(platform: string, handle: string, tx: Tx = db): Promise<AccountSummary | null> {
+      const [account] = await accountSummaries(tx, { platform, handle });
       return account ?? null;
     },
 
     /** Posts per UTC day of an account over its whole history (for the frequency chart). */
-    async postsPerDay(accountId: number): Promise<{ day: string; posts: number }[]> {
-      const rows = await db.$queryRaw<{ day: string; posts: bigint }[]>`
+    async postsPerDay(accountId: number, tx: Tx = db): Promise<{ day: string; posts: number }[]> {
+      const rows = await tx.$queryRaw<{ day: string; posts: bigint }[]>`
         SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*) AS posts
         FROM posts WHERE account_id = ${accountId} GROUP BY 1 ORDER BY 1`;
       return rows.map((r) => ({ day: r.day, posts: Number(r.posts) }));
     },
 
     /** A post by any ID of its edit chain, with its versions and the articles citing it. */
-    async findPost(platform: string, typed: string) {
-      const id = await withArchivedUserId(db, platform, typed);
-      const post = await db.post.findFirst({
+    async findPost(platform: string, typed: string, tx: Tx = db) {
+      const id = await withArchivedUserId(tx, platform, typed);
+      const post = await tx.post.findFirst({
         where: { platform, OR: [{ platformId: id }, { editIds: { has: id } }] },
         include: {
           ...POST_INCLUDE,
@@ -77,8 +81,8 @@ export function createArchiveReadRepository(db: Tx) {
       return post as (typeof post & PostRow) | null;
     },
 
-    async findArticle(id: number) {
-      return db.article.findUnique({
+    async findArticle(id: number, tx: Tx = db) {
+      return tx.article.findUnique({
         where: { id },
         include: {
           references: { include: { post: { include: POST_INCLUDE } }, orderBy: { id: 'asc' } },
@@ -87,8 +91,8 @@ export function createArchiveReadRepository(db: Tx) {
       });
     },
 
-    async listAlertRules() {
-      return db.alertRule.findMany({ orderBy: { id: 'asc' } });
+    async listAlertRules(tx: Tx = db) {
+      return tx.alertRule.findMany({ orderBy: { id: 'asc' } });
     },
   };
 }

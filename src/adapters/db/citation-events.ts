@@ -4,11 +4,12 @@
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
 import { citationsOf } from './article-queries.js';
-import { createEventsRepository, eventKeys } from './events-repository.js';
+import { eventKeys, recordEvents } from './events-repository.js';
 
 export async function recordCitations(tx: Tx, referenceIds: number[]): Promise<number> {
   const citations = await citationsOf(tx, referenceIds);
-  return createEventsRepository(tx).record(
+  return recordEvents(
+    tx,
     citations.map((c) => ({
       kind: 'cited' as const,
       dedupeKey: eventKeys.cited(c.articleId, c.post.platform, c.post.platformId),

@@ -1,7 +1,8 @@
 // Reading the outbox (`events`) in id order, for the live stream: the
 // newest events with the snapshot they were read in (see
 // core/event-stream.ts for why the stream needs it), and a range to replay.
-import type { Tx } from './database.js';
+// A factory over the database; every method takes an optional transaction.
+import type { Prisma, Tx } from './database.js';
 import type { AlertItem } from '../../core/alert-messages.js';
 import { parseSnapshot, type Snapshot } from '../../core/event-stream.js';
 import type { PostView } from '../../core/post-view.js';
@@ -25,18 +26,18 @@ function toItem(row: EventRow): AlertItem {
   };
 }
 
-export function createEventLogRepository(db: Tx) {
+export function createEventLogRepository(db: Prisma) {
   return {
     /** The newest event id and the snapshot it was read in. */
-    async newest(): Promise<{ id: number; snapshot: Snapshot }> {
-      const [row] = await db.$queryRaw<{ id: number; snapshot: string }[]>`
+    async newest(tx: Tx = db): Promise<{ id: number; snapshot: Snapshot }> {
+      const [row] = await tx.$queryRaw<{ id: number; snapshot: string }[]>`
         SELECT coalesce(max(id), 0)::int AS id, pg_current_snapshot()::text AS snapshot FROM events`;
       return { id: row?.id ?? 0, snapshot: parseSnapshot(row?.snapshot ?? '') };
     },
 
     /** Up to `limit` events after `afterId`, oldest first, with the snapshot of the same statement. */
-    async after(afterId: number, limit: number): Promise<{ items: AlertItem[]; snapshot: Snapshot }> {
-      const [row] = await db.$queryRaw<{ snapshot: string; events: EventRow[] | null }[]>`
+    async after(afterId: number, limit: number, tx: Tx = db): Promise<{ items: AlertItem[]; snapshot: Snapshot }> {
+      const [row] = await tx.$queryRaw<{ snapshot: string; events: EventRow[] | null }[]>`
         SELECT pg_current_snapshot()::text AS snapshot,
           (SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'createdAt', e.created_at,
               'payload', e.payload) ORDER BY e.id)
@@ -46,10 +47,10 @@ export function createEventLogRepository(db: Tx) {
     },
 
     /** Events with afterId < id <= upTo, oldest first, `batch` at a time. */
-    async *between(afterId: number, upTo: number, batch = 200): AsyncGenerator<AlertItem[]> {
+    async *between(afterId: number, upTo: number, batch = 200, tx: Tx = db): AsyncGenerator<AlertItem[]> {
       let from = afterId;
       while (from < upTo) {
-        const rows = await db.$queryRaw<EventRow[]>`
+        const rows = await tx.$queryRaw<EventRow[]>`
           SELECT id, kind, created_at AS "createdAt", payload FROM events
           WHERE id > ${from} AND id <= ${upTo} ORDER BY id LIMIT ${batch}`;
         if (rows.length) yield rows.map(toItem);

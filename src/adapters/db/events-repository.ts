@@ -1,8 +1,8 @@
 // The outbox. Every change that people may be alerted to (a new post, an
 // edit, a deletion, a citation) records an event here in the same transaction
-// as the change itself (the other repositories create this one over their
+// as the change itself (the other repositories call recordEvents with their
 // transaction). Idempotent on the event's natural key.
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 import type { PostView } from '../../core/post-view.js';
 
 export const EVENT_KINDS = ['new', 'edited', 'deleted', 'cited'] as const;
@@ -35,14 +35,15 @@ export const eventKeys = {
 
 export type EventsRepository = ReturnType<typeof createEventsRepository>;
 
-export function createEventsRepository(db: Tx) {
+export function createEventsRepository(db: Prisma) {
   return {
     /** Records events; returns how many were new (a repeated key records nothing). */
     record: (events: (NewEvent & { dedupeKey: string })[], tx: Tx = db) => recordEvents(tx, events),
   };
 }
 
-async function recordEvents(tx: Tx, events: (NewEvent & { dedupeKey: string })[]): Promise<number> {
+/** Records events in the caller's transaction; returns how many were new. */
+export async function recordEvents(tx: Tx, events: (NewEvent & { dedupeKey: string })[]): Promise<number> {
   if (events.length === 0) return 0;
   const { count } = await tx.event.createMany({
     data: events.map((e) => ({

@@ -2,7 +2,7 @@
 // captures behind its versions, its status observations, and the snapshots of
 // the articles that cite it.
 import { decodeRawBody } from '../../core/storable-text.js';
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 
 /** Bodies are returned as received (decoded from their storage encoding). */
 const decoded = <T extends { body: string; bodyEncoding: string }>({ bodyEncoding, ...row }: T) => ({
@@ -41,7 +41,7 @@ export interface ExchangeCapture extends CaptureBlob {
   httpStatus: number | null;
 }
 
-export function createEvidenceRepository(db: Tx) {
+export function createEvidenceRepository(db: Prisma) {
   return {
     /** The captures that showed any version of these posts, each once, oldest first. */
     async capturesOfPosts(postIds: number[], tx: Tx = db): Promise<ExchangeCapture[]> {

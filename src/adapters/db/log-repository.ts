@@ -4,7 +4,7 @@
 // method takes an optional transaction.
 import type { LeafEntry, LeafKind } from '../../core/log-leaf.js';
 import type { Hash } from '../../core/merkle.js';
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 import { appendLeaves } from './log-append.js';
 import { loadLeafRows, unloggedRows } from './log-rows.js';
 
@@ -28,7 +28,7 @@ export interface CheckpointRecord {
 export type LogRepository = ReturnType<typeof createLogRepository>;
 
 /** The log and its checkpoints: appends, reads. */
-export function createLogRepository(db: Tx) {
+export function createLogRepository(db: Prisma) {
   return {
     /** Appends leaves in order; returns the index of the first (or the log size when there are none). */
     append: (entries: LeafEntry[], tx: Tx = db) => appendLeaves(tx, entries),

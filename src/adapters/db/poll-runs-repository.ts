@@ -1,5 +1,5 @@
 // Poll runs: one row per poll of an account.
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 
 export const POLL_OUTCOMES = ['running', 'complete', 'partial', 'failed'] as const;
 export type PollOutcomeName = (typeof POLL_OUTCOMES)[number];
@@ -17,7 +17,7 @@ export interface PollRunResult {
 
 export type PollRunsRepository = ReturnType<typeof createPollRunsRepository>;
 
-export function createPollRunsRepository(db: Tx) {
+export function createPollRunsRepository(db: Prisma) {
   return {
     async start(accountId: number, trigger: string, now: Date, tx: Tx = db): Promise<number> {
       const run = await tx.pollRun.create({ data: { accountId, trigger, startedAt: now } });

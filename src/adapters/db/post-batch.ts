@@ -12,7 +12,7 @@ import type { RawCapture } from '../../ports/post-source.js';
 import type { NormalizedPost, NormalizeProblem } from '../../core/post-model.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { createEventsRepository, eventKeys } from './events-repository.js';
+import { eventKeys, recordEvents } from './events-repository.js';
 import { resolveReferencesForPosts, type ArrivedPost } from './reference-resolution.js';
 import { insertPage } from './page-insert.js';
 import { accountsOfReposted } from './post-authors.js';
@@ -309,5 +309,5 @@ async function raiseEvents(tx: Tx, input: StoreBatchInput, inserted: Map<string,
       payload: { post: toPostView(edit.post), previousText: edit.previousText },
     });
   }
-  return createEventsRepository(tx).record(events);
+  return recordEvents(tx, events);
 }

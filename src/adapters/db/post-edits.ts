@@ -6,7 +6,7 @@ import { compareVersions, mergeEditIds, newestVersion } from '../../core/post-ve
 import type { NormalizedPost } from '../../core/post-model.js';
 import { toPostView } from '../../core/post-view.js';
 import type { Tx } from './database.js';
-import { createEventsRepository, eventKeys } from './events-repository.js';
+import { eventKeys, recordEvents } from './events-repository.js';
 import { storableValue } from '../../core/storable-text.js';
 import { recordObservations } from './log-append.js';
 
@@ -101,7 +101,7 @@ export async function markUnavailable(tx: Tx, platform: string, changes: StatusC
     await recordObservations(tx, [
       { postId: post.id, platform, platformId: post.platformId, status, detail, observedAt: now },
     ]);
-    await createEventsRepository(tx).record([
+    await recordEvents(tx, [
       {
         kind: 'deleted',
         dedupeKey: eventKeys.deleted(platform, updated.platformId),

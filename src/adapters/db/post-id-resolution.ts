@@ -3,13 +3,13 @@
 // immutable user ID. The archived account known by that handle (now or
 // before a rename) gives the user ID.
 import { postIdHandle } from '../../core/platforms.js';
-import { createAccountsRepository } from './accounts-repository.js';
+import { findAccountByHandle } from './accounts-repository.js';
 import type { Tx } from './database.js';
 
 /** The ID written with the user ID of the archived account its handle names; the ID as given when there is none. */
 export async function withArchivedUserId(db: Tx, platform: string, id: string): Promise<string> {
   const named = postIdHandle(platform, id);
   if (!named) return id;
-  const account = await createAccountsRepository(db).findByHandle(platform, named.handle);
+  const account = await findAccountByHandle(db, platform, named.handle);
   return account?.platformUserId ? named.withUserId(account.platformUserId) : id;
 }

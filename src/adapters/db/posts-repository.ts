@@ -49,6 +49,19 @@ export function createPostsRepository(db: Prisma) {
     markUnavailable: (platform: string, changes: StatusChange[], now: Date, tx?: Tx) =>
       inTransaction(db, tx, (t) => markUnavailable(t, platform, changes, now)),
 
+    /**
+     * The next `size` available posts of an account created before `before`,
+     * after the post with internal id `afterId`, in id order (the deletion sweep's walk).
+     */
+    sweepCandidates(accountId: number, walk: { before: Date; afterId: number; size: number }, tx: Tx = db) {
+      return tx.post.findMany({
+        where: { accountId, status: 'available', createdAt: { lt: walk.before }, id: { gt: walk.afterId } },
+        orderBy: { id: 'asc' },
+        take: walk.size,
+        select: { id: true, platformId: true, editIds: true },
+      });
+    },
+
     /** Reads the cursor of one source of an account. */
     async getCursor(accountId: number, source: string, tx: Tx = db): Promise<string | null> {
       const row = await tx.cursor.findUnique({ where: { accountId_source: { accountId, source } } });

@@ -37,12 +37,12 @@ interface WindowResult {
 
 type Row = RawRow & { windowSize: bigint; edgeAt: Date | null; edgeId: number | null };
 
-export function createRankedWindow(db: Tx, windowSize: number) {
+export function createRankedWindow(windowSize: number) {
   let quantiles: { at: number; bounds: Date[] } | undefined;
   const shares = new Map<string, { at: number; share: number }>();
 
   /** created_at histogram bounds of posts (ascending), from ANALYZE; cached for a minute. */
-  async function bounds(): Promise<Date[]> {
+  async function bounds(db: Tx): Promise<Date[]> {
     if (quantiles && Date.now() - quantiles.at < STATS_TTL_MS) return quantiles.bounds;
     const [row] = await db.$queryRaw<{ bounds: Date[] | null }[]>`
       SELECT histogram_bounds::text::timestamptz[] AS bounds FROM pg_stats
@@ -56,7 +56,7 @@ export function createRankedWindow(db: Tx, windowSize: number) {
    * account_id values of the table statistics (an account not among them counts as none);
    * cached for a minute.
    */
-  async function accountShare(f: SearchFilters): Promise<number> {
+  async function accountShare(db: Tx, f: SearchFilters): Promise<number> {
     const key = JSON.stringify([f.accounts, f.actors ?? []]);
     const cached = shares.get(key);
     if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.share;
@@ -70,7 +70,14 @@ export function createRankedWindow(db: Tx, windowSize: number) {
     return Number(row?.share ?? 0);
   }
 
-  async function query(f: SearchFilters, tsq: Prisma.Sql, limit: number, after: SearchCursor | undefined, from?: Date) {
+  async function query(
+    db: Tx,
+    f: SearchFilters,
+    tsq: Prisma.Sql,
+    limit: number,
+    after: SearchCursor | undefined,
+    from?: Date,
+  ) {
     // PostgreSQL estimates a phrase from its words as if they were independent: far fewer
     // matches than there are (29 for 10 000), so with accounts it would fetch every match of
     // the phrase and drop other accounts' posts afterwards. Read from q, the tsquery gets the
@@ -112,26 +119,28 @@ export function createRankedWindow(db: Tx, windowSize: number) {
 
   return {
     async page(
+      db: Tx,
       f: SearchFilters,
       tsq: Prisma.Sql,
       limit: number,
       after: SearchCursor | undefined,
     ): Promise<WindowResult> {
-      const b = await bounds();
+      const b = await bounds(db);
       // A date range already narrows the search (and the btree on created_at serves it); the
       // newest slice of the whole archive may not even overlap it.
       const dated = f.since !== undefined || f.untilExclusive !== undefined;
       // So do accounts that hold a small share of the archive: the GIN index over (words, day,
       // account) finds their matches directly, and a slice would first look at few of them.
-      const slicing = b.length >= 20 && !dated && !(hasSources(f) && (await accountShare(f)) < SLICED_ACCOUNT_SHARE);
+      const slicing =
+        b.length >= 20 && !dated && !(hasSources(f) && (await accountShare(db, f)) < SLICED_ACCOUNT_SHARE);
       let fraction: number | null = slicing ? FIRST_SLICE_FRACTION : null;
       for (let tries = 0; fraction !== null && tries < 2; tries++) {
         const from = b[Math.floor((1 - fraction) * (b.length - 1))]!;
-        const result = await query(f, tsq, limit, after, from);
+        const result = await query(db, f, tsq, limit, after, from);
         if (result.size >= windowSize) return result;
         fraction = nextSliceFraction(result.size, fraction, windowSize);
       }
-      return query(f, tsq, limit, after);
+      return query(db, f, tsq, limit, after);
     },
   };
 }

@@ -60,17 +60,21 @@ export interface SearchRepositoryOptions {
   similarWindow?: number;
 }
 
-export function createSearchRepository(db: Tx, options: SearchRepositoryOptions = {}) {
+/**
+ * A factory over the database; every method takes an optional transaction
+ * (the timed repository below runs each search in one with a statement timeout).
+ */
+export function createSearchRepository(db: PrismaClient, options: SearchRepositoryOptions = {}) {
   const rankedWindow = options.rankedWindow ?? RANKED_WINDOW;
   const similarWindow = options.similarWindow ?? SIMILAR_WINDOW;
-  const ranked = createRankedWindow(db, rankedWindow);
+  const ranked = createRankedWindow(rankedWindow);
   /** Newest first, after `after`: the order without words, past the ranked window, and of exports. */
-  async function recentPage(f: SearchFilters, limit: number, after: SearchCursor | undefined) {
+  async function recentPage(tx: Tx, f: SearchFilters, limit: number, after: SearchCursor | undefined) {
     const tsq = tsquerySql(f.q);
     const match = tsq ? Prisma.sql`p.search_vector @@ ${tsq}` : Prisma.sql`TRUE`;
     const score = tsq ? Prisma.sql`ts_rank_cd(p.search_vector, ${tsq})` : Prisma.sql`0::real`;
     const keyset = after ? Prisma.sql`(p.created_at, p.id) < (${after.createdAt}, ${after.id})` : Prisma.sql`TRUE`;
-    const rows = await db.$queryRaw<RawRow[]>`
+    const rows = await tx.$queryRaw<RawRow[]>`
       SELECT ${POST_COLUMNS}, ${score} AS score, NULL::text AS headline
       FROM posts p LEFT JOIN accounts a ON a.id = p.account_id
       WHERE ${match} AND ${filterSql(f)} AND ${keyset}
@@ -80,9 +84,9 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
   }
 
   /** Near-misses: trigram similarity of the words to the newest posts' text and to account handles. */
-  async function similarPage(f: SearchFilters, limit: number) {
+  async function similarPage(tx: Tx, f: SearchFilters, limit: number) {
     const q = f.q.toLowerCase();
-    const rows = await db.$queryRaw<RawRow[]>`
+    const rows = await tx.$queryRaw<RawRow[]>`
       WITH recent AS (
         SELECT p.id FROM posts p WHERE ${filterSql(f)} ORDER BY p.created_at DESC, p.id DESC LIMIT ${similarWindow}
       ), scored AS (
@@ -100,19 +104,19 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
   }
 
   /** The parsed payloads of captures by id (those that are JSON). */
-  async function capturePayloads(ids: number[]): Promise<Map<number, unknown>> {
+  async function capturePayloads(tx: Tx, ids: number[]): Promise<Map<number, unknown>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.$queryRaw<{ id: number; body: string; encoding: string }[]>`
+    const rows = await tx.$queryRaw<{ id: number; body: string; encoding: string }[]>`
       SELECT id, body, body_encoding AS encoding FROM captures WHERE id = ANY(${ids}::int[])`;
     return new Map(rows.map((r) => [r.id, parseCaptureBody(r.encoding, r.body)]));
   }
 
   /** Marks the matched words of each row's own text (accents kept; see core/highlight.ts). */
-  async function highlight(rows: SearchRow[], q: string): Promise<void> {
+  async function highlight(tx: Tx, rows: SearchRow[], q: string): Promise<void> {
     const tsq = tsquerySql(q);
     if (!tsq || rows.length === 0) return;
     const opts = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`;
-    const found = await db.$queryRaw<{ id: number; headline: string }[]>`
+    const found = await tx.$queryRaw<{ id: number; headline: string }[]>`
       SELECT p.id, ts_headline('english', onrecord_unaccent(p.text), ${tsq}, ${opts}) AS headline
       FROM posts p WHERE p.id = ANY(${rows.map((r) => r.id)}::int[])`;
     const byId = new Map(found.map((h) => [h.id, markedWords(h.headline, HIGHLIGHT_START, HIGHLIGHT_STOP)]));
@@ -123,40 +127,45 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
   }
 
   return {
-    async search(request: SearchRequest, opts: SearchOptions = {}): Promise<SearchPage> {
+    async search(request: SearchRequest, opts: SearchOptions = {}, tx: Tx = db): Promise<SearchPage> {
       const { limit, cursor } = request;
       const tsq = tsquerySql(request.q);
       if (!tsq) {
-        const rows = await recentPage(request, limit + 1, cursor);
+        const rows = await recentPage(tx, request, limit + 1, cursor);
         return pageOf(rows, limit, 'recent');
       }
       let rows: SearchRow[] = [];
       let after = cursor;
       if (!cursor || cursor.rank >= 0) {
-        const window = await ranked.page(request, tsq, limit + 1, cursor);
+        const window = await ranked.page(tx, request, tsq, limit + 1, cursor);
         rows = window.rows;
         if (!cursor && rows.length === 0) {
-          const similar = await similarPage(request, limit);
-          if (opts.headline) await highlight(similar, request.q);
+          const similar = await similarPage(tx, request, limit);
+          if (opts.headline) await highlight(tx, similar, request.q);
           return { rows: similar, next: null, mode: 'similar' };
         }
         // The window ran out on this page: continue with the older matches.
         after = rows.length <= limit && window.edge ? { rank: -1, ...window.edge } : undefined;
       }
       if (after) {
-        const older = await recentPage(request, limit + 1 - rows.length, after);
+        const older = await recentPage(tx, request, limit + 1 - rows.length, after);
         rows = rows.concat(older.map((r) => ({ ...r, pastWindow: true })));
       }
       const page = pageOf(rows, limit, 'fulltext');
-      if (opts.headline) await highlight(page.rows, request.q);
+      if (opts.headline) await highlight(tx, page.rows, request.q);
       return page;
     },
 
     /** Those of the given posts that match the filters, newest first (what a live page adds). */
-    async among(filters: SearchFilters, posts: { platform: string; id: string }[], opts: SearchOptions = {}) {
+    async among(
+      filters: SearchFilters,
+      posts: { platform: string; id: string }[],
+      opts: SearchOptions = {},
+      tx: Tx = db,
+    ) {
       if (posts.length === 0) return [];
       const tsq = tsquerySql(filters.q);
-      const rows = await db.$queryRaw<RawRow[]>`
+      const rows = await tx.$queryRaw<RawRow[]>`
         SELECT ${POST_COLUMNS}, ${tsq ? Prisma.sql`ts_rank_cd(p.search_vector, ${tsq})` : Prisma.sql`0::real`} AS score,
           NULL::text AS headline
         FROM posts p LEFT JOIN accounts a ON a.id = p.account_id
@@ -165,18 +174,18 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
           AND ${tsq ? Prisma.sql`p.search_vector @@ ${tsq}` : Prisma.sql`TRUE`} AND ${filterSql(filters)}
         ORDER BY p.created_at DESC, p.id DESC`;
       const found = rows.map(toSearchRow);
-      if (opts.headline) await highlight(found, filters.q);
+      if (opts.headline) await highlight(tx, found, filters.q);
       return found;
     },
 
     /** The newest matches (feeds are chronological whatever the words). */
-    newest: (filters: SearchFilters, limit: number) => recentPage(filters, limit, undefined),
+    newest: (filters: SearchFilters, limit: number, tx: Tx = db) => recentPage(tx, filters, limit, undefined),
 
     /** Every match, newest first, in batches (constant memory, for exports). */
-    async *scan(filters: SearchFilters, batchSize = 1000): AsyncGenerator<SearchRow[]> {
+    async *scan(filters: SearchFilters, batchSize = 1000, tx: Tx = db): AsyncGenerator<SearchRow[]> {
       let after: SearchCursor | undefined;
       for (;;) {
-        const rows = await recentPage(filters, batchSize, after);
+        const rows = await recentPage(tx, filters, batchSize, after);
         if (rows.length) yield rows;
         if (rows.length < batchSize) return;
         const last = rows.at(-1)!;
@@ -188,12 +197,12 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
      * Every version of the given posts, oldest first, with the stored data and the raw
      * object of that version as the source sent it (found in its capture by id).
      */
-    async versionsOf(postIds: number[]): Promise<Map<number, ExportVersion[]>> {
+    async versionsOf(postIds: number[], tx: Tx = db): Promise<Map<number, ExportVersion[]>> {
       // A version imported from onrecord's own export keeps the line it came
       // from as its capture; the original capture and raw payload are read
       // back from that line, so that an export of an import is the export
       // that was imported.
-      const rows = await db.$queryRaw<
+      const rows = await tx.$queryRaw<
         (Omit<ExportVersion, 'raw'> & {
           postId: number;
           platform: string;
@@ -211,7 +220,7 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
         ORDER BY v.post_id, v.created_at, v.id`;
       // Payloads are parsed here rather than cast to jsonb in SQL: PostgreSQL's jsonb refuses
       // what JSON allows (\u0000, lone surrogates), and one such capture would fail the batch.
-      const payloads = await capturePayloads([...new Set(rows.flatMap((r) => (r.captureId ? [r.captureId] : [])))]);
+      const payloads = await capturePayloads(tx, [...new Set(rows.flatMap((r) => (r.captureId ? [r.captureId] : [])))]);
       const byPost = new Map<number, ExportVersion[]>();
       for (const { postId, platform, captureId, isOnrecordLine, ...version } of rows) {
         const payload = captureId === null ? undefined : payloads.get(captureId);
@@ -228,18 +237,18 @@ export function createSearchRepository(db: Tx, options: SearchRepositoryOptions 
     },
 
     /** How many posts match (for progress bars). */
-    async count(filters: SearchFilters): Promise<number> {
+    async count(filters: SearchFilters, tx: Tx = db): Promise<number> {
       const tsq = tsquerySql(filters.q);
       const match = tsq ? Prisma.sql`p.search_vector @@ ${tsq}` : Prisma.sql`TRUE`;
-      const [row] = await db.$queryRaw<{ n: bigint }[]>`
+      const [row] = await tx.$queryRaw<{ n: bigint }[]>`
         SELECT count(*) AS n FROM posts p WHERE ${match} AND ${filterSql(filters)}`;
       return Number(row?.n ?? 0);
     },
 
     /** Accounts whose handle is like q (trigram index on lower(handle)), most similar first. */
-    async similarAccounts(q: string, limit = 10) {
+    async similarAccounts(q: string, limit = 10, tx: Tx = db) {
       const needle = q.replace(/^@/, '').toLowerCase();
-      return db.$queryRaw<{ id: number; platform: string; handle: string; similarity: number }[]>`
+      return tx.$queryRaw<{ id: number; platform: string; handle: string; similarity: number }[]>`
         SELECT id, platform, handle, similarity(lower(handle), ${needle}) AS similarity FROM accounts
         WHERE lower(handle) % ${needle} OR lower(handle) LIKE ${`%${needle.replace(/[\\%_]/g, '\\$&')}%`}
         ORDER BY similarity DESC, handle LIMIT ${limit}`;
@@ -259,14 +268,16 @@ export function createTimedSearchRepository(
   timeoutMs: number,
   options: SearchRepositoryOptions = {},
 ): SearchRepository {
-  const timed = <T>(fn: (repo: SearchRepository) => Promise<T>) =>
-    withStatementTimeout(prisma, timeoutMs, 'the search', (tx) => fn(createSearchRepository(tx, options)));
+  const repo = createSearchRepository(prisma, options);
+  // A caller's own transaction is used as it is: its timeout is the caller's.
+  const timed = <T>(tx: Tx | undefined, fn: (tx: Tx) => Promise<T>) =>
+    tx ? fn(tx) : withStatementTimeout(prisma, timeoutMs, 'the search', fn);
   return {
-    ...createSearchRepository(prisma, options),
-    search: (request, opts) => timed((r) => r.search(request, opts)),
-    newest: (filters, limit) => timed((r) => r.newest(filters, limit)),
-    count: (filters) => timed((r) => r.count(filters)),
-    similarAccounts: (q, limit) => timed((r) => r.similarAccounts(q, limit)),
+    ...repo,
+    search: (request, opts, tx) => timed(tx, (t) => repo.search(request, opts, t)),
+    newest: (filters, limit, tx) => timed(tx, (t) => repo.newest(filters, limit, t)),
+    count: (filters, tx) => timed(tx, (t) => repo.count(filters, t)),
+    similarAccounts: (q, limit, tx) => timed(tx, (t) => repo.similarAccounts(q, limit, t)),
   };
 }
 

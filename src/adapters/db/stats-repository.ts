@@ -1,5 +1,5 @@
 // Counts and times for `stats` and health: one round trip.
-import type { Tx } from './database.js';
+import type { Prisma, Tx } from './database.js';
 
 export interface ArchiveStats {
   accounts: number;
@@ -39,7 +39,7 @@ interface Row {
 
 export type StatsRepository = ReturnType<typeof createStatsRepository>;
 
-export function createStatsRepository(db: Tx) {
+export function createStatsRepository(db: Prisma) {
   return {
     /** Counts of every table and the times of the latest polls (for `stats` and health). */
     archive: (tx: Tx = db) => archiveStats(tx),

@@ -3,7 +3,7 @@
 // those of the whole archive, whichever instance did the work.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Tx } from '../../adapters/db/database.js';
+import type { Prisma, Tx } from '../../adapters/db/database.js';
 import type { AppDeps } from '../app.js';
 import { configuredStreams, platformBlocks } from '../../config.js';
 import type { PlatformBlock } from '../../core/account-hold.js';
@@ -64,7 +64,7 @@ function notPolledGauge(r: Registry, db: Tx, blocks: ReadonlyMap<string, Platfor
 }
 
 /** Each pushed stream's state (1 for the state it is in), lag, accounts and reconnects; reads from X today. */
-function streamGauges(r: Registry, db: Tx, configured: Record<string, string | null>) {
+function streamGauges(r: Registry, db: Prisma, configured: Record<string, string | null>) {
   const repo = createStreamsRepository(db);
   const status = () => repo.status(new Date(), configured);
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
@@ -122,7 +122,7 @@ function streamGauges(r: Registry, db: Tx, configured: Record<string, string | n
 }
 
 export function createMetricsRegistry(
-  db: Tx,
+  db: Prisma,
   blocks: ReadonlyMap<string, PlatformBlock> = new Map(),
   streams: Record<string, string | null> = {},
 ): Registry {

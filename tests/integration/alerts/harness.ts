@@ -152,18 +152,21 @@ export async function recordPostEvent(
       kind === 'cited'
         ? eventKeys.cited(1, platform, platformId)
         : eventKeys[kind](platform, `${platformId}${kind === 'edited' ? `-${Date.now()}` : ''}`);
-    await createEventsRepository(tx).record([
-      {
-        kind,
-        dedupeKey: key,
-        postId: post.id,
-        payload: {
-          post: toPostView(post),
-          ...(options.previousText !== undefined ? { previousText: options.previousText } : {}),
-          ...(options.article ? { article: options.article } : {}),
+    await createEventsRepository(db.prisma).record(
+      [
+        {
+          kind,
+          dedupeKey: key,
+          postId: post.id,
+          payload: {
+            post: toPostView(post),
+            ...(options.previousText !== undefined ? { previousText: options.previousText } : {}),
+            ...(options.article ? { article: options.article } : {}),
+          },
         },
-      },
-    ]);
+      ],
+      tx,
+    );
     const event = await tx.event.findUniqueOrThrow({ where: { dedupeKey: key } });
     return { eventId: event.id, postId: platformId };
   });
