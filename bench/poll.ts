@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createAccountsRepository } from '../src/adapters/db/accounts-repository.js';
 import { parseAccountRef } from '../src/core/ids.js';
@@ -55,6 +56,14 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function parseLogLine(line: string): { level: number; msg?: string; err?: { message?: string } } | undefined {
+  try {
+    return JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The worker (see WORKER) as a child process, its resident memory sampled from /proc while it runs. */
 function startService(env: Record<string, string>) {
   const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -67,8 +76,17 @@ function startService(env: Record<string, string>) {
   });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-200_000));
+  // The service's log (pino on stderr, one JSON object a line): errors counted by message.
+  const errors = new Map<string, number>();
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    keep(Buffer.from(`${line}\n`));
+    const entry = parseLogLine(line);
+    if (entry && entry.level >= 50) {
+      const key = `${entry.msg}${entry.err?.message ? `: ${entry.err.message.slice(0, 160)}` : ''}`;
+      errors.set(key, (errors.get(key) ?? 0) + 1);
+    }
+  });
   child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const samples: { at: number; kb: number }[] = [];
   const sampler = setInterval(() => {
@@ -81,7 +99,7 @@ function startService(env: Record<string, string>) {
   }, 250);
   return {
     samples,
-    output: () => output,
+    errors: () => Object.fromEntries(errors),
     async stop() {
       clearInterval(sampler);
       child.kill('SIGTERM');
@@ -218,6 +236,7 @@ async function scenario(fakes: Fakes, count: number) {
         requestsToFakes: { backfill: diff(atWindow, atStart), steady: diff(atEnd, atWindow) },
         steadyPerPlatform: perPlatform(runs, PLATFORMS, windowStart),
         serviceExit: stopped.code,
+        serviceErrorsLogged: service.errors(),
       };
     } finally {
       if (!stopped) await service.stop().catch(() => undefined);
