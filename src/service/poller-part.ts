@@ -35,7 +35,12 @@ export const pollerPart: ServicePart = {
     const locks = ctx.db.accountLocks(ctx.config.instanceId);
     // Accounts a healthy stream carries are polled at the reconciliation interval.
     const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
-    const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
+    const scheduler = startScheduler({
+      ...pollDepsFromContext(ctx, sources),
+      locks,
+      intervals,
+      maxConcurrentPolls: ctx.config.ONRECORD_POLL_CONCURRENCY,
+    });
     const stream = sources.registry.get('x') ? startXStream(ctx, scheduler) : undefined;
     const stop = once(async () => {
       await stream?.stop();
