@@ -1,6 +1,7 @@
 // Triggers polls; it never polls itself. A node-cron task ticks (every 5
 // seconds by default); each tick polls the accounts that are due by their own
-// interval, every account at once on start. A poll runs holding the
+// interval, every account at once on start (at most maxConcurrentPolls in
+// flight: the others wait their turn, in order). A poll runs holding the
 // account's lock (one that dies with its holder) so that two instances never
 // poll one account at the same time, and never overlaps itself within one
 // instance. One account's failure is
