@@ -42,7 +42,7 @@ export interface Fakes {
 }
 
 /**
- * The four fakes. The compressed schedule (see poll.ts) asks for ten times the
+ * The four fakes. The compressed schedule (see poll.ts) asks for 5 to 10 times the
  * requests per minute that the real 5-minute schedule does: the windows that
  * 5 minutes would never meet are lifted (X: 1,500 timeline reads per 15 min,
  * real load 375; Mastodon: 300 per 5 min per address, real load 125); the
