@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import.js')).default,
   verify: async () => (await import('./verify.js')).default,
   realtime: async () => (await import('./realtime.js')).default,
+  poll: async () => (await import('./poll.js')).default,
 };
 
 const wanted = process.argv.slice(2);

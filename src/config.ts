@@ -111,6 +111,11 @@ const schema = z.object({
   /** Default interval between two polls of an account (a platform may have its own: Mastodon 1m). */
   ONRECORD_POLL_INTERVAL: duration('5m'),
   /**
+   * Polls in flight at once; due accounts beyond it wait their turn. Many polls started together
+   * (every account is due at once after a start) would wait for the database pool too long and fail.
+   */
+  ONRECORD_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /**
    * X's pushed posts beside polling: auto (the best the token allows: the Activity API, else the filtered
    * stream), activity, filtered, or off (polling only).
    */

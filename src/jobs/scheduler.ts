@@ -1,6 +1,7 @@
 // Triggers polls; it never polls itself. A node-cron task ticks (every 5
 // seconds by default); each tick polls the accounts that are due by their own
-// interval, every account at once on start. A poll runs holding the
+// interval, every account at once on start (at most maxConcurrentPolls in
+// flight: the others wait their turn, in order). A poll runs holding the
 // account's lock (one that dies with its holder) so that two instances never
 // poll one account at the same time, and never overlaps itself within one
 // instance. One account's failure is
@@ -39,6 +40,12 @@ export interface SchedulerOptions extends PollDeps {
   pollOnStart?: boolean;
   /** Called after each poll (tests, metrics). */
   onPoll?: (summary: PollSummary) => void;
+  /**
+   * Polls in flight at once (default unlimited). Due accounts beyond it wait in
+   * order and start as polls end: hundreds of polls started together would
+   * queue for the database pool past Prisma's transaction wait and fail.
+   */
+  maxConcurrentPolls?: number;
 }
 
 export interface SchedulerHandle extends Handle {
@@ -62,6 +69,9 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   /** Polls asked for out of turn, with their trigger. */
   const forced = new Map<number, { trigger: string; recheck: boolean }>();
   const running = new Map<number, Promise<void>>();
+  /** Due polls waiting for a free slot (maxConcurrentPolls), in order. */
+  const waiting = new Map<number, { trigger: string; recheck: boolean }>();
+  const maxConcurrent = options.maxConcurrentPolls ?? Infinity;
   const abort = new AbortController();
   // One signal for every poll in flight: as many listeners as accounts polled at once.
   setMaxListeners(0, abort.signal);
@@ -83,11 +93,26 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
       .catch((err: unknown) => log.error({ err, accountId }, 'poll could not run'))
       .finally(() => {
         running.delete(accountId);
+        startWaiting();
         // A catch-up asked for while this poll ran: poll again now.
         if (forced.has(accountId) && !stopping) void tick();
       });
     running.set(accountId, run);
     return run;
+  }
+
+  /** Starts a poll now; its interval counts from now. */
+  function start(accountId: number, poll: { trigger: string; recheck: boolean }): Promise<void> {
+    lastStart.set(accountId, options.clock.now().getTime());
+    return launch(accountId, poll.trigger, poll.recheck);
+  }
+
+  function startWaiting(): void {
+    for (const [accountId, poll] of waiting) {
+      if (stopping || running.size >= maxConcurrent) return;
+      waiting.delete(accountId);
+      void start(accountId, poll);
+    }
   }
 
   async function tick(): Promise<void> {
@@ -98,8 +123,8 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
       const accounts = await createAccountsRepository(options.db).pollable(options.sources.platforms());
       const now = options.clock.now().getTime();
       for (const account of accounts) {
-        // No overlap: an account still being polled waits for its next tick.
-        if (running.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
+        // No overlap: an account still being polled (or waiting for a slot) waits for its next tick.
+        if (running.has(account.id) || waiting.has(account.id) || now < (nextDue.get(account.id) ?? 0)) continue;
         const asked = forced.get(account.id);
         const interval = options.intervals?.intervalOf(account) ?? account.pollIntervalMs;
         if (asked === undefined && now < (lastStart.get(account.id) ?? -Infinity) + interval) continue;
@@ -109,9 +134,10 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
           nextDue.set(account.id, gate.until.getTime());
           continue;
         }
-        lastStart.set(account.id, now);
         forced.delete(account.id);
-        started.push(launch(account.id, asked?.trigger ?? 'schedule', asked?.recheck));
+        const poll = { trigger: asked?.trigger ?? 'schedule', recheck: asked?.recheck ?? false };
+        if (running.size >= maxConcurrent) waiting.set(account.id, poll);
+        else started.push(start(account.id, poll));
       }
     } catch (err) {
       log.error({ err }, 'scheduler tick failed');

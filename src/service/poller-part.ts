@@ -41,7 +41,12 @@ async function startPoller(ctx: Context, link?: ServedWebhookLink): Promise<Hand
   const locks = ctx.db.accountLocks(ctx.config.instanceId);
   // Accounts a healthy stream carries are polled at the reconciliation interval.
   const intervals = createStreamCoverage(ctx.db.prisma, ctx.clock, ctx.config.ONRECORD_RECONCILE_INTERVAL);
-  const scheduler = startScheduler({ ...pollDepsFromContext(ctx, sources), locks, intervals });
+  const scheduler = startScheduler({
+    ...pollDepsFromContext(ctx, sources),
+    locks,
+    intervals,
+    maxConcurrentPolls: ctx.config.ONRECORD_POLL_CONCURRENCY,
+  });
   const streams = [
     sources.registry.get('x') ? startXStream(ctx, scheduler, undefined, link) : undefined,
     sources.registry.get('bsky') ? startBskyStream(ctx, scheduler) : undefined,

@@ -74,6 +74,29 @@ describe('scheduler', () => {
     expect(seen.map((s) => [s.accountId, s.outcome, s.postsNew]).sort()).toEqual(ids.map((id) => [id, 'complete', 2]));
   });
 
+  it('keeps at most maxConcurrentPolls polls in flight; the others start in turn as polls end', async () => {
+    const ids = await seedAccounts(5);
+    const inFlight: number[] = [];
+    const seen: PollSummary[] = [];
+    await new Promise<void>((resolve) => {
+      const handle: SchedulerHandle = scheduler('capped', {
+        maxConcurrentPolls: 2,
+        onPoll: (s) => {
+          inFlight.push(handle.inFlight().length);
+          seen.push(s);
+          if (seen.length === ids.length) resolve();
+        },
+      });
+      void handle.tick();
+    });
+    expect(seen.map((s) => [s.accountId, s.outcome]).sort()).toEqual(ids.map((id) => [id, 'complete']));
+    expect(Math.max(...inFlight)).toBeLessThanOrEqual(2);
+    // No instant at which more than two poll runs were open.
+    const runs = await db().prisma.pollRun.findMany();
+    const open = (at: number) => runs.filter((r) => r.startedAt.getTime() <= at && at < r.finishedAt!.getTime()).length;
+    expect(Math.max(...runs.map((r) => open(r.startedAt.getTime())))).toBeLessThanOrEqual(2);
+  });
+
   it('node-cron ticks poll an account again once its own interval has passed', async () => {
     const [id] = await seedAccounts(1);
     await db().prisma.account.update({ where: { id }, data: { pollIntervalMs: 1000 } });
