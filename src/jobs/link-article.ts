@@ -26,7 +26,7 @@ import {
   type ArticlesRepository,
   type CandidateQuery,
 } from '../adapters/db/articles-repository.js';
-import { extractArticle, type ExtractedArticle } from '../adapters/articles/extract.js';
+import type { ExtractedArticle } from '../adapters/articles/extract.js';
 import type { ArticleExtractor } from '../adapters/articles/extract-pool.js';
 import type { FetchedPage } from '../adapters/fetch/safe-fetch.js';
 import { createActorsRepository } from '../adapters/db/actors-repository.js';
@@ -117,7 +117,10 @@ export async function addArticle(
 ): Promise<AddArticleResult> {
   const loaded = await load(deps, input.source, signal);
   // The page is read as storable text (U+FFFD for NUL and lone surrogates); the snapshot keeps it exactly.
-  const extract = deps.extract ?? ((body, options) => Promise.resolve(extractArticle(body, options)));
+  // In-process extraction loads the DOM library only when first needed (the service uses its worker pool).
+  const extract =
+    deps.extract ??
+    (async (body, options) => (await import('../adapters/articles/extract.js')).extractArticle(body, options));
   const extracted = await extract(
     storableText(loaded.body).text,
     { kind: loaded.kind, url: input.url ?? loaded.fetchedFrom ?? undefined },
