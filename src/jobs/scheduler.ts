@@ -115,12 +115,27 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
     }
   }
 
+  /** Ticks still reading which accounts are due: stop() waits for them before the database closes. */
+  const reading = new Set<Promise<unknown>>();
+  async function dueAccounts() {
+    const read = (async () => {
+      await options.intervals?.refresh();
+      return createAccountsRepository(options.db).pollable(options.sources.platforms());
+    })();
+    reading.add(read);
+    try {
+      return await read;
+    } finally {
+      reading.delete(read);
+    }
+  }
+
   async function tick(): Promise<void> {
     if (stopping) return;
     const started: Promise<void>[] = [];
     try {
-      await options.intervals?.refresh();
-      const accounts = await createAccountsRepository(options.db).pollable(options.sources.platforms());
+      const accounts = await dueAccounts();
+      if (stopping) return;
       const now = options.clock.now().getTime();
       for (const account of accounts) {
         // No overlap: an account still being polled (or waiting for a slot) waits for its next tick.
@@ -157,6 +172,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   const stop = once(async () => {
     stopping = true;
     await task.destroy();
+    await Promise.allSettled([...reading]);
     const inFlight = Promise.all(running.values());
     const graceMs = options.graceMs ?? STOP_GRACE_MS;
     let timer: NodeJS.Timeout | undefined;

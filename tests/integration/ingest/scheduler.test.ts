@@ -162,4 +162,31 @@ describe('scheduler', () => {
     expect(s.inFlight()).toEqual([]);
     expect(await db().prisma.pollRun.findFirstOrThrow()).toMatchObject({ outcome: 'failed', errorCode: 'aborted' });
   });
+
+  it('stop() waits for a tick still reading which accounts are due, and that tick starts no poll', async () => {
+    await seedAccounts(1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reading = false;
+    const s = scheduler('reader', {
+      intervals: {
+        refresh: async () => {
+          reading = true;
+          await held;
+        },
+        intervalOf: (account) => account.pollIntervalMs,
+      },
+    });
+    const ticked = s.tick();
+    await expect.poll(() => reading).toBe(true);
+    let stopped = false;
+    const stopping = s.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stopped).toBe(false); // the tick's read is still open
+    release();
+    await stopping;
+    await ticked;
+    expect(fake().requestsTo(TIMELINE)).toEqual([]);
+    expect(await db().prisma.pollRun.count()).toBe(0);
+  });
 });
