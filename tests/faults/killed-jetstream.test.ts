@@ -5,49 +5,31 @@
 // post, one delivery per event, whichever path stored the post first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../src/adapters/db/accounts-repository.js';
 import { createAlertsRepository } from '../../src/adapters/db/alerts-repository.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startFakeBsky, type RunningFakeBsky } from '../fake-bsky/fake-bsky-server.js';
 import { startFakeJetstream, type FakeJetstream } from '../fake-bsky/fake-jetstream.js';
+import { startDeliveryReceiver, type DeliveryReceiver } from '../helpers/delivery-receiver.js';
 
 const BIN = new URL('../../bin/onrecord', import.meta.url).pathname;
 const BURST = 300;
 const db = useTestDatabase();
 let fake: RunningFakeBsky;
 let jet: FakeJetstream;
-let receiver: Server;
-let hookUrl = '';
-/** Delivery IDs received per post ID. */
-const received = new Map<string, Set<string>>();
+let receiver: DeliveryReceiver;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   fake = await startFakeBsky();
   jet = await startFakeJetstream(fake.state);
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: { post: { id: string } }[] };
-      const delivery = String(req.headers['x-onrecord-delivery'] ?? '');
-      for (const event of body.events) {
-        const ids = received.get(event.post.id) ?? new Set<string>();
-        received.set(event.post.id, ids.add(delivery));
-      }
-      res.writeHead(204).end();
-    });
-  }).listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startDeliveryReceiver();
 });
 afterAll(async () => {
   await jet?.close();
   await fake?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -91,7 +73,13 @@ describe('a burst of Bluesky posts', () => {
       { platform: 'bsky', handle: actor.handle, pollIntervalMs: 300_000 },
       new Date(),
     );
-    const rule = { channel: 'webhook' as const, target: hookUrl, secret: 'burst-secret', accounts: [], keywords: [] };
+    const rule = {
+      channel: 'webhook' as const,
+      target: receiver.url,
+      secret: 'burst-secret',
+      accounts: [],
+      keywords: [],
+    };
     await createAlertsRepository(db().prisma).addRule({ ...rule, regex: null, events: ['new'], digest: 'none' });
     const first = await startService('first');
     await expect
@@ -114,8 +102,8 @@ describe('a burst of Bluesky posts', () => {
     const events = await db().prisma.event.findMany({ where: { kind: 'new' }, select: { dedupeKey: true } });
     expect(new Set(events.map((e) => e.dedupeKey))).toEqual(new Set(uris.map((uri) => `new:bsky:${uri}`)));
     expect(events).toHaveLength(BURST);
-    await expect.poll(() => received.size, { timeout: 120_000, interval: 500 }).toBe(BURST);
-    expect([...received].filter(([, deliveries]) => deliveries.size !== 1)).toEqual([]);
+    await expect.poll(() => receiver.received.size, { timeout: 120_000, interval: 500 }).toBe(BURST);
+    expect([...receiver.received].filter(([, deliveries]) => deliveries.size !== 1)).toEqual([]);
     expect(await db().prisma.delivery.count()).toBe(BURST);
     await expect
       .poll(async () => streamRow(), { timeout: 30_000 })

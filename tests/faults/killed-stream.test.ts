@@ -6,51 +6,33 @@
 // delivery per event, whichever path stored the post first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../src/adapters/db/accounts-repository.js';
 import { createAlertsRepository } from '../../src/adapters/db/alerts-repository.js';
 import { truncateAll, useTestDatabase } from '../helpers/database.js';
 import { startFakeX, type RunningFakeX } from '../fake-x/fake-x-server.js';
+import { startDeliveryReceiver, type DeliveryReceiver } from '../helpers/delivery-receiver.js';
 
 const BIN = new URL('../../bin/onrecord', import.meta.url).pathname;
 const BURST = 1000;
 const db = useTestDatabase();
 let fake: RunningFakeX;
-let receiver: Server;
-let hookUrl = '';
-/** Delivery IDs received per post ID. */
-const received = new Map<string, Set<string>>();
+let receiver: DeliveryReceiver;
 const children: ChildProcess[] = [];
 let n = 0;
 
 beforeAll(async () => {
   fake = await startFakeX();
   fake.streams.keepAliveMs = 1000;
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: { post: { id: string } }[] };
-      const delivery = String(req.headers['x-onrecord-delivery'] ?? '');
-      for (const event of body.events) {
-        const ids = received.get(event.post.id) ?? new Set<string>();
-        received.set(event.post.id, ids.add(delivery));
-      }
-      res.writeHead(204).end();
-    });
-  }).listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startDeliveryReceiver();
 });
 afterAll(async () => {
   await fake?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 beforeEach(async () => {
   await truncateAll(db());
-  received.clear();
+  receiver.received.clear();
   fake.streams.rules.rules.clear();
 });
 afterEach(async () => {
@@ -96,7 +78,7 @@ async function watch() {
   );
   await createAlertsRepository(db().prisma).addRule({
     channel: 'webhook',
-    target: hookUrl,
+    target: receiver.url,
     secret: 'burst-secret',
     accounts: [],
     keywords: [],
@@ -142,8 +124,8 @@ async function expectNothingLostNothingDoubled(ids: string[], accountId: number)
   const events = await db().prisma.event.findMany({ where: { kind: 'new' }, select: { dedupeKey: true } });
   expect(events).toHaveLength(BURST);
   expect(new Set(events.map((e) => e.dedupeKey))).toEqual(new Set(ids.map((id) => `new:x:${id}`)));
-  await expect.poll(() => received.size, { timeout: 120_000, interval: 500 }).toBe(BURST);
-  const doubled = [...received].filter(([, deliveries]) => deliveries.size !== 1);
+  await expect.poll(() => receiver.received.size, { timeout: 120_000, interval: 500 }).toBe(BURST);
+  const doubled = [...receiver.received].filter(([, deliveries]) => deliveries.size !== 1);
   expect(doubled).toEqual([]);
   expect(await db().prisma.delivery.count()).toBe(BURST);
   expect(await db().prisma.post.count({ where: { accountId } })).toBe(BURST + 5);
