@@ -52,12 +52,12 @@ export async function archivePostsById(
   for (let i = 0; i < unique.length; i += batch) {
     result.requests += 1;
     let page = await deps.source.lookupPosts(unique.slice(i, i + batch), options.signal);
-    await storeLookupPage(deps, page, result);
+    await storeLookupPage(deps, page, deps.clock.now(), result);
     // A lookup may go on (a post edited since it was archived: its edit history), each page stored as it comes.
     while (page.nextPageToken) {
       result.requests += 1;
       page = await deps.source.fetchPage(CONTINUED, null, page.nextPageToken, options.signal);
-      await storeLookupPage(deps, page, result);
+      await storeLookupPage(deps, page, deps.clock.now(), result);
     }
   }
   return result;
@@ -66,7 +66,8 @@ export async function archivePostsById(
 /** The account of a continued lookup: a page token names everything the next page needs. */
 const CONTINUED = { platformUserId: '' };
 
-async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, result: ArchiveResult) {
+/** `readAt`: when the page was read (its capture's time: a post it shows restores only a deletion older than that). */
+async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, readAt: Date, result: ArchiveResult) {
   const now = deps.clock.now();
   const capture = normalized.capture;
   const platform = deps.source.platform;
@@ -81,7 +82,7 @@ async function storeLookupPage(deps: ArchiveDeps, normalized: NormalizedPage, re
     for (const [accountId, group] of groups.size ? groups : new Map([[null, []]])) {
       const input = {
         accountId,
-        capture: { ...capture, capturedAt: now },
+        capture: { ...capture, capturedAt: readAt },
         posts: group,
         // Problems belong to the capture: record them once, with the first group.
         problems: first ? normalized.problems : [],

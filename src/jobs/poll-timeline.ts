@@ -82,10 +82,11 @@ export async function pollTimeline(deps: TimelineDeps, account: Account, progres
     const page = await keepBadPayload(deps, account, progress, () =>
       withRetries(deps, progress, () => deps.source.fetchPage(target, since, token, deps.signal)),
     );
+    const readAt = deps.clock.now();
     throwIfUserGone(page);
     newest = deps.source.newerCursor(newest, page.newestCursor);
     const isLast = !page.nextPageToken;
-    await storePage(deps, account, page.capture, page, { isBackfill, isLast, cursor, newest }, progress);
+    await storePage(deps, account, page.capture, page, { isBackfill, isLast, cursor, newest, readAt }, progress);
     if (isLast) return;
     stopIfWindowUsedUp(deps.source, page);
     token = page.nextPageToken;
@@ -138,6 +139,8 @@ interface PageContext {
   isLast: boolean;
   cursor: string | null;
   newest: string | null;
+  /** When the page was read: its capture's time. */
+  readAt: Date;
 }
 
 async function storePage(
@@ -162,7 +165,7 @@ async function storePage(
       const stored = await posts.storeBatch(
         {
           accountId: account.id,
-          capture: { ...capture, capturedAt: now },
+          capture: { ...capture, capturedAt: page.readAt },
           posts: body.posts,
           problems: body.problems,
           firstSeenBy: page.isBackfill ? 'backfill' : 'poll',

@@ -143,11 +143,25 @@ export async function logArticleSnapshot(tx: Tx, articleId: number, sha256: stri
   );
 }
 
-/** Observes posts that were unavailable and are seen again (call before marking them available). */
-export async function observeRestored(tx: Tx, platform: string, platformIds: string[], now: Date): Promise<void> {
+/**
+ * Observes posts that were unavailable and are seen again by a read newer
+ * than the observation that made them so (`seen`: platform ID → when it was
+ * read); call before marking them available. Returns the row ids of the posts restored.
+ */
+export async function observeRestored(
+  tx: Tx,
+  platform: string,
+  seen: Map<string, Date>,
+  now: Date,
+): Promise<number[]> {
+  const reads = [...seen].map(([platformId, at]) => ({ platformId, at: at.toISOString() }));
   const rows = await tx.$queryRaw<{ id: number; platform_id: string }[]>`
-    SELECT id, platform_id FROM posts WHERE platform = ${platform} AND status <> 'available'
-      AND platform_id = ANY(${platformIds}::text[]) ORDER BY id`;
+    SELECT p.id, p.platform_id FROM posts p
+    JOIN jsonb_to_recordset(${JSON.stringify(reads)}::jsonb) AS r("platformId" text, at timestamptz)
+      ON p.platform_id = r."platformId"
+    WHERE p.platform = ${platform} AND p.status <> 'available'
+      AND (p.status_changed_at IS NULL OR p.status_changed_at < r.at)
+    ORDER BY p.id`;
   await recordObservations(
     tx,
     rows.map((r) => ({
@@ -159,4 +173,5 @@ export async function observeRestored(tx: Tx, platform: string, platformIds: str
       observedAt: now,
     })),
   );
+  return rows.map((r) => r.id);
 }

@@ -165,7 +165,8 @@ export async function storePages(
   // A version folded into its neighbour still finds its post by its IDs.
   await joinEditIds(tx, folded);
   if (versions.length === 0) return result;
-  await markAvailable(tx, versions, inserted, input.now);
+  const readAt = (v: NormalizedPost) => pages[captureOf.get(v.versionId) ?? 0]?.capture?.capturedAt ?? input.now;
+  await markAvailable(tx, versions, inserted, readAt, input.now);
   const edits = await applyEdits(tx, versions, newVersions, inserted, input.now);
   result.postsNew = inserted.size;
   result.versionsNew = newVersions.length;
@@ -230,17 +231,34 @@ async function storeProblems(
       AND p.platform_id IS NOT DISTINCT FROM r."platformId" AND p.code = r.code AND p.message = r.message)`;
 }
 
-/** A post seen again after it was marked deleted or unavailable is available again. */
-async function markAvailable(tx: Tx, versions: NormalizedPost[], inserted: Map<string, number>, now: Date) {
+/**
+ * A post seen again after it was marked deleted or unavailable is available
+ * again, if the read that saw it is newer than that mark: a poll that read
+ * the post before a deletion was pushed, and stores after it, restores nothing.
+ */
+async function markAvailable(
+  tx: Tx,
+  versions: NormalizedPost[],
+  inserted: Map<string, number>,
+  readAt: (version: NormalizedPost) => Date,
+  now: Date,
+) {
   // Posts inserted by this batch are available already: only the others can change.
-  const known = [...new Set(versions.filter((v) => !inserted.has(v.platformId)).map((v) => v.platformId))];
-  if (known.length === 0) return;
-  await observeRestored(tx, versions[0]!.platform, known, now);
-  await observeLastSeen(tx, versions[0]!.platform, known, now);
+  const seen = new Map<string, Date>();
+  for (const v of versions) {
+    if (inserted.has(v.platformId)) continue;
+    const at = readAt(v);
+    const had = seen.get(v.platformId);
+    if (!had || at > had) seen.set(v.platformId, at);
+  }
+  if (seen.size === 0) return;
+  const platform = versions[0]!.platform;
+  const restored = await observeRestored(tx, platform, seen, now);
+  await observeLastSeen(tx, platform, [...seen.keys()], now);
+  if (restored.length === 0) return;
   await tx.$executeRaw`
     UPDATE posts SET status = 'available', status_detail = NULL, status_changed_at = ${now}::timestamptz
-    WHERE platform = ${versions[0]!.platform} AND status <> 'available'
-      AND platform_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb))`;
+    WHERE id = ANY(${restored}::int[])`;
 }
 
 async function applyEdits(

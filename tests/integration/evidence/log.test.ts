@@ -20,7 +20,7 @@ import {
 import { createLogTree, signCheckpoint } from '../../../src/jobs/evidence-log.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
 import { buildTestApp } from '../../helpers/http-app.js';
-import { batchOf, idAt, page, tweet } from '../ingest/pages.js';
+import { batchOf, captureOf, idAt, page, tweet } from '../ingest/pages.js';
 
 const db = useTestDatabase();
 const NOW = new Date('2026-03-05T00:00:00Z');
@@ -32,7 +32,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function store(d: Database, body: unknown, now = NOW) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
-    posts.storeBatch({ accountId: null, ...batchOf(body), firstSeenBy: 'poll', raiseNew: false, now }, tx),
+    posts.storeBatch(
+      { accountId: null, ...batchOf(body), capture: captureOf(body, now), firstSeenBy: 'poll', raiseNew: false, now },
+      tx,
+    ),
   );
 }
 

@@ -6,7 +6,7 @@ import { createAccountsRepository } from '../../../src/adapters/db/accounts-repo
 import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { truncateAll, useTestDatabase } from '../../helpers/database.js';
-import { batchOf, idAt, page, tweet, USER_ID } from './pages.js';
+import { batchOf, captureOf, idAt, page, tweet, USER_ID } from './pages.js';
 
 const db = useTestDatabase();
 const NOW = new Date('2026-03-05T00:00:00Z');
@@ -30,13 +30,14 @@ async function newAccount(d: Database) {
   return account;
 }
 
-async function store(d: Database, body: unknown, accountId: number | null, mode: { raiseNew: boolean }) {
+async function store(d: Database, body: unknown, accountId: number | null, mode: { raiseNew: boolean }, readAt = NOW) {
   const posts = createPostsRepository(d.prisma);
   return d.prisma.$transaction((tx) =>
     posts.storeBatch(
       {
         accountId,
         ...batchOf(body),
+        capture: captureOf(body, readAt),
         firstSeenBy: mode.raiseNew ? 'poll' : 'backfill',
         raiseNew: mode.raiseNew,
         now: NOW,
@@ -189,7 +190,33 @@ describe('posts repository', () => {
     expect(await mark()).toEqual([]);
     expect((await db().prisma.event.findMany()).map((e) => e.dedupeKey)).toEqual([`deleted:x:${A}`]);
     expect(await posts.findByAnyId('x', A)).toMatchObject({ status: 'deleted', statusDetail: 'Could not find tweet' });
-    await store(db(), page([tweet(A2, 'Corrected', [A, A2]), tweet(B, 'new')]), null, { raiseNew: false });
+    const later = new Date(NOW.getTime() + 60_000);
+    await store(db(), page([tweet(A2, 'Corrected', [A, A2]), tweet(B, 'new')]), null, { raiseNew: false }, later);
     expect(await posts.findByAnyId('x', A)).toMatchObject({ status: 'available', statusDetail: null });
+  });
+
+  it('a read older than the deletion (stored after it) does not make the post available again', async () => {
+    await store(db(), page([tweet(A, 'A statement')]), null, { raiseNew: false });
+    const posts = createPostsRepository(db().prisma);
+    const deletedAt = new Date(NOW.getTime() + 60_000);
+    await db().prisma.$transaction((tx) =>
+      posts.markUnavailable('x', [{ id: A, status: 'deleted', detail: 'Could not find tweet' }], deletedAt, tx),
+    );
+    // A re-check read the post a second before the deletion was observed, and stores after it.
+    const readBefore = new Date(deletedAt.getTime() - 1_000);
+    await store(db(), page([tweet(A, 'A statement')]), null, { raiseNew: false }, readBefore);
+    expect(await posts.findByAnyId('x', A)).toMatchObject({ status: 'deleted', statusDetail: 'Could not find tweet' });
+    const statuses = () => db().prisma.statusObservation.findMany({ orderBy: { id: 'asc' }, select: { status: true } });
+    expect((await statuses()).map((o) => o.status)).toEqual(['first_seen', 'deleted']);
+    // A read after the deletion shows the post again: it is restored.
+    await store(
+      db(),
+      page([tweet(A, 'A statement')]),
+      null,
+      { raiseNew: false },
+      new Date(deletedAt.getTime() + 1_000),
+    );
+    expect(await posts.findByAnyId('x', A)).toMatchObject({ status: 'available', statusDetail: null });
+    expect((await statuses()).map((o) => o.status)).toEqual(['first_seen', 'deleted', 'restored']);
   });
 });

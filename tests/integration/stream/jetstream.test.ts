@@ -180,8 +180,8 @@ describe('Bluesky Jetstream beside polling', () => {
     const { actor, account } = await watched();
     startJetRig();
     await until(carrying(1), 'the stream to carry the account');
-    // The connect's catch-up poll re-checks recent posts; it is let finish first, because a re-check that
-    // read a post before its deletion and commits after the pushed deletion marks it available again.
+    // The connect's catch-up poll re-checks recent posts; it is let finish first, so that what this test
+    // watches is the pushed deletion alone (a re-check read before a deletion restores nothing: posts-repository.test).
     await until(
       async () =>
         (await db().prisma.pollRun.count({
