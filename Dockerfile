@@ -1,4 +1,5 @@
-# The onrecord service. Runs the TypeScript sources with tsx (no build step),
+# The onrecord service, built into plain JavaScript at image build time
+# (scripts/build-service.mjs); `onrecord start` finds that build and runs it,
 # exactly as `npm start` does on a developer's machine.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -11,6 +12,7 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY src ./src
 COPY tsconfig.json ./
+RUN node scripts/build-service.mjs
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { readEnvFile, withEnvFile, type Env } from '../env-file.js';
+import { packagePath } from '../package-root.js';
 import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
 
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }
 ).version;
 
 /**

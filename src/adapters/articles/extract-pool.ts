@@ -7,6 +7,7 @@
 // refused with a clear error.
 import { Piscina } from 'piscina';
 import { InvalidInput } from '../../core/errors.js';
+import { IS_BUILT } from '../../package-root.js';
 import type { ExtractedArticle } from './extract.js';
 
 export interface ExtractOptions {
@@ -30,7 +31,8 @@ export interface ArticleExtractorOptions {
 
 export function createArticleExtractor(options: ArticleExtractorOptions): ArticleExtractor {
   const pool = new Piscina<{ body: string; options: ExtractOptions }, ExtractedArticle>({
-    filename: new URL('./extract-worker.mjs', import.meta.url).href,
+    // Built, the task is a module beside this one (scripts/build-service.mjs).
+    filename: new URL(IS_BUILT ? './extract-task.js' : './extract-worker.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: options.maxThreads ?? 1,
     idleTimeout: options.idleTimeoutMs ?? 60_000,

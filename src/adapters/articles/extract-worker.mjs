@@ -1,13 +1,10 @@
-// The worker thread that extracts articles (see extract-pool.ts). The sources
-// are TypeScript run through tsx with no build step, and a worker does not
-// inherit the main thread's loader: it registers tsx itself, then loads the
-// extractor.
+// The worker thread that extracts articles (see extract-pool.ts), run from the
+// sources: a worker does not inherit the main thread's TypeScript loader, so it
+// registers tsx itself, then loads the task. (The built service loads the
+// bundled extract-task.js directly.)
 import { register } from 'tsx/esm/api';
 
 register();
-const { extractArticle } = await import('./extract.ts');
+const { default: extract } = await import('./extract-task.ts');
 
-/** @param {{ body: string, options: { kind?: 'html' | 'text', url?: string } }} task */
-export default function extract({ body, options }) {
-  return extractArticle(body, options);
-}
+export default extract;

@@ -5,10 +5,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-root.js';
 import type { Database, SqlConnection } from './database.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = packagePath('prisma', 'migrations');
 
 /** Prisma's own advisory-lock key for migrations. */
 const PRISMA_MIGRATE_LOCK = 72707369;

@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
+import { packagePath } from '../../package-root.js';
 
 const require = createRequire(import.meta.url);
-const publicFile = (name: string) => new URL(`../public/${name}`, import.meta.url);
+const publicFile = (name: string) => packagePath('src', 'http', 'public', name);
 
-const ASSETS: Record<string, { file: URL | string; type: string }> = {
+const ASSETS: Record<string, { file: string; type: string }> = {
   'style.css': { file: publicFile('style.css'), type: 'text/css; charset=utf-8' },
   'account-chart.js': { file: publicFile('account-chart.js'), type: 'text/javascript; charset=utf-8' },
   'live-posts.js': { file: publicFile('live-posts.js'), type: 'text/javascript; charset=utf-8' },

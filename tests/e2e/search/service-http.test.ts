@@ -1,4 +1,6 @@
-// `onrecord start` serves the HTTP API beside the worker, and stops cleanly on SIGTERM.
+// `onrecord start` (the service built into plain JavaScript, see
+// scripts/build-service.mjs) serves the HTTP API beside the worker, extracts
+// an article in its worker thread, and stops cleanly on SIGTERM.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +16,14 @@ describe('onrecord start', () => {
     const a = await insertAccount(db, { handle: 'USFOR_A' });
     await insertPost(db, { accountId: a.id, text: 'Ceasefire talks resume today', createdAt: '2026-01-05T10:00:00Z' });
     const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ONRECORD_API_TOKEN: 'tok',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     try {
@@ -33,6 +42,18 @@ describe('onrecord start', () => {
       expect(await health.json()).toMatchObject({ status: 'unhealthy', blocked: 1, database: { ok: true } });
       const found = (await (await fetch(`${url}/api/posts?q=ceasefire`)).json()) as { posts: { text: string }[] };
       expect(found.posts.map((p) => p.text)).toEqual(['Ceasefire talks resume today']);
+      // The page is read by the extractor's worker thread (its own module in the build).
+      const added = await fetch(`${url}/api/articles`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          source:
+            '<html><head><title>Talks</title></head><body><article><h1>Talks</h1><p>Officials said the ceasefire talks resume today, after a week in which both delegations met twice with the mediators.</p></article></body></html>',
+          url: 'https://news.example/talks',
+        }),
+      });
+      expect(added.status).toBe(201);
+      expect(((await added.json()) as { article: { title: string } }).article.title).toBe('Talks');
     } finally {
       child.kill('SIGTERM');
     }
