@@ -1,26 +1,30 @@
-// Builds the service for `onrecord start`: the TypeScript sources bundled by
-// esbuild into plain ES modules (npm packages stay imports), so the running
-// service carries no TypeScript loader. Run from the sources through tsx,
-// the service holds a loader thread and every module's transform (about 75 MB
-// more resident memory on this project); the build takes under a second.
+// Builds onrecord's command line and service: the TypeScript sources bundled
+// by esbuild into plain ES modules (npm packages stay imports), so a running
+// command carries no TypeScript loader. Through tsx, every process holds a
+// loader thread and every module's transform (about 75 MB more resident
+// memory for the service, and half a second more CPU to start a command);
+// the build takes under a second and is made once per change of the sources.
 //
-// Each build lands in its own folder, dist/service-<sha256 of the output>/,
-// written beside it and renamed into place: two services started at once
-// never read a half-written file, and a running service keeps its folder
-// (folders unused for PRUNE_AFTER_DAYS are removed by a later build).
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+// A build lands in dist/build-<fingerprint of the sources>/ (see
+// build-fingerprint.mjs), written beside it and renamed into place: commands
+// started at once never read a half-written file. Builds are kept while they
+// are among the KEEP_NEWEST newest or younger than PRUNE_AFTER_DAYS, so a
+// running service keeps the folder it loads its modules from.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { BUILD_PREFIX, currentBuildDir, DIST, ROOT } from './build-fingerprint.mjs';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const DIST = join(ROOT, 'dist');
 const PRUNE_AFTER_DAYS = 30;
+const KEEP_NEWEST = 5;
 
-/** Builds (or finds already built) the service; returns the folder holding main.js and extract-task.js. */
+/** Builds the current sources unless already built; returns the folder holding main.js and extract-task.js. */
 export async function buildService() {
-  const scratch = join(DIST, `.build-${process.pid}-${Date.now()}`);
+  const target = currentBuildDir();
+  if (existsSync(join(target, 'main.js'))) return target;
+  mkdirSync(DIST, { recursive: true });
+  const scratch = join(DIST, `.scratch-${process.pid}-${Date.now()}`);
   const result = await build({
     entryPoints: {
       main: join(ROOT, 'src/cli/main.ts'),
@@ -33,33 +37,21 @@ export async function buildService() {
     target: 'node20',
     packages: 'external',
     outdir: scratch,
-    write: false,
     sourcemap: 'linked',
     define: { __ONRECORD_BUILT__: 'true' },
     logLevel: 'silent',
+    write: false,
   });
-  const files = result.outputFiles
-    .map((file) => ({ path: relative(scratch, file.path), contents: file.contents }))
-    .sort((a, b) => a.path.localeCompare(b.path));
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(file.path).update('\0').update(file.contents);
-  const target = join(DIST, `service-${hash.digest('hex').slice(0, 16)}`);
-  if (!existsSync(join(target, 'main.js'))) {
-    for (const file of files) {
-      mkdirSync(dirname(join(scratch, file.path)), { recursive: true });
-      writeFileSync(join(scratch, file.path), file.contents);
-    }
-    try {
-      renameSync(scratch, target);
-    } catch (err) {
-      // Another process built the same output first: theirs is identical.
-      rmSync(scratch, { recursive: true, force: true });
-      if (!existsSync(join(target, 'main.js'))) throw err;
-    }
-  } else {
-    // Marks the build as used; a read-only install (a container image built ahead) keeps its build as it is.
-    const now = new Date();
-    attempt(() => utimesSync(target, now, now));
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
+  }
+  try {
+    renameSync(scratch, target);
+  } catch (err) {
+    // Another process built the same sources first: theirs is the same build.
+    rmSync(scratch, { recursive: true, force: true });
+    if (!existsSync(join(target, 'main.js'))) throw err;
   }
   attempt(() => prune(target));
   return target;
@@ -74,18 +66,18 @@ function attempt(fn) {
   }
 }
 
-/** Removes builds unused for PRUNE_AFTER_DAYS and scratch folders of builds that died. */
+/** Removes old builds (see KEEP_NEWEST, PRUNE_AFTER_DAYS) and scratch folders of builds that died. */
 function prune(keep) {
   const now = Date.now();
-  for (const name of readdirSync(DIST)) {
-    const path = join(DIST, name);
-    if (path === keep) continue;
-    const ageMs = now - statSync(path).mtimeMs;
-    const stale =
-      (name.startsWith('service-') && ageMs > PRUNE_AFTER_DAYS * 86_400_000) ||
-      (name.startsWith('.build-') && ageMs > 3_600_000);
-    if (stale) rmSync(path, { recursive: true, force: true });
-  }
+  const entries = readdirSync(DIST).map((name) => ({
+    name,
+    path: join(DIST, name),
+    mtimeMs: statSync(join(DIST, name)).mtimeMs,
+  }));
+  const builds = entries.filter((e) => e.name.startsWith(BUILD_PREFIX)).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const old = builds.slice(KEEP_NEWEST).filter((e) => now - e.mtimeMs > PRUNE_AFTER_DAYS * 86_400_000);
+  const dead = entries.filter((e) => e.name.startsWith('.scratch-') && now - e.mtimeMs > 3_600_000);
+  for (const e of [...old, ...dead]) if (e.path !== keep) rmSync(e.path, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
