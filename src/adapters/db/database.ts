@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { forgetPrismaDebugHistory } from './prisma-debug-history.js';
 import { ConfigError } from '../../core/errors.js';
 import { sleep } from '../../core/lifecycle.js';
 import { readLockInfo, tryLock, type LockAttempt } from './pglite-lock.js';
@@ -129,6 +130,7 @@ type LocksFactory = (owner: string, space?: typeof STREAM_LEASES) => AccountLock
 function fromPool(pool: pg.Pool, url: string, locks: LocksFactory): Database {
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
+  pool.on('release', () => forgetPrismaDebugHistory());
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
