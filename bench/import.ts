@@ -28,6 +28,9 @@ const ACCOUNTS = 10;
 const GOAL_RATIO = 0.5;
 const RSS_GOAL_MB = 300;
 
+/** Its own database: a concurrent ingest benchmark drops and recreates its own. */
+const DB_NAME = 'onrecord_bench_import';
+
 const TWARC = { url: 'https://api.x.com/2/tweets/search/all?max_results=100', version: '2.14.0' };
 
 /** Writes the twarc2 file page by page (never the whole set in memory); returns its size in bytes. */
@@ -88,7 +91,7 @@ export default {
   async run(): Promise<Record<string, unknown>> {
     const dir = mkdtempSync(join(tmpdir(), 'onrecord-bench-import-'));
     const path = join(dir, 'collection.jsonl');
-    const { db, url } = await freshDatabase();
+    const { db, url } = await freshDatabase(DB_NAME);
     try {
       const bytes = await writeTwarcFile(path);
       const started = performance.now();

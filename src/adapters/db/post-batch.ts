@@ -120,8 +120,7 @@ export async function storePages(
   const latest = new Set(latestPerPost(versions).map((v) => v.versionId));
   const reposted = await accountsOfReposted(tx, versions, input.now);
   const owners = new Map([...accountOf, ...reposted]);
-  const captures = pages.flatMap((p) => (p.capture ? [{ capture: p.capture, accountId: p.accountId }] : []));
-  const captureIndex = captureIndexes(pages);
+  const { captures, captureIndex } = pageCaptures(pages);
   const page = await insertPage(tx, {
     ...input,
     captures,
@@ -181,10 +180,25 @@ export async function storePages(
   return result;
 }
 
-/** Each page's index among the captures given to insertPage (pages without a capture have none). */
-function captureIndexes(pages: StoreBatchInput[]): (number | undefined)[] {
-  let next = 0;
-  return pages.map((p) => (p.capture ? next++ : undefined));
+/**
+ * The distinct captures given to insertPage, and each page's index among them
+ * (pages without a capture have none). Pages that share one capture object
+ * (an import's line split by author) share its entry: the payload is hashed
+ * and sent once, not once per author; it is kept for the first page's account.
+ */
+function pageCaptures(pages: StoreBatchInput[]) {
+  const captures: { capture: CaptureInput; accountId: number | null }[] = [];
+  const indexOf = new Map<CaptureInput, number>();
+  const captureIndex = pages.map((p) => {
+    if (!p.capture) return undefined;
+    let i = indexOf.get(p.capture);
+    if (i === undefined) {
+      i = captures.push({ capture: p.capture, accountId: p.accountId }) - 1;
+      indexOf.set(p.capture, i);
+    }
+    return i;
+  });
+  return { captures, captureIndex };
 }
 
 /**

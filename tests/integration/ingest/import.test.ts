@@ -170,6 +170,45 @@ describe('import twarc2', () => {
     expect(await importJson(file)).toMatchObject({ postsNew: 0, versionsNew: 0 });
     expect(await tableCounts()).toMatchObject({ captures: 2, posts: 2, versions: 2, problems: 1 });
   });
+
+  it('keeps a line whose posts have several authors as one capture, named by each of their versions', async () => {
+    const users = ['920000000000000001', '920000000000000002'].map((id, i) => ({
+      id,
+      username: `office_${i + 1}`,
+      name: `Office ${i + 1}`,
+    }));
+    const post = (id: string, author: string) => ({
+      id,
+      text: `Notice ${id.slice(-1)}`,
+      created_at: '2026-04-01T10:00:00.000Z',
+      author_id: author,
+      edit_history_tweet_ids: [id],
+    });
+    const body = {
+      data: [post('1781000000000000001', users[0]!.id), post('1781000000000000002', users[1]!.id)],
+      includes: { users },
+    };
+    const file = join(dir, 'two-authors.jsonl');
+    writeFileSync(file, `${JSON.stringify(body)}\n`);
+    expect(await importJson(file)).toEqual({ lines: 1, posts: 2, postsNew: 2, versionsNew: 2, problems: 0 });
+    const [capture, ...more] = await db().prisma.capture.findMany({ include: { account: true } });
+    expect(more).toEqual([]);
+    expect([capture!.fileName, capture!.fileLine, capture!.account?.handle]).toEqual([
+      'two-authors.jsonl',
+      1,
+      'office_1',
+    ]);
+    const versions = await db().prisma.postVersion.findMany({ orderBy: { versionId: 'asc' } });
+    expect(versions.map((v) => v.captureId)).toEqual([capture!.id, capture!.id]);
+    const posts = await db().prisma.post.findMany({ include: { account: true }, orderBy: { platformId: 'asc' } });
+    expect(posts.map((p) => p.account?.handle)).toEqual(['office_1', 'office_2']);
+    const leaves = await db().prisma.$queryRaw<{ kind: string; n: number }[]>`
+      SELECT kind, count(*)::int AS n FROM log_leaves GROUP BY kind ORDER BY kind`;
+    expect(leaves).toEqual([
+      { kind: 'capture', n: 1 },
+      { kind: 'observation', n: 2 },
+    ]);
+  });
 });
 
 describe('import x-response and x-archive', () => {
