@@ -172,7 +172,8 @@ export async function storePages(
   result.edited = edits.filter((e) => e.isLatest).length;
   result.touched = [...newPostsTouched(versions, inserted, input.accountId, owners), ...edits.flatMap(touchedOf)];
   // The original of a repost is archived, but only the repost is news of the watched account.
-  const ownInserted = new Map([...inserted].filter(([platformId]) => !isRepostedOnly(versions, platformId)));
+  const ownPosts = ownPostIds(versions);
+  const ownInserted = new Map([...inserted].filter(([platformId]) => ownPosts.has(platformId)));
   result.events = await raiseEvents(tx, input, ownInserted, edits);
   // Articles that cited a post before it was archived are linked to it in
   // this same transaction (the one place every stored post passes through).
@@ -294,8 +295,9 @@ async function applyEdits(
   return edits;
 }
 
-function isRepostedOnly(versions: NormalizedPost[], platformId: string): boolean {
-  return versions.every((v) => v.platformId !== platformId || v.via === 'retweeted');
+/** Posts the page shows other than only as the original of a repost. */
+function ownPostIds(versions: NormalizedPost[]): Set<string> {
+  return new Set(versions.filter((v) => v.via !== 'retweeted').map((v) => v.platformId));
 }
 
 function newPostsTouched(
