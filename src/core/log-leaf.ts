@@ -114,3 +114,18 @@ export function leafEntry(row: LeafRow): LeafEntry {
   const data = leafData(row);
   return { kind: row.kind, refId: row.id, data, hash: leafHash(data) };
 }
+
+/** How every observation's leaf data begins, up to its row id (see observationLeafSuffix). */
+export const OBSERVATION_LEAF_PREFIX = '{"v":1,"kind":"observation","id":';
+
+/**
+ * What follows the row id in an observation's leaf data: the prefix, the id
+ * in digits (as JSON writes an integer) and this suffix make leafData of the
+ * row. The store builds the leaf in the statement that draws the row's id.
+ */
+export function observationLeafSuffix(row: Omit<ObservationLeafRow, 'id'>): string {
+  const data = leafData({ kind: 'observation', ...row, id: 0 });
+  const head = `${OBSERVATION_LEAF_PREFIX}0`;
+  if (!data.startsWith(head)) throw new Error('an observation leaf does not begin with its kind and id');
+  return data.slice(head.length);
+}

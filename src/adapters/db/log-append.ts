@@ -6,9 +6,17 @@
 // which locks the row until the transaction ends): two transactions never get
 // the same index, a rolled back transaction gives its indices back, and
 // indices follow commit order, so leaf indices are gap-free and ordered under
-// concurrency.
+// concurrency. Observations and their leaves go in one statement, which
+// draws each observation's id and writes its leaf from it; a stored page
+// costs the log that one statement.
 import { createHash } from 'node:crypto';
-import { leafEntry, type LeafEntry, type ObservedStatus } from '../../core/log-leaf.js';
+import {
+  leafEntry,
+  OBSERVATION_LEAF_PREFIX,
+  observationLeafSuffix,
+  type LeafEntry,
+  type ObservedStatus,
+} from '../../core/log-leaf.js';
 import { encodeRawBody } from '../../core/storable-text.js';
 import { Prisma as P } from '../../generated/prisma/client.js';
 import type { Tx } from './database.js';
@@ -26,20 +34,70 @@ export interface ObservationInput {
   observedAt: Date;
 }
 
+/** A leaf's hash (RFC 6962: SHA-256 of 0x00 and the data's UTF-8), as core/merkle.ts leafHash computes it. */
+const LEAF_HASH = (data: P.Sql) => P.sql`sha256(decode('00', 'hex') || convert_to(${data}, 'UTF8'))`;
+
+/** Leaves as parallel arrays (one parameter each: no JSON to build and parse per leaf). */
+const leafColumns = (entries: LeafEntry[]) => ({
+  kinds: entries.map((e) => e.kind),
+  refIds: entries.map((e) => e.refId),
+  data: entries.map((e) => e.data),
+  hashes: entries.map((e) => e.hash.toString('hex')),
+});
+
 /** Appends leaves in order; returns the index of the first (or the log size when there are none). */
 export async function appendLeaves(tx: Tx, entries: LeafEntry[]): Promise<number> {
   const n = entries.length;
-  const rows = JSON.stringify(entries.map((e) => [e.kind, e.refId, e.data, e.hash.toString('hex')]));
+  const c = leafColumns(entries);
   const [row] = await tx.$queryRaw<{ start: number }[]>`
     WITH s AS (
       INSERT INTO log_state (id, size) VALUES (1, ${n}::int)
       ON CONFLICT (id) DO UPDATE SET size = log_state.size + EXCLUDED.size RETURNING size - ${n}::int AS start),
     ins AS (
       INSERT INTO log_leaves (leaf_index, kind, ref_id, data, leaf_hash)
-      SELECT s.start + e.ord::int - 1, e.v->>0, (e.v->>1)::int, e.v->>2, decode(e.v->>3, 'hex')
-      FROM s, jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS e(v, ord))
+      SELECT s.start + e.ord::int - 1, e.kind, e.ref_id, e.data, decode(e.hash, 'hex')
+      FROM s, unnest(${c.kinds}::text[], ${c.refIds}::int[], ${c.data}::text[], ${c.hashes}::text[])
+        WITH ORDINALITY AS e(kind, ref_id, data, hash, ord))
     SELECT start FROM s`;
   return row!.start;
+}
+
+/**
+ * One statement that stores the observations `source` yields and appends
+ * the leaves `before`, then one leaf per observation, in `ord` order; returns
+ * the observed post ids in that order. `source` is a query of (ord, post_id,
+ * platform, platform_id, status, detail, observed_at, suffix), suffix from
+ * observationLeafSuffix; `ctes` are common table expressions it reads (each
+ * followed by a comma). Each observation's id is drawn here, in `ord` order,
+ * and its leaf data is the prefix, the id and its suffix: exactly leafData of
+ * the row. The log grows only when there is a leaf to append.
+ */
+async function observe(tx: Tx, source: P.Sql, before: LeafEntry[], ctes: P.Sql = P.empty): Promise<number[]> {
+  const b = leafColumns(before);
+  const rows = await tx.$queryRaw<{ post_id: number | null }[]>`
+    WITH ${ctes}
+    src AS (${source}),
+    o AS MATERIALIZED (
+      SELECT nextval('status_observations_id_seq')::int AS id, src.* FROM (SELECT * FROM src ORDER BY ord) src),
+    cnt AS (SELECT count(*)::int + ${before.length}::int AS n FROM o),
+    s AS (
+      INSERT INTO log_state (id, size) SELECT 1, n FROM cnt WHERE n > 0
+      ON CONFLICT (id) DO UPDATE SET size = log_state.size + EXCLUDED.size RETURNING size),
+    obs AS (
+      INSERT INTO status_observations (id, post_id, platform, platform_id, status, detail, observed_at)
+      SELECT id, post_id, platform, platform_id, status, detail, observed_at FROM o ORDER BY ord),
+    leaves AS (
+      SELECT e.ord, e.kind, e.ref_id, e.data, decode(e.hash, 'hex') AS hash
+      FROM unnest(${b.kinds}::text[], ${b.refIds}::int[], ${b.data}::text[], ${b.hashes}::text[])
+        WITH ORDINALITY AS e(kind, ref_id, data, hash, ord)
+      UNION ALL
+      SELECT ${before.length}::int + o.ord, 'observation', o.id, d.data, ${LEAF_HASH(P.sql`d.data`)}
+      FROM o, LATERAL (SELECT ${OBSERVATION_LEAF_PREFIX}::text || o.id || o.suffix AS data) d),
+    ins AS (
+      INSERT INTO log_leaves (leaf_index, kind, ref_id, data, leaf_hash)
+      SELECT s.size - cnt.n + l.ord::int - 1, l.kind, l.ref_id, l.data, l.hash FROM s, cnt, leaves l ORDER BY l.ord)
+    SELECT post_id FROM o ORDER BY ord`;
+  return rows.map((r) => r.post_id!);
 }
 
 /** Stores status observations and appends a leaf for each (after `before`, in the same statement). */
@@ -52,19 +110,42 @@ export async function recordObservations(
     if (before.length) await appendLeaves(tx, before);
     return;
   }
-  // Serial ids are drawn in the order rows are inserted (the ORDER BY), so
-  // sorted ids line up with the input.
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO status_observations (post_id, platform, platform_id, status, detail, observed_at)
-    SELECT (o.v->>'postId')::int, o.v->>'platform', o.v->>'platformId', o.v->>'status', o.v->>'detail',
-      (o.v->>'observedAt')::timestamptz
-    FROM jsonb_array_elements(${JSON.stringify(observations)}::jsonb) WITH ORDINALITY AS o(v, ord)
-    ORDER BY o.ord RETURNING id`;
-  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-  await appendLeaves(tx, [
-    ...before,
-    ...observations.map((o, i) => leafEntry({ kind: 'observation', ...o, id: ids[i]! })),
-  ]);
+  const o = observations;
+  await observe(
+    tx,
+    P.sql`SELECT * FROM unnest(${o.map((x) => x.postId)}::int[], ${o.map((x) => x.platform)}::text[],
+      ${o.map((x) => x.platformId)}::text[], ${o.map((x) => x.status)}::text[], ${o.map((x) => x.detail)}::text[],
+      ${o.map((x) => x.observedAt.toISOString())}::timestamptz[], ${o.map(observationLeafSuffix)}::text[])
+      WITH ORDINALITY AS x(post_id, platform, platform_id, status, detail, observed_at, suffix, ord)`,
+    before,
+  );
+}
+
+/**
+ * Records observations of the posts a query finds, in the same statement:
+ * `ctes` define `found` (post_id, platform_id: posts of `platform`), each
+ * followed by a comma; each post found gets an observation of `status` (no
+ * detail) at `now`, in post_id order. `platformIds` holds every platform ID
+ * `found` can yield, once. Returns the post ids observed.
+ */
+export async function observeFound(
+  tx: Tx,
+  ctes: P.Sql,
+  seen: { platform: string; platformIds: string[]; status: ObservedStatus; now: Date },
+): Promise<number[]> {
+  const { platform, status, now } = seen;
+  const suffixes = seen.platformIds.map((platformId) =>
+    observationLeafSuffix({ platform, platformId, status, detail: null, observedAt: now }),
+  );
+  return observe(
+    tx,
+    P.sql`SELECT row_number() OVER (ORDER BY f.post_id) AS ord, f.post_id, ${platform}::text AS platform,
+      f.platform_id, ${status}::text AS status, NULL::text AS detail, ${now}::timestamptz AS observed_at, x.suffix
+      FROM found f JOIN unnest(${seen.platformIds}::text[], ${suffixes}::text[]) AS x(platform_id, suffix)
+        USING (platform_id)`,
+    [],
+    ctes,
+  );
 }
 
 export interface StoredCapture {
@@ -148,30 +229,16 @@ export async function logArticleSnapshot(tx: Tx, articleId: number, sha256: stri
  * than the observation that made them so (`seen`: platform ID → when it was
  * read); call before marking them available. Returns the row ids of the posts restored.
  */
-export async function observeRestored(
-  tx: Tx,
-  platform: string,
-  seen: Map<string, Date>,
-  now: Date,
-): Promise<number[]> {
-  const reads = [...seen].map(([platformId, at]) => ({ platformId, at: at.toISOString() }));
-  const rows = await tx.$queryRaw<{ id: number; platform_id: string }[]>`
-    SELECT p.id, p.platform_id FROM posts p
-    JOIN jsonb_to_recordset(${JSON.stringify(reads)}::jsonb) AS r("platformId" text, at timestamptz)
-      ON p.platform_id = r."platformId"
-    WHERE p.platform = ${platform} AND p.status <> 'available'
-      AND (p.status_changed_at IS NULL OR p.status_changed_at < r.at)
-    ORDER BY p.id`;
-  await recordObservations(
+export async function observeRestored(tx: Tx, platform: string, seen: Map<string, Date>, now: Date): Promise<number[]> {
+  const platformIds = [...seen.keys()];
+  const reads = [...seen.values()].map((at) => at.toISOString());
+  return observeFound(
     tx,
-    rows.map((r) => ({
-      postId: r.id,
-      platform,
-      platformId: r.platform_id,
-      status: 'restored' as const,
-      detail: null,
-      observedAt: now,
-    })),
+    P.sql`found AS (
+      SELECT p.id AS post_id, p.platform_id FROM posts p
+      JOIN unnest(${platformIds}::text[], ${reads}::timestamptz[]) AS r(platform_id, at) ON p.platform_id = r.platform_id
+      WHERE p.platform = ${platform} AND p.status <> 'available'
+        AND (p.status_changed_at IS NULL OR p.status_changed_at < r.at)),`,
+    { platform, platformIds, status: 'restored', now },
   );
-  return rows.map((r) => r.id);
 }
