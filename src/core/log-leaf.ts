@@ -115,17 +115,18 @@ export function leafEntry(row: LeafRow): LeafEntry {
   return { kind: row.kind, refId: row.id, data, hash: leafHash(data) };
 }
 
-/** How every observation's leaf data begins, up to its row id (see observationLeafSuffix). */
-export const OBSERVATION_LEAF_PREFIX = '{"v":1,"kind":"observation","id":';
+/** How the leaf data of every row of a kind begins, up to the row's id (see leafDataAfterId). */
+export const leafIdPrefix = (kind: LeafKind): string => `{"v":1,"kind":${JSON.stringify(kind)},"id":`;
 
 /**
- * What follows the row id in an observation's leaf data: the prefix, the id
- * in digits (as JSON writes an integer) and this suffix make leafData of the
- * row. The store builds the leaf in the statement that draws the row's id.
+ * What follows the row's id in its leaf data (the id given is ignored):
+ * leafIdPrefix, the id in digits (as JSON writes an integer) and this make
+ * leafData of the row. The store writes a leaf in the statement that draws
+ * or returns its row's id.
  */
-export function observationLeafSuffix(row: Omit<ObservationLeafRow, 'id'>): string {
-  const data = leafData({ kind: 'observation', ...row, id: 0 });
-  const head = `${OBSERVATION_LEAF_PREFIX}0`;
-  if (!data.startsWith(head)) throw new Error('an observation leaf does not begin with its kind and id');
+export function leafDataAfterId(row: LeafRow): string {
+  const data = leafData({ ...row, id: 0 });
+  const head = `${leafIdPrefix(row.kind)}0`;
+  if (!data.startsWith(head)) throw new Error(`a ${row.kind} leaf does not begin with its kind and id`);
   return data.slice(head.length);
 }

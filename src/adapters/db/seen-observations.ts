@@ -18,7 +18,7 @@ export async function observeLastSeen(tx: Tx, platform: string, platformIds: str
   if (platformIds.length === 0) return;
   await observeFound(
     tx,
-    P.sql`found AS (
+    P.sql`log_found AS (
       UPDATE posts SET last_seen_at = ${now}::timestamptz
       WHERE platform = ${platform} AND platform_id = ANY(${platformIds}::text[])
         AND (last_seen_at AT TIME ZONE 'UTC')::date < (${now}::timestamptz AT TIME ZONE 'UTC')::date

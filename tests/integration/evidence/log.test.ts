@@ -9,7 +9,8 @@ import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { loadLogKey } from '../../../src/adapters/evidence/log-key.js';
-import { leafEntry } from '../../../src/core/log-leaf.js';
+import { leafEntry, type LeafKind } from '../../../src/core/log-leaf.js';
+import { loadLeafRows } from '../../../src/adapters/db/log-rows.js';
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from '../../../src/core/merkle.js';
 import {
   formatSignerKey,
@@ -153,6 +154,41 @@ describe('evidence log', () => {
     }
     const indices = (await leaves(db())).map((l) => l.index);
     expect(indices).toEqual([...indices.keys()]);
+  });
+
+  it('logs several pages stored in one statement: each new capture once, in order, then the new posts', async () => {
+    const first = page([tweet(A, 'First statement')]);
+    const second = page([tweet(B, 'Second statement')]);
+    const input = (body: unknown) => ({
+      accountId: null,
+      ...batchOf(body),
+      capture: captureOf(body, NOW),
+      firstSeenBy: 'import' as const,
+      raiseNew: false,
+      now: NOW,
+    });
+    const stored = await db().prisma.$transaction((tx) =>
+      createPostsRepository(db().prisma).storePages([input(first), input(first), input(second)], tx),
+    );
+    const logged = await leaves(db());
+    expect(logged.map((l) => [l.index, l.kind, l.refId])).toEqual([
+      [0, 'capture', stored.captureIds[0]],
+      [1, 'capture', stored.captureIds[2]],
+      [2, 'observation', expect.any(Number)],
+      [3, 'observation', expect.any(Number)],
+    ]);
+    expect(stored.captureIds[1]).toBe(stored.captureIds[0]);
+    expect(logged.slice(2).map((l) => [l.data.platformId, l.data.status])).toEqual([
+      [A, 'first_seen'],
+      [B, 'first_seen'],
+    ]);
+    // Each leaf is what verify recomputes from its row.
+    for (const leaf of await db().prisma.logLeaf.findMany({ orderBy: { leafIndex: 'asc' } })) {
+      const rows = await loadLeafRows(db().prisma, leaf.kind as LeafKind, [leaf.refId]);
+      const expected = leafEntry(rows.get(leaf.refId)!);
+      expect(leaf.data).toBe(expected.data);
+      expect(Buffer.from(leaf.leafHash).equals(expected.hash)).toBe(true);
+    }
   });
 
   it('appends an article snapshot leaf when the content is new', async () => {
