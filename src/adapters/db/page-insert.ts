@@ -184,7 +184,10 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
           ORDER BY lv.created_at DESC, lv.captured_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
       RETURNING p.id, p.platform_id, o.withheld AS old_withheld, p.withheld AS new_withheld)
       ${page.log ?? Prisma.empty}
-    SELECT (SELECT json_agg(json_build_object('ord', ord, 'id', id, 'new', new) ORDER BY ord) FROM capid) AS captures,
+    -- Every write of the page is read here, so it is done before the log's
+    -- (which run after this SELECT and lock log_state until commit).
+    SELECT (SELECT count(*) FROM fillver) AS filled,
+      (SELECT json_agg(json_build_object('ord', ord, 'id', id, 'new', new) ORDER BY ord) FROM capid) AS captures,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
       (SELECT json_agg(json_build_object('id', id, 'platformId', platform_id, 'withheld', new_withheld))
