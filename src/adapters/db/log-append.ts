@@ -32,38 +32,30 @@ export interface ObservationInput {
 /** A leaf's hash (RFC 6962: SHA-256 of 0x00 and the data's UTF-8), as core/merkle.ts leafHash computes it. */
 const LEAF_HASH = (data: P.Sql) => P.sql`sha256(decode('00', 'hex') || convert_to(${data}, 'UTF8'))`;
 
-/** Leaves as parallel arrays (one parameter each: no JSON to build and parse per leaf). */
-const leafColumns = (entries: LeafEntry[]) => ({
-  kinds: entries.map((e) => e.kind),
-  refIds: entries.map((e) => e.refId),
-  data: entries.map((e) => e.data),
-  hashes: entries.map((e) => e.hash.toString('hex')),
-});
+/** Leaves from JS as a query of (ord from 1, kind, ref_id, data, hash): an array per column, no JSON per leaf. */
+function leafRows(entries: LeafEntry[]): P.Sql {
+  const kinds = entries.map((e) => e.kind);
+  const refIds = entries.map((e) => e.refId);
+  const data = entries.map((e) => e.data);
+  const hashes = entries.map((e) => e.hash.toString('hex'));
+  return P.sql`SELECT e.ord, e.kind, e.ref_id, e.data, decode(e.hash, 'hex') AS hash
+    FROM unnest(${kinds}::text[], ${refIds}::int[], ${data}::text[], ${hashes}::text[])
+      WITH ORDINALITY AS e(kind, ref_id, data, hash, ord)`;
+}
 
 /** Appends leaves in order; returns the index of the first (or the log size when there are none). */
 export async function appendLeaves(tx: Tx, entries: LeafEntry[]): Promise<number> {
   const n = entries.length;
-  const c = leafColumns(entries);
   const [row] = await tx.$queryRaw<{ start: number }[]>`
     WITH s AS (
       INSERT INTO log_state (id, size) VALUES (1, ${n}::int)
       ON CONFLICT (id) DO UPDATE SET size = log_state.size + EXCLUDED.size RETURNING size - ${n}::int AS start),
     ins AS (
       INSERT INTO log_leaves (leaf_index, kind, ref_id, data, leaf_hash)
-      SELECT s.start + e.ord::int - 1, e.kind, e.ref_id, e.data, decode(e.hash, 'hex')
-      FROM s, unnest(${c.kinds}::text[], ${c.refIds}::int[], ${c.data}::text[], ${c.hashes}::text[])
-        WITH ORDINALITY AS e(kind, ref_id, data, hash, ord))
+      SELECT s.start + e.ord::int - 1, e.kind, e.ref_id, e.data, e.hash FROM s, (${leafRows(entries)}) e)
     SELECT start FROM s`;
   return row!.start;
 }
-
-/** Leaves from JS as a query of (ord from 1, kind, ref_id, data, hash). */
-const leafRows = (entries: LeafEntry[]) => {
-  const c = leafColumns(entries);
-  return P.sql`SELECT e.ord, e.kind, e.ref_id, e.data, decode(e.hash, 'hex') AS hash
-    FROM unnest(${c.kinds}::text[], ${c.refIds}::int[], ${c.data}::text[], ${c.hashes}::text[])
-      WITH ORDINALITY AS e(kind, ref_id, data, hash, ord)`;
-};
 
 /**
  * Common table expressions (names beginning with log_) that log in the
@@ -100,14 +92,13 @@ function logCtes(before: P.Sql, source: P.Sql): P.Sql {
 }
 
 /**
- * One statement that stores the observations `source` yields and appends
- * the leaves `before`, then one leaf per observation (see logCtes); `ctes`
- * are common table expressions `source` reads, each followed by a comma.
- * Returns the observed post ids in order.
+ * One statement that stores the observations `source` yields, a leaf after
+ * each (see logCtes); `ctes` are common table expressions `source` reads,
+ * each followed by a comma. Returns the observed post ids in order.
  */
-async function observe(tx: Tx, source: P.Sql, before: LeafEntry[], ctes: P.Sql = P.empty): Promise<number[]> {
+async function observe(tx: Tx, source: P.Sql, ctes: P.Sql = P.empty): Promise<number[]> {
   const rows = await tx.$queryRaw<{ post_id: number | null }[]>`
-    WITH ${ctes} ${logCtes(leafRows(before), source)}
+    WITH ${ctes} ${logCtes(leafRows([]), source)}
     SELECT post_id FROM log_o ORDER BY ord`;
   return rows.map((r) => r.post_id!);
 }
@@ -115,16 +106,9 @@ async function observe(tx: Tx, source: P.Sql, before: LeafEntry[], ctes: P.Sql =
 const observationSuffix = (o: Omit<ObservationInput, 'postId'>) =>
   leafDataAfterId({ kind: 'observation', id: 0, ...o });
 
-/** Stores status observations and appends a leaf for each (after `before`, in the same statement). */
-export async function recordObservations(
-  tx: Tx,
-  observations: ObservationInput[],
-  before: LeafEntry[] = [],
-): Promise<void> {
-  if (observations.length === 0) {
-    if (before.length) await appendLeaves(tx, before);
-    return;
-  }
+/** Stores status observations and appends a leaf for each, in one statement. */
+export async function recordObservations(tx: Tx, observations: ObservationInput[]): Promise<void> {
+  if (observations.length === 0) return;
   const o = observations;
   await observe(
     tx,
@@ -132,7 +116,6 @@ export async function recordObservations(
       ${o.map((x) => x.platformId)}::text[], ${o.map((x) => x.status)}::text[], ${o.map((x) => x.detail)}::text[],
       ${o.map((x) => x.observedAt.toISOString())}::timestamptz[], ${o.map(observationSuffix)}::text[])
       WITH ORDINALITY AS x(post_id, platform, platform_id, status, detail, observed_at, suffix, ord)`,
-    before,
   );
 }
 
@@ -162,7 +145,7 @@ function foundSource({ platform, platformIds, status, now }: Found): P.Sql {
  * (no detail) at `now`, in post_id order. Returns the post ids observed.
  */
 export async function observeFound(tx: Tx, ctes: P.Sql, found: Found): Promise<number[]> {
-  return observe(tx, foundSource(found), [], ctes);
+  return observe(tx, foundSource(found), ctes);
 }
 
 export interface StoredCapture {
