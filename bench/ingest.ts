@@ -21,7 +21,8 @@ import { syntheticHandle, syntheticPost, type SyntheticPost } from './lib/synthe
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const COUNT = Number(process.env.BENCH_INGEST_POSTS ?? 100_000);
-const DB_NAME = 'onrecord_bench_ingest';
+/** BENCH_INGEST_DB names the databases, so that benches run side by side (import uses the same helper) never share one. */
+const DB_NAME = process.env.BENCH_INGEST_DB ?? 'onrecord_bench_ingest';
 const PAGE_SIZE = 100;
 const ACCOUNTS = 10;
 const GOAL_RATIO = 0.3;

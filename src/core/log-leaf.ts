@@ -114,3 +114,19 @@ export function leafEntry(row: LeafRow): LeafEntry {
   const data = leafData(row);
   return { kind: row.kind, refId: row.id, data, hash: leafHash(data) };
 }
+
+/** How the leaf data of every row of a kind begins, up to the row's id (see leafDataAfterId). */
+export const leafIdPrefix = (kind: LeafKind): string => `{"v":1,"kind":${JSON.stringify(kind)},"id":`;
+
+/**
+ * What follows the row's id in its leaf data (the id given is ignored):
+ * leafIdPrefix, the id in digits (as JSON writes an integer) and this make
+ * leafData of the row. The store writes a leaf in the statement that draws
+ * or returns its row's id.
+ */
+export function leafDataAfterId(row: LeafRow): string {
+  const data = leafData({ ...row, id: 0 });
+  const head = `${leafIdPrefix(row.kind)}0`;
+  if (!data.startsWith(head)) throw new Error(`a ${row.kind} leaf does not begin with its kind and id`);
+  return data.slice(head.length);
+}

@@ -4,10 +4,12 @@
 // (platform, version_id)). One round trip per page instead of four keeps the
 // store path close to a raw COPY (see bench/ingest.ts). Several pages (an
 // import's lines) can go in one statement: each keeps its own capture, and
-// each version names the capture that showed it.
+// each version names the capture that showed it. The evidence log's leaves
+// for what it stores join the statement too (`log`, from log-append.ts).
 import { createHash } from 'node:crypto';
 import type { NormalizedPost } from '../../core/post-model.js';
 import type { RawCapture } from '../../ports/post-source.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './database.js';
 import { encodeRawBody } from '../../core/storable-text.js';
 
@@ -33,6 +35,11 @@ export interface PageInsert {
   chains?: Map<string, string[]>;
   firstSeenBy: string;
   now: Date;
+  /**
+   * Common table expressions that log what the statement stores, in it (see
+   * log-append.ts pageLog: they read capid and ins); none: nothing is logged.
+   */
+  log?: Prisma.Sql;
 }
 
 export interface PageInserted {
@@ -176,7 +183,11 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         AND r."versionId" = (SELECT lv.version_id FROM post_versions lv WHERE lv.post_id = p.id
           ORDER BY lv.created_at DESC, lv.captured_at DESC, length(lv.version_id) DESC, lv.version_id DESC LIMIT 1)
       RETURNING p.id, p.platform_id, o.withheld AS old_withheld, p.withheld AS new_withheld)
-    SELECT (SELECT json_agg(json_build_object('ord', ord, 'id', id, 'new', new) ORDER BY ord) FROM capid) AS captures,
+      ${page.log ?? Prisma.empty}
+    -- Every write of the page is read here, so it is done before the log's
+    -- (which run after this SELECT and lock log_state until commit).
+    SELECT (SELECT count(*) FROM fillver) AS filled,
+      (SELECT json_agg(json_build_object('ord', ord, 'id', id, 'new', new) ORDER BY ord) FROM capid) AS captures,
       (SELECT json_agg(json_build_object('id', id, 'platform_id', platform_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('post_id', post_id, 'version_id', version_id)) FROM ver) AS versions,
       (SELECT json_agg(json_build_object('id', id, 'platformId', platform_id, 'withheld', new_withheld))

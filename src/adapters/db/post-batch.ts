@@ -20,7 +20,7 @@ import { applyEdit, type EditedPost } from './post-edits.js';
 import { foldVersions, joinEditIds } from './post-versions-fold.js';
 import { latestPerPost } from '../../core/post-versions.js';
 import { storableRecords, storableValue, UNSTORABLE_TEXT } from '../../core/storable-text.js';
-import { logStoredPage, observeRestored } from './log-append.js';
+import { observeRestored, pageLog } from './log-append.js';
 import { enqueueVersionMedia } from './media-repository.js';
 import { observeLastSeen, observeWithheldOf } from './seen-observations.js';
 
@@ -121,6 +121,17 @@ export async function storePages(
   const reposted = await accountsOfReposted(tx, versions, input.now);
   const owners = new Map([...accountOf, ...reposted]);
   const { captures, captureIndex } = pageCaptures(pages);
+  // The log's leaves go in the statement that stores the rows they cover.
+  const platform = versions[0]?.platform ?? null;
+  const log =
+    options.log === false
+      ? undefined
+      : pageLog({
+          captures: captures.map((c) => c.capture),
+          platform,
+          platformIds: [...new Set(versions.filter((v) => latest.has(v.versionId)).map((v) => v.platformId))],
+          now: input.now,
+        });
   const page = await insertPage(tx, {
     ...input,
     captures,
@@ -131,18 +142,10 @@ export async function storePages(
     latest,
     owners,
     chains,
+    log,
   });
   const { inserted, newVersions } = page;
-  const stored = captures.map((c, i) => ({
-    capture: c.capture,
-    id: page.captureIds[i]!,
-    existed: page.capturesExisted[i]!,
-  }));
-  if (options.log !== false) {
-    const platform = versions[0]?.platform ?? null;
-    await logStoredPage(tx, { captures: stored, inserted, platform, now: input.now });
-    await observeWithheldOf(tx, versions, latest, page, input.now);
-  }
+  if (log) await observeWithheldOf(tx, versions, latest, page, input.now);
   // Media are queued with the versions that show them: a killed process loses none.
   await enqueueVersionMedia(tx, versions, input.now);
   const captureIds = pages.map((_, i) => (captureIndex[i] === undefined ? null : page.captureIds[captureIndex[i]!]!));

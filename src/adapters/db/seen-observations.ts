@@ -11,27 +11,19 @@
 import type { NormalizedPost } from '../../core/post-model.js';
 import type { Tx } from './database.js';
 import type { PageInserted } from './page-insert.js';
-import { recordObservations } from './log-append.js';
+import { Prisma as P } from '../../generated/prisma/client.js';
+import { observeFound, recordObservations } from './log-append.js';
 
 export async function observeLastSeen(tx: Tx, platform: string, platformIds: string[], now: Date): Promise<void> {
   if (platformIds.length === 0) return;
-  const rows = await tx.$queryRaw<{ id: number; platform_id: string }[]>`
-    WITH seen AS (
+  await observeFound(
+    tx,
+    P.sql`log_found AS (
       UPDATE posts SET last_seen_at = ${now}::timestamptz
       WHERE platform = ${platform} AND platform_id = ANY(${platformIds}::text[])
         AND (last_seen_at AT TIME ZONE 'UTC')::date < (${now}::timestamptz AT TIME ZONE 'UTC')::date
-      RETURNING id, platform_id)
-    SELECT id, platform_id FROM seen ORDER BY id`;
-  await recordObservations(
-    tx,
-    rows.map((r) => ({
-      postId: r.id,
-      platform,
-      platformId: r.platform_id,
-      status: 'last_seen' as const,
-      detail: null,
-      observedAt: now,
-    })),
+      RETURNING id AS post_id, platform_id),`,
+    { platform, platformIds: [...new Set(platformIds)], status: 'last_seen', now },
   );
 }
 

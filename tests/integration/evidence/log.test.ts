@@ -9,6 +9,8 @@ import type { Database } from '../../../src/adapters/db/database.js';
 import { createPostsRepository } from '../../../src/adapters/db/posts-repository.js';
 import { createArticlesRepository } from '../../../src/adapters/db/articles-repository.js';
 import { loadLogKey } from '../../../src/adapters/evidence/log-key.js';
+import { leafEntry, type LeafKind } from '../../../src/core/log-leaf.js';
+import { loadLeafRows } from '../../../src/adapters/db/log-rows.js';
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from '../../../src/core/merkle.js';
 import {
   formatSignerKey,
@@ -119,6 +121,74 @@ describe('evidence log', () => {
       // Seen again on a later day than it was last seen.
       [A, 'last_seen', null, again.toISOString()],
     ]);
+  });
+
+  it('writes each observation leaf as leafData of its row, hashed as leafHash, whatever its text holds', async () => {
+    await store(db(), page([tweet(A, 'First statement'), tweet(B, 'Second statement')]));
+    const posts = createPostsRepository(db().prisma);
+    const detail = 'says "gone"\n\u0001\t\\ é ✓ 𝕏 \u2028';
+    await db().prisma.$transaction((tx) =>
+      posts.markUnavailable('x', [{ id: A, status: 'deleted', detail }], new Date('2026-03-06T00:00:00Z'), tx),
+    );
+    await store(
+      db(),
+      page([tweet(A, 'First statement'), tweet(B, 'Second statement')]),
+      new Date('2026-03-07T00:00:00Z'),
+    );
+    const observations = await db().prisma.statusObservation.findMany({ orderBy: { id: 'asc' } });
+    const rows = await db().prisma.logLeaf.findMany({ where: { kind: 'observation' }, orderBy: { leafIndex: 'asc' } });
+    expect(observations.map((o) => o.status)).toEqual([
+      'first_seen',
+      'first_seen',
+      'deleted',
+      'restored',
+      'last_seen',
+      'last_seen',
+    ]);
+    expect(observations.find((o) => o.status === 'deleted')!.detail).toBe(detail);
+    expect(rows.map((r) => r.refId)).toEqual(observations.map((o) => o.id));
+    for (const [i, o] of observations.entries()) {
+      const expected = leafEntry({ kind: 'observation', ...o });
+      expect(rows[i]!.data).toBe(expected.data);
+      expect(Buffer.from(rows[i]!.leafHash).equals(expected.hash)).toBe(true);
+    }
+    const indices = (await leaves(db())).map((l) => l.index);
+    expect(indices).toEqual([...indices.keys()]);
+  });
+
+  it('logs several pages stored in one statement: each new capture once, in order, then the new posts', async () => {
+    const first = page([tweet(A, 'First statement')]);
+    const second = page([tweet(B, 'Second statement')]);
+    const input = (body: unknown) => ({
+      accountId: null,
+      ...batchOf(body),
+      capture: captureOf(body, NOW),
+      firstSeenBy: 'import' as const,
+      raiseNew: false,
+      now: NOW,
+    });
+    const stored = await db().prisma.$transaction((tx) =>
+      createPostsRepository(db().prisma).storePages([input(first), input(first), input(second)], tx),
+    );
+    const logged = await leaves(db());
+    expect(logged.map((l) => [l.index, l.kind, l.refId])).toEqual([
+      [0, 'capture', stored.captureIds[0]],
+      [1, 'capture', stored.captureIds[2]],
+      [2, 'observation', expect.any(Number)],
+      [3, 'observation', expect.any(Number)],
+    ]);
+    expect(stored.captureIds[1]).toBe(stored.captureIds[0]);
+    expect(logged.slice(2).map((l) => [l.data.platformId, l.data.status])).toEqual([
+      [A, 'first_seen'],
+      [B, 'first_seen'],
+    ]);
+    // Each leaf is what verify recomputes from its row.
+    for (const leaf of await db().prisma.logLeaf.findMany({ orderBy: { leafIndex: 'asc' } })) {
+      const rows = await loadLeafRows(db().prisma, leaf.kind as LeafKind, [leaf.refId]);
+      const expected = leafEntry(rows.get(leaf.refId)!);
+      expect(leaf.data).toBe(expected.data);
+      expect(Buffer.from(leaf.leafHash).equals(expected.hash)).toBe(true);
+    }
   });
 
   it('appends an article snapshot leaf when the content is new', async () => {
