@@ -98,7 +98,7 @@ const folderRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'data/', 'coverage/', 'src/http/public/', 'tests/fixtures/import/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'data/', 'coverage/', 'src/http/public/', 'tests/fixtures/import/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,9 +7,7 @@ import { packagePath } from '../package-root.js';
 import { processIo } from './output.js';
 import { createRuntime, describeError, ExitCode } from './runtime.js';
 
-const VERSION = (
-  JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }
-).version;
+const VERSION = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * Runs one command. `envFileDir`: where to read a `.env` file from (the working
