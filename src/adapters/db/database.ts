@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
-import { forgetPrismaDebugHistory } from './prisma-debug-history.js';
+import { embeddedDebugHistoryForgetter, forgetPrismaDebugHistory } from './prisma-debug-history.js';
 import { ConfigError } from '../../core/errors.js';
 import { sleep } from '../../core/lifecycle.js';
 import { readLockInfo, tryLock, type LockAttempt } from './pglite-lock.js';
@@ -159,6 +159,9 @@ function fromPool(pool: pg.Pool, url: string, locks: LocksFactory): Database {
   };
 }
 
+/** How often the embedded database forgets Prisma's debug histories (see prisma-debug-history.ts). */
+const EMBEDDED_FORGET_MS = 250;
+
 async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acquired' }>): Promise<Database> {
   const [{ PGlite }, { pg_trgm }, { unaccent }, { btree_gin }, { PrismaPGlite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -169,6 +172,8 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
   ]);
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm, unaccent, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // No pool tells when a query ends here: Prisma's debug histories are forgotten on a timer.
+  const forget = setInterval(await embeddedDebugHistoryForgetter(), EMBEDDED_FORGET_MS).unref();
   const holders = new Map<number, string>();
   const leaseHolders = new Map<number, string>();
   const locks = (owner: string, space: typeof STREAM_LEASES | undefined, held: Map<number, string>) =>
@@ -198,6 +203,7 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
       return { port, stop: () => server.stop() };
     },
     async close() {
+      clearInterval(forget);
       await prisma.$disconnect();
       await pglite.close();
       lock?.release();

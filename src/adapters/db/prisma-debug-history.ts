@@ -7,7 +7,13 @@
 // by @prisma/adapter-pg through @prisma/driver-adapter-utils) clears its
 // history outright; the copy inlined into Prisma's client runtime has no
 // clear, so its history is pushed out with empty calls, at most every
-// RUNTIME_FLUSH_MS (a hundred calls take about 0.2 ms).
+// RUNTIME_FLUSH_MS (a hundred calls take about 0.2 ms). The embedded
+// database's adapter (pglite-prisma-adapter) may carry a copy of the debug
+// module of its own: `forgetEmbeddedDebugHistory` finds and clears that one.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Debug } from '@prisma/client/runtime/client';
 import { clearLogs } from '@prisma/debug';
 
@@ -24,4 +30,21 @@ export function forgetPrismaDebugHistory(now = performance.now()): void {
   if (now - flushedAt < RUNTIME_FLUSH_MS) return;
   flushedAt = now;
   for (let i = 0; i < RUNTIME_HISTORY; i++) runtimeDebug('');
+}
+
+/**
+ * The forgetting for the embedded database: the above, plus the history of
+ * the debug module pglite-prisma-adapter loads when it has its own copy
+ * (resolved from the adapter's folder, as its own imports are).
+ */
+export async function embeddedDebugHistoryForgetter(): Promise<() => void> {
+  const require = createRequire(import.meta.url);
+  const adapterRoot = dirname(dirname(require.resolve('pglite-prisma-adapter')));
+  const own = join(adapterRoot, 'node_modules', '@prisma', 'debug', 'dist', 'index.mjs');
+  if (!existsSync(own)) return forgetPrismaDebugHistory;
+  const { clearLogs: clearOwn } = (await import(pathToFileURL(own).href)) as { clearLogs(): void };
+  return () => {
+    clearOwn();
+    forgetPrismaDebugHistory();
+  };
 }
