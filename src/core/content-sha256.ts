@@ -8,15 +8,32 @@ import { createHash } from 'node:crypto';
  * counters (metrics change without the post changing).
  */
 export function contentSha256(content: Record<string, unknown>): string {
-  return createHash('sha256').update(stableJson(content)).digest('hex');
+  return createHash('sha256').update(stableJson(content)!).digest('hex');
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+/** JSON with object keys sorted and undefined members left out (as JSON.stringify leaves them out). */
+function stableJson(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // As Array.prototype.join: an item JSON cannot hold (undefined, a function) is empty.
+      out += stableJson(value[i]) ?? '';
+    }
+    return `${out}]`;
+  }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    // The default sort orders by UTF-16 code units, as comparing the strings with < does.
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += `${JSON.stringify(key)}:${stableJson(member)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }

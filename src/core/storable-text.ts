@@ -27,9 +27,10 @@ export function isStorableText(text: string): boolean {
   return !text.includes('\u0000') && isWellFormed(text);
 }
 
-/** No lone surrogate (String.prototype.isWellFormed, which the ES2023 typings lack). */
+/** No lone surrogate: String.prototype.isWellFormed where the runtime has it (Node 20+), which the ES2023 typings lack. */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  return nativeIsWellFormed ? nativeIsWellFormed.call(text) : !LONE_SURROGATE.test(text);
 }
 
 /** The text with every NUL and lone surrogate replaced by U+FFFD, and how many of each were. */
@@ -87,10 +88,13 @@ function needsFix(root: unknown): boolean {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (!isStorableText(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const child of v as unknown[]) stack.push(child);
     } else if (v && typeof v === 'object' && !(v instanceof Date)) {
-      for (const [k, child] of Object.entries(v)) {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
         if (!isStorableText(k)) return true;
-        stack.push(child);
+        stack.push((v as Record<string, unknown>)[k]);
       }
     }
   }

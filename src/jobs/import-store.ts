@@ -15,6 +15,9 @@ import {
   type PostsRepository,
   type StoreBatchInput,
 } from '../adapters/db/posts-repository.js';
+import { sqlStateOf } from '../adapters/db/statement-timeout.js';
+import { backoffDelay } from '../core/backoff.js';
+import { sleep } from '../core/lifecycle.js';
 import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
 
@@ -26,9 +29,62 @@ export interface BatchStored {
 /** Author (`platform:user ID`) → account ID, or null when the author cannot be named (no handle). */
 export type AuthorAccounts = Map<string, number | null>;
 
-export async function storeUnits(db: Prisma, units: PreparedUnit[], authors: AuthorAccounts, now: Date) {
+/** The accounts a batch needs, resolved before its transaction (one batch at a time: never two of one author). */
+export interface BatchAccounts {
+  /** The account of each onrecord record of the batch, by line. */
+  records: Map<number, number | null>;
+}
+
+/**
+ * Resolves the authors of a batch (created archived when new) into `authors`,
+ * and the accounts of its onrecord records. Call it for one batch at a time,
+ * in order: two calls at once could create one author twice.
+ */
+export async function resolveAccounts(
+  db: Prisma,
+  units: PreparedUnit[],
+  authors: AuthorAccounts,
+  now: Date,
+): Promise<BatchAccounts> {
   await resolveAuthors(db, units, authors, now);
-  const records = await recordAccounts(db, units, now);
+  return { records: await recordAccounts(db, units, now) };
+}
+
+/**
+ * Stores a batch whose accounts are resolved, in one transaction. A
+ * transaction that ends in a deadlock or a serialization failure (two
+ * batches written at once, see import-posts.ts) wrote nothing: it is run again.
+ */
+export async function storeResolvedUnits(
+  db: Prisma,
+  units: PreparedUnit[],
+  authors: AuthorAccounts,
+  accounts: BatchAccounts,
+  now: Date,
+): Promise<BatchStored> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await storeTransaction(db, units, authors, accounts.records, now);
+    } catch (err) {
+      const state = sqlStateOf(err);
+      if (attempt >= RETRIES || !state || !TRANSIENT.has(state)) throw err;
+      await sleep(backoffDelay(attempt, RETRY_BACKOFF));
+    }
+  }
+}
+
+/** Deadlock and serialization failure: the transaction was rolled back whole, and may simply run again. */
+const TRANSIENT = new Set(['40P01', '40001']);
+const RETRIES = 5;
+const RETRY_BACKOFF = { baseMs: 50, maxMs: 2_000 };
+
+function storeTransaction(
+  db: Prisma,
+  units: PreparedUnit[],
+  authors: AuthorAccounts,
+  records: Map<number, number | null>,
+  now: Date,
+) {
   const posts = createPostsRepository(db);
   return db.$transaction(async (tx) => {
     const total: BatchStored = { postsNew: 0, versionsNew: 0 };

@@ -24,6 +24,8 @@ export function inTransaction<T>(db: PrismaClient, tx: Tx | undefined, fn: (tx: 
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly prisma: PrismaClient;
+  /** How many connections can work at once: the pool's size (1 for the embedded database, served or not). */
+  readonly connections: number;
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs fn on one connection held for its whole duration (advisory locks, scripts). */
@@ -135,6 +137,7 @@ function fromPool(pool: pg.Pool, url: string, locks: LocksFactory): Database {
   return {
     kind: 'postgres',
     prisma,
+    connections: pool.options.max,
     url,
     accountLocks: (owner) => locks(owner),
     streamLeases: (owner) => locks(owner, STREAM_LEASES),
@@ -183,6 +186,7 @@ async function openPglite(dir: string, lock?: Extract<LockAttempt, { kind: 'acqu
   return {
     kind: 'pglite',
     prisma,
+    connections: 1,
     accountLocks: (owner) => locks(owner, undefined, holders),
     streamLeases: (owner) => locks(owner, STREAM_LEASES, leaseHolders),
     async exec(sql) {

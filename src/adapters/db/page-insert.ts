@@ -98,15 +98,16 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
     })),
   );
   const bodies = raws.map((r) => r.body);
-  const rows = JSON.stringify(
-    page.versions.map((v) => ({
-      ...v,
-      latest: page.latest.has(v.versionId),
-      account: page.owners?.has(v.versionId) ? page.owners.get(v.versionId) : page.accountId,
-      chain: page.chains?.get(v.platformId) ?? v.editIds,
-      cap: captureOrd(page, v.versionId),
-    })),
+  // The versions go as they are (each is stored whole as its version's data);
+  // what the page says of each goes beside them, in the same order.
+  const rows = JSON.stringify(page.versions);
+  const latest = page.versions.map((v) => page.latest.has(v.versionId));
+  const accounts = page.versions.map((v) =>
+    page.owners?.has(v.versionId) ? (page.owners.get(v.versionId) ?? null) : page.accountId,
   );
+  const caps = page.versions.map((v) => captureOrd(page, v.versionId));
+  // A post's edit chain is its latest version's IDs, except where folded versions gave it another.
+  const chains = JSON.stringify(Object.fromEntries(page.chains ?? []));
   // During a backfill (history, which raises no alerts) a page commits without
   // waiting for the WAL flush (synchronous_commit off, this transaction only).
   // A server crash can only drop the latest transactions whole; the cursor
@@ -130,13 +131,20 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
     capid AS (
       SELECT cin.ord, coalesce(cap.id, old.id) AS id, cap.id IS NOT NULL AS new, cin.at
       FROM cin LEFT JOIN cap ON cap.sha256 = cin.sha LEFT JOIN captures old ON old.sha256 = cin.sha),
+    chains AS (SELECT ${chains}::jsonb AS c),
     r AS (
-      SELECT e.v - 'latest' - 'account' - 'chain' - 'cap' AS data, x.* FROM jsonb_array_elements(${rows}::jsonb) AS e(v),
+      SELECT e.n AS page_ord, e.v AS data, x.*, m.latest, m.account, m.cap,
+        CASE WHEN chains.c ? x."platformId" THEN ARRAY(SELECT jsonb_array_elements_text(chains.c -> x."platformId"))
+          ELSE x."editIds" END AS chain
+      FROM jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS e(v, n)
+        JOIN unnest(${latest}::boolean[], ${accounts}::int[], ${caps}::int[]) WITH ORDINALITY AS m(latest, account, cap, n)
+          ON m.n = e.n
+        CROSS JOIN chains,
         jsonb_to_record(e.v) AS x(platform text, "platformId" text, "versionId" text, "authorId" text,
           "editIds" text[], text text, lang text, "createdAt" timestamptz, "versionCreatedAt" timestamptz,
           "conversationId" text, "inReplyToUserId" text, "referencedPosts" jsonb, urls text[], mentions text[],
           hashtags text[], cashtags text[], media jsonb, "mediaKeys" text[], "repostOf" text, withheld jsonb, permalink text,
-          poll jsonb, geo jsonb, "contentSha256" text, latest boolean, account int, chain text[], cap int)),
+          poll jsonb, geo jsonb, "contentSha256" text)),
     same AS (SELECT "platformId", count(*)::int AS n FROM r GROUP BY "platformId"),
     ins AS (
       INSERT INTO posts (platform, platform_id, account_id, author_platform_id, edit_ids, text, lang, created_at,
@@ -148,6 +156,8 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
         nullif(poll, 'null'), nullif(geo, 'null'), permalink, ${page.firstSeenBy}, ${page.now}::timestamptz, ${page.now}::timestamptz,
         same.n
       FROM r JOIN same USING ("platformId") WHERE latest
+      -- In the page's order: row ids follow it.
+      ORDER BY page_ord
       ON CONFLICT (platform, platform_id) DO NOTHING
       RETURNING id, platform_id),
     ver AS (
@@ -164,10 +174,12 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
     -- Media details that an earlier capture lacked (X does not expand media of
     -- posts in includes.tweets) are filled in from a capture that has more,
     -- never replaced by fewer. A post seen again also takes its current
-    -- withheld countries and poll counts. Rows inserted above are not visible here.
+    -- withheld countries and poll counts. Rows inserted above are not visible
+    -- here: only the rows of posts archived before (known) are looked up.
+    known AS (SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.platform_id = r."platformId")),
     fillver AS (
       UPDATE post_versions pv SET data = jsonb_set(pv.data, '{media}', r.media)
-      FROM r WHERE pv.platform = r.platform AND pv.version_id = r."versionId"
+      FROM known r WHERE pv.platform = r.platform AND pv.version_id = r."versionId"
         AND jsonb_array_length(r.media) > jsonb_array_length(coalesce(pv.data->'media', '[]'))
       RETURNING pv.id),
     -- o is the row as it was before this statement: what withheld changed from.
@@ -175,7 +187,7 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       UPDATE posts p SET
         media = CASE WHEN jsonb_array_length(r.media) > jsonb_array_length(p.media) THEN r.media ELSE p.media END,
         withheld = nullif(r.withheld, 'null'), poll = coalesce(nullif(r.poll, 'null'), p.poll)
-      FROM r, posts o WHERE o.id = p.id AND p.platform = r.platform AND p.platform_id = r."platformId"
+      FROM known r, posts o WHERE o.id = p.id AND p.platform = r.platform AND p.platform_id = r."platformId"
         AND (jsonb_array_length(r.media) > jsonb_array_length(p.media)
           OR p.withheld IS DISTINCT FROM nullif(r.withheld, 'null')
           OR (nullif(r.poll, 'null') IS NOT NULL AND p.poll IS DISTINCT FROM r.poll))

@@ -18,6 +18,11 @@ import type { CliRuntime } from '../runtime.js';
 import { printJson, printLine } from '../output.js';
 
 const HEAD_BYTES = 64 * 1024;
+/**
+ * Batches written at once: two let the database store one while this process
+ * prepares the next (more would only queue on a two-core machine's CPUs).
+ */
+const IMPORT_WRITERS = 2;
 
 export function registerImport(program: Command, rt: CliRuntime): void {
   program
@@ -44,6 +49,7 @@ export function registerImport(program: Command, rt: CliRuntime): void {
         boundHeapGrowth(true);
         try {
           summary = await importPosts({ db: ctx.db.prisma, clock: ctx.clock }, units, {
+            writers: Math.min(IMPORT_WRITERS, ctx.db.connections),
             onProgress: (s) => bar?.update({ posts: s.posts }),
           });
         } finally {
