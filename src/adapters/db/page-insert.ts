@@ -68,6 +68,7 @@ interface Row {
   versions: { post_id: number; version_id: string }[] | null;
   open_refs: boolean;
   withheld_changed: WithheldChange[] | null;
+  unplaced: number;
 }
 
 /** The 1-based place of a version's capture among the page's (null: none). */
@@ -81,7 +82,32 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * Stores the page. When another transaction stored one of its posts at the
+ * same time (a stream and a poll), this statement waited for it and then could
+ * not see it: the page is stored again by a new statement, which sees it and
+ * adds what the first could not (its versions, its fill-ins). Everything is
+ * idempotent, so the second statement repeats nothing the first stored.
+ */
 export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted> {
+  const first = await insertPageOnce(tx, page);
+  let result = first;
+  for (let attempt = 0; result.unplaced > 0 && attempt < UNPLACED_RETRIES; attempt++) {
+    result = await insertPageOnce(tx, page);
+    first.inserted = new Map([...first.inserted, ...result.inserted]);
+    first.newVersions.push(...result.newVersions);
+    first.withheldChanged.push(...result.withheldChanged);
+    first.hasOpenReferences ||= result.hasOpenReferences;
+  }
+  if (result.unplaced > 0) throw new Error(`${result.unplaced} versions found no post after ${UNPLACED_RETRIES} tries`);
+  const { unplaced: _unplaced, ...inserted } = first;
+  return inserted;
+}
+
+/** A post stored by another transaction is seen by the next statement: one more is enough, a few allow for more writers. */
+const UNPLACED_RETRIES = 3;
+
+async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & { unplaced: number }> {
   // Kept exactly: as text, or as base64 when PostgreSQL cannot store the text; sha256 over the bytes.
   const raws = page.captures.map((c) => encodeRawBody(c.capture.body));
   const captures = JSON.stringify(
@@ -160,15 +186,21 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       ORDER BY page_ord
       ON CONFLICT (platform, platform_id) DO NOTHING
       RETURNING id, platform_id),
+    -- Each version's post: inserted above, or archived before. A post that
+    -- another transaction inserted and committed while this statement waited
+    -- on it is in neither (this statement's snapshot is older): its versions
+    -- are unplaced, and the statement is run again (insertPage).
+    placed AS (
+      SELECT r.*, coalesce(i.id, p.id) AS post_id FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
+        LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"),
     ver AS (
       INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
-      SELECT coalesce(i.id, p.id), r.platform, r."versionId", r.text, r."versionCreatedAt", r."contentSha256", r.data,
+      SELECT v.post_id, v.platform, v."versionId", v.text, v."versionCreatedAt", v."contentSha256", v.data,
         capid.id, coalesce(capid.at, ${page.now}::timestamptz)
-      FROM r LEFT JOIN capid ON capid.ord = r.cap LEFT JOIN ins i ON i.platform_id = r."platformId"
-        LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"
-      WHERE coalesce(i.id, p.id) IS NOT NULL
+      FROM placed v LEFT JOIN capid ON capid.ord = v.cap
+      WHERE v.post_id IS NOT NULL
       -- Oldest version first, so that row ids follow the edit chain (see core/post-versions.ts).
-      ORDER BY r."versionCreatedAt", length(r."versionId"), r."versionId"
+      ORDER BY v."versionCreatedAt", length(v."versionId"), v."versionId"
       ON CONFLICT (platform, version_id) DO NOTHING
       RETURNING post_id, version_id),
     -- Media details that an earlier capture lacked (X does not expand media of
@@ -205,6 +237,7 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
       (SELECT json_agg(json_build_object('id', id, 'platformId', platform_id, 'withheld', new_withheld))
         FROM fillpost WHERE old_withheld IS DISTINCT FROM new_withheld) AS withheld_changed,
       (SELECT v FROM cfg) AS cfg,
+      (SELECT count(*)::int FROM placed WHERE post_id IS NULL) AS unplaced,
       EXISTS (SELECT 1 FROM article_references WHERE status = 'unresolved' AND post_id IS NULL) AS open_refs`;
   // A payload given twice in one statement is new at its first place only.
   const seen = new Set<number>();
@@ -220,5 +253,6 @@ export async function insertPage(tx: Tx, page: PageInsert): Promise<PageInserted
     newVersions: row!.versions ?? [],
     hasOpenReferences: row!.open_refs,
     withheldChanged: row!.withheld_changed ?? [],
+    unplaced: row!.unplaced,
   };
 }

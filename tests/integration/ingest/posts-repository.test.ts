@@ -219,4 +219,50 @@ describe('posts repository', () => {
     expect(await posts.findByAnyId('x', A)).toMatchObject({ status: 'available', statusDetail: null });
     expect((await statuses()).map((o) => o.status)).toEqual(['first_seen', 'deleted', 'restored']);
   });
+
+  it('keeps an edit stored while another transaction was storing the same post (a stream beside a poll)', async () => {
+    const account = await newAccount(db());
+    const posts = createPostsRepository(db().prisma);
+    let release!: () => void;
+    let stored!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const storedFirst = new Promise<void>((resolve) => (stored = resolve));
+    // The first writer stores the original and holds its transaction open...
+    const original = page([tweet(A, 'Original text')]);
+    const first = db().prisma.$transaction(async (tx) => {
+      const input = { accountId: account.id, ...batchOf(original), capture: captureOf(original), now: NOW };
+      await posts.storeBatch({ ...input, firstSeenBy: 'stream', raiseNew: true }, tx);
+      stored();
+      await released;
+    });
+    await storedFirst;
+    // ...while the second stores the edit: it waits on the first's post, then sees it committed.
+    const second = store(db(), page([tweet(A2, 'Corrected text', [A, A2])]), account.id, { raiseNew: true });
+    await waitFor(async () => (await lockWaits()) > 0);
+    release();
+    await first;
+    expect(await second).toMatchObject({ postsNew: 0, versionsNew: 1, edited: 1 });
+    const post = await posts.findByAnyId('x', A2);
+    expect(post).toMatchObject({ platformId: A, editIds: [A, A2], text: 'Corrected text', versionCount: 2 });
+    expect(post!.versions.map((v) => [v.versionId, v.text])).toEqual([
+      [A, 'Original text'],
+      [A2, 'Corrected text'],
+    ]);
+  });
 });
+
+/** Sessions of this database waiting on a lock. */
+async function lockWaits(): Promise<number> {
+  const [row] = await db().prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`;
+  return row!.n;
+}
+
+async function waitFor(check: () => Promise<boolean>) {
+  for (let i = 0; i < 500; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the condition was never met');
+}
