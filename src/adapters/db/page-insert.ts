@@ -123,7 +123,10 @@ async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & 
       ord: i + 1,
     })),
   );
-  const bodies = raws.map((r) => r.body);
+  // Each body is a parameter of its own: sent as it is, where an array parameter
+  // would be escaped element by element here and parsed back by the server.
+  const bodies =
+    raws.length > 0 ? Prisma.sql`ARRAY[${Prisma.join(raws.map((r) => r.body))}]::text[]` : Prisma.sql`ARRAY[]::text[]`;
   // The versions go as they are (each is stored whole as its version's data);
   // what the page says of each goes beside them, in the same order.
   const rows = JSON.stringify(page.versions);
@@ -148,7 +151,7 @@ async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & 
     cin AS (
       SELECT c.*, b.body FROM jsonb_to_recordset(${captures}::jsonb)
           AS c(source text, account int, url text, status int, type text, encoding text, sha text, at timestamptz, ord int)
-        JOIN unnest(${bodies}::text[]) WITH ORDINALITY AS b(body, ord) ON b.ord = c.ord),
+        JOIN unnest(${bodies}) WITH ORDINALITY AS b(body, ord) ON b.ord = c.ord),
     cap AS (
       INSERT INTO captures (platform, source, account_id, request_url, http_status, content_type, body, body_encoding,
         sha256, captured_at)

@@ -110,9 +110,14 @@ async function connected(accountId: number) {
     const row = await streamRow(db());
     return row?.state === 'connected' && row.channel === 'x:webhook' && row.coveredAccountIds.includes(accountId);
   });
+  // The connect's own catch-up poll, not the account's first scheduled one: a
+  // catch-up still to come could read a post added next before its delivery.
   await waitFor(
     'the catch-up poll',
-    async () => (await db().prisma.pollRun.count({ where: { finishedAt: { not: null } } })) > 0,
+    async () =>
+      (await db().prisma.pollRun.count({
+        where: { accountId, finishedAt: { not: null }, trigger: { startsWith: 'catch-up' } },
+      })) > 0,
   );
 }
 
