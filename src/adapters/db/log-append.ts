@@ -10,11 +10,10 @@
 // draws each observation's id and writes its leaf from it; a stored page's
 // leaves go in the very statement that stores the page (pageLog), so the
 // log costs a page no round trip of its own.
-import { createHash } from 'node:crypto';
 import { leafDataAfterId, leafEntry, leafIdPrefix, type LeafEntry, type ObservedStatus } from '../../core/log-leaf.js';
-import { encodeRawBody } from '../../core/storable-text.js';
 import { Prisma as P } from '../../generated/prisma/client.js';
 import type { Tx } from './database.js';
+import { storedBodyOf } from './page-insert.js';
 
 /** sha256 (hex) of a raw body's bytes: the text's UTF-8, or the base64-decoded bytes (see storable-text.ts). */
 export const RAW_SHA256 = P.sql`encode(sha256(CASE WHEN body_encoding = 'text' THEN convert_to(body, 'UTF8')
@@ -201,7 +200,7 @@ function captureRow(id: number, c: StoredCapture) {
     httpStatus: c.httpStatus,
     contentType: c.contentType,
     capturedAt: c.capturedAt,
-    sha256: createHash('sha256').update(encodeRawBody(c.body).bytes).digest('hex'),
+    sha256: storedBodyOf(c).sha256,
   };
 }
 

@@ -11,7 +11,7 @@ import type { NormalizedPost } from '../../core/post-model.js';
 import type { RawCapture } from '../../ports/post-source.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './database.js';
-import { encodeRawBody } from '../../core/storable-text.js';
+import { encodeRawBody, type BodyEncoding } from '../../core/storable-text.js';
 
 export interface PageCapture {
   capture: RawCapture & { capturedAt: Date };
@@ -82,6 +82,30 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A capture's body as it is stored (text, or base64 when PostgreSQL cannot store the text) and the sha256 of its bytes. */
+export interface StoredBody {
+  encoding: BodyEncoding;
+  body: string;
+  sha256: string;
+}
+
+const storedBodies = new WeakMap<object, StoredBody>();
+
+/**
+ * The stored form of a capture's body, worked out once per capture: the page
+ * statement and the evidence log's leaf for the capture both need it, and a
+ * page can be megabytes.
+ */
+export function storedBodyOf(capture: { body: string }): StoredBody {
+  let stored = storedBodies.get(capture);
+  if (!stored) {
+    const raw = encodeRawBody(capture.body);
+    stored = { encoding: raw.encoding, body: raw.body, sha256: createHash('sha256').update(raw.bytes).digest('hex') };
+    storedBodies.set(capture, stored);
+  }
+  return stored;
+}
+
 /**
  * Stores the page. When another transaction stored one of its posts at the
  * same time (a stream and a poll), this statement waited for it and then could
@@ -109,7 +133,7 @@ const UNPLACED_RETRIES = 3;
 
 async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & { unplaced: number }> {
   // Kept exactly: as text, or as base64 when PostgreSQL cannot store the text; sha256 over the bytes.
-  const raws = page.captures.map((c) => encodeRawBody(c.capture.body));
+  const raws = page.captures.map((c) => storedBodyOf(c.capture));
   const captures = JSON.stringify(
     page.captures.map(({ capture: c, accountId }, i) => ({
       source: c.source,
@@ -118,7 +142,7 @@ async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & 
       status: c.httpStatus,
       type: c.contentType,
       encoding: raws[i]!.encoding,
-      sha: createHash('sha256').update(raws[i]!.bytes).digest('hex'),
+      sha: raws[i]!.sha256,
       at: c.capturedAt,
       ord: i + 1,
     })),
