@@ -16,7 +16,7 @@ import {
   type StoreBatchInput,
 } from '../adapters/db/posts-repository.js';
 import { sqlStateOf } from '../adapters/db/statement-timeout.js';
-import { backoffDelay } from '../core/backoff.js';
+import { backoffDelay, RETRYABLE_SQLSTATES } from '../core/backoff.js';
 import { sleep } from '../core/lifecycle.js';
 import type { NormalizedPost } from '../core/post-model.js';
 import type { PreparedUnit } from './import-prepare.js';
@@ -53,7 +53,8 @@ export async function resolveAccounts(
 /**
  * Stores a batch whose accounts are resolved, in one transaction. A
  * transaction that ends in a deadlock or a serialization failure (two
- * batches written at once, see import-posts.ts) wrote nothing: it is run again.
+ * batches written at once, see import-posts.ts), or loses its connection,
+ * is run again.
  */
 export async function storeResolvedUnits(
   db: Prisma,
@@ -67,14 +68,13 @@ export async function storeResolvedUnits(
       return await storeTransaction(db, units, authors, accounts.records, now);
     } catch (err) {
       const state = sqlStateOf(err);
-      if (attempt >= RETRIES || !state || !TRANSIENT.has(state)) throw err;
+      if (attempt >= RETRIES || !state || !RETRYABLE_SQLSTATES.has(state)) throw err;
       await sleep(backoffDelay(attempt, RETRY_BACKOFF));
     }
   }
 }
 
-/** Deadlock and serialization failure: the transaction was rolled back whole, and may simply run again. */
-const TRANSIENT = new Set(['40P01', '40001']);
+/** A transaction that failed on a transient condition was rolled back whole (or, if cut off at commit, is idempotent): it may simply run again. */
 const RETRIES = 5;
 const RETRY_BACKOFF = { baseMs: 50, maxMs: 2_000 };
 

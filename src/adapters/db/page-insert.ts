@@ -218,7 +218,8 @@ async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & 
     -- on it is in neither (this statement's snapshot is older): its versions
     -- are unplaced, and the statement is run again (insertPage).
     placed AS (
-      SELECT r.*, coalesce(i.id, p.id) AS post_id FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
+      SELECT r.*, coalesce(i.id, p.id) AS post_id, i.id IS NOT NULL AS created
+      FROM r LEFT JOIN ins i ON i.platform_id = r."platformId"
         LEFT JOIN posts p ON p.platform = r.platform AND p.platform_id = r."platformId"),
     ver AS (
       INSERT INTO post_versions (post_id, platform, version_id, text, created_at, content_sha256, data, capture_id, captured_at)
@@ -235,7 +236,7 @@ async function insertPageOnce(tx: Tx, page: PageInsert): Promise<PageInserted & 
     -- never replaced by fewer. A post seen again also takes its current
     -- withheld countries and poll counts. Rows inserted above are not visible
     -- here: only the rows of posts archived before (known) are looked up.
-    known AS (SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.platform_id = r."platformId")),
+    known AS (SELECT * FROM placed WHERE NOT created),
     fillver AS (
       UPDATE post_versions pv SET data = jsonb_set(pv.data, '{media}', r.media)
       FROM known r WHERE pv.platform = r.platform AND pv.version_id = r."versionId"

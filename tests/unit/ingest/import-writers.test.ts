@@ -27,59 +27,61 @@ function manualWrite(log: string[], name: string) {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const keys = (...k: string[]) => new Set(k);
 
+/** Writers of this size, three writes a, b and c the test ends by hand, and the log they write. */
+function rig(size: number) {
+  const log: string[] = [];
+  const [a, b, c] = ['a', 'b', 'c'].map((n) => manualWrite(log, n)) as [Write, Write, Write];
+  return { log, writers: new Writers(size), a, b, c };
+}
+type Write = ReturnType<typeof manualWrite>;
+
 describe('import writers', () => {
   it('runs at most size writes at once, starting the next when one ends', async () => {
-    const log: string[] = [];
-    const writers = new Writers(2);
-    const [a, b, c] = ['a', 'b', 'c'].map((n) => manualWrite(log, n));
-    await writers.start(keys('1'), a!.write);
-    await writers.start(keys('2'), b!.write);
+    const { log, writers, a, b, c } = rig(2);
+    await writers.start(keys('1'), a.write);
+    await writers.start(keys('2'), b.write);
     let cStarted = false;
-    const startC = writers.start(keys('3'), c!.write).then(() => (cStarted = true));
+    const startC = writers.start(keys('3'), c.write).then(() => (cStarted = true));
     await tick();
     expect(cStarted).toBe(false);
     expect(log).toEqual(['start a', 'start b']);
-    b!.end();
+    b.end();
     await startC;
     expect(log).toEqual(['start a', 'start b', 'end b', 'start c']);
-    a!.end();
-    c!.end();
+    a.end();
+    c.end();
     await writers.finish();
     expect(log.filter((l) => l.startsWith('end'))).toEqual(['end b', 'end a', 'end c']);
   });
 
   it('never runs two writes whose keys meet, whatever its size', async () => {
-    const log: string[] = [];
-    const writers = new Writers(4);
-    const [a, b, c] = ['a', 'b', 'c'].map((n) => manualWrite(log, n));
-    await writers.start(keys('x:1', 'x:2'), a!.write);
-    const startB = writers.start(keys('x:2', 'x:3'), b!.write);
+    const { log, writers, a, b, c } = rig(4);
+    await writers.start(keys('x:1', 'x:2'), a.write);
+    const startB = writers.start(keys('x:2', 'x:3'), b.write);
     await tick();
     expect(log).toEqual(['start a']);
-    a!.end();
+    a.end();
     await startB;
-    await writers.start(keys('x:4'), c!.write);
+    await writers.start(keys('x:4'), c.write);
     expect(log).toEqual(['start a', 'end a', 'start b', 'start c']);
-    b!.end();
-    c!.end();
+    b.end();
+    c.end();
     await writers.finish();
   });
 
   it('throws the first failure once the other writes have ended', async () => {
-    const log: string[] = [];
-    const writers = new Writers(2);
-    const [a, b, c] = ['a', 'b', 'c'].map((n) => manualWrite(log, n));
-    await writers.start(keys('1'), a!.write);
-    await writers.start(keys('2'), b!.write);
-    a!.fail(new Error('a failed'));
-    const startC = writers.start(keys('3'), c!.write);
+    const { log, writers, a, b, c } = rig(2);
+    await writers.start(keys('1'), a.write);
+    await writers.start(keys('2'), b.write);
+    a.fail(new Error('a failed'));
+    const startC = writers.start(keys('3'), c.write);
     const outcome = startC.then(
       () => 'started',
       (err: Error) => err.message,
     );
     await tick();
     expect(log).toEqual(['start a', 'start b', 'end a']);
-    b!.end();
+    b.end();
     expect(await outcome).toBe('a failed');
     expect(log).toEqual(['start a', 'start b', 'end a', 'end b']);
     await expect(writers.finish()).rejects.toThrow('a failed');
