@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Platform } from './platforms.js';
 import { containment, normalizeText, textSimilarity } from './text-normalize.js';
 import { findProseQuotes, type ProseQuote } from './prose-quotes.js';
+import type { PostedDay } from './posted-day.js';
 import { actorHolders, actorOfKey, type ActorChannels } from './actor-quotes.js';
 
 export type { ActorChannels } from './actor-quotes.js';
@@ -92,6 +93,8 @@ export interface Evidence {
   textVariants?: string[];
   /** For prose quotes attributed to an actor: its name (the quote is a candidate of each of its channels). */
   actor?: string;
+  /** For prose quotes: the day the sentence says the post was made (breaks a tie between posts that say the words). */
+  postedDay?: PostedDay;
 }
 
 export interface CandidateReference {
@@ -187,6 +190,7 @@ function quoteCandidate(platform: Platform, handle: string, q: ProseQuote, actor
       attributedTo: q.alias,
       unambiguous: q.unambiguous,
       ...(actor !== undefined ? { actor } : {}),
+      ...(q.postedDay ? { postedDay: q.postedDay } : {}),
     },
   };
 }

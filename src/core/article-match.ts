@@ -4,7 +4,9 @@
 // post is linked at most once per article. Pure.
 import type { CandidateReference } from './article-detect.js';
 import { printedDateWindow } from './printed-date.js';
-import { containment, isTruncated, normalizeText, textSimilarity, wordCount } from './text-normalize.js';
+import { postedDayWindow } from './posted-day.js';
+import { alignedShare } from './quote-alignment.js';
+import { isTruncated, normalizeText, textSimilarity, wordCount } from './text-normalize.js';
 
 /** An archived post as matching sees it. */
 export interface PostCandidate {
@@ -42,13 +44,19 @@ export interface Assignment {
   score?: MatchScore;
   /** The post this candidate designates, already linked through another candidate. */
   sameAs?: PostCandidate;
+  /**
+   * A quotation that several posts say equally well, with no day in its
+   * sentence to tell them apart: no post is linked, and it is not kept open
+   * (it would resolve to whichever says it next).
+   */
+  ambiguous?: boolean;
 }
 
 /** Minimum text similarity of an embed's copy to the archived post. */
 // An embed is a copy of the whole post: a similarly worded statement of the
 // same account and day scores 0.6-0.85, an edited one-word change about 0.96.
 export const EMBED_MIN_SIMILARITY = 0.88;
-/** Minimum share of a prose quotation found in the post. */
+/** Minimum share of a prose quotation's words that the post says in order (see quote-alignment.ts). */
 export const QUOTE_MIN_CONTAINMENT = 0.8;
 /** How far before an article's publication a quoted post may be. */
 export const QUOTE_LOOKBACK_DAYS = 31;
@@ -110,7 +118,7 @@ function byQuote(c: CandidateReference, post: PostCandidate, options: MatchOptio
   if (isShortQuote(c) || options.containedOnly) {
     return contained ? { confidence: isShortQuote(c) ? 0.5 : 0.7, method: 'text', similarity: 1 } : undefined;
   }
-  const share = contained ? 1 : containment(c.text!, post.text);
+  const share = contained ? 1 : alignedShare(c.text!, post.text);
   if (share < QUOTE_MIN_CONTAINMENT) return undefined;
   return { confidence: round(0.3 + 0.4 * share), method: 'text', similarity: round(share) };
 }
@@ -164,12 +172,19 @@ export function assignPosts(
   options: MatchOptions = {},
 ): Assignment[] {
   const best = candidates.map((c) => bestPair(c, postsFor(c), publishedAt, options));
-  const order = candidates.map((_, i) => i).sort((a, b) => (best[b]?.rank ?? -1) - (best[a]?.rank ?? -1));
+  const ambiguous = (i: number) => best[i] === AMBIGUOUS;
+  const rankOfPair = (i: number) => {
+    const pair = best[i];
+    return pair && pair !== AMBIGUOUS ? pair.rank : -1;
+  };
+  const order = candidates.map((_, i) => i).sort((a, b) => rankOfPair(b) - rankOfPair(a));
   const taken = new Set<number>();
-  const result: Assignment[] = candidates.map((candidate) => ({ candidate }));
+  const result: Assignment[] = candidates.map((candidate, i) =>
+    ambiguous(i) ? { candidate, ambiguous: true } : { candidate },
+  );
   for (const i of order) {
     const pair = best[i];
-    if (!pair) continue;
+    if (!pair || pair === AMBIGUOUS) continue;
     if (taken.has(pair.post.postId)) result[i] = { candidate: candidates[i]!, sameAs: pair.post };
     else result[i] = { candidate: candidates[i]!, post: pair.post, score: pair.score };
     taken.add(pair.post.postId);
@@ -177,18 +192,40 @@ export function assignPosts(
   return result;
 }
 
-function bestPair(c: CandidateReference, posts: PostCandidate[], publishedAt: Date | undefined, options: MatchOptions) {
-  let best: { post: PostCandidate; score: MatchScore; rank: number } | undefined;
-  let matched = 0;
+const AMBIGUOUS = Symbol('ambiguous');
+
+interface Pair {
+  post: PostCandidate;
+  score: MatchScore;
+  rank: number;
+}
+
+function bestPair(
+  c: CandidateReference,
+  posts: PostCandidate[],
+  publishedAt: Date | undefined,
+  options: MatchOptions,
+): Pair | typeof AMBIGUOUS | undefined {
+  let best: Pair | undefined;
+  const matched: Pair[] = [];
   for (const post of posts) {
     const score = scorePair(c, post, publishedAt, options);
     if (!score) continue;
-    matched++;
-    const rank = rankOf(c, post, score);
-    if (!best || rank > best.rank) best = { post, score, rank };
+    const pair = { post, score, rank: rankOf(c, post, score) };
+    matched.push(pair);
+    if (!best || pair.rank > best.rank) best = pair;
   }
   // A short quotation designates a post only when no other post of the day says it too.
-  return isShortQuote(c) && matched > 1 ? undefined : best;
+  if (isShortQuote(c)) return matched.length > 1 ? undefined : best;
+  if (c.kind !== 'quote' || !best) return best;
+  // Several posts say the quotation equally well: the day its sentence names, if any, tells which.
+  const tied = matched.filter((p) => p.score.similarity === best.score.similarity);
+  if (tied.length === 1) return best;
+  const day = c.evidence.postedDay;
+  if (!day || !publishedAt) return AMBIGUOUS;
+  const window = postedDayWindow(day, publishedAt);
+  const thatDay = tied.filter((p) => p.post.createdAt >= window.from && p.post.createdAt < window.to);
+  return thatDay.length === 1 ? thatDay[0] : AMBIGUOUS;
 }
 
 function rankOf(c: CandidateReference, post: PostCandidate, score: MatchScore): number {

@@ -9,6 +9,7 @@
 import { POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
 import { holderNames, type Holder } from './holder-names.js';
 import { normalizeText, wordCount } from './text-normalize.js';
+import { postedDayIn, type PostedDay } from './posted-day.js';
 
 export interface ProseQuote {
   quote: string;
@@ -20,6 +21,8 @@ export interface ProseQuote {
   alias: string;
   /** True when the sentence (or its pronoun) designates this account and no other. */
   unambiguous: boolean;
+  /** The day the sentence says it was posted ("on Monday", "gestern"), outside the quotation. */
+  postedDay?: PostedDay;
 }
 
 // Quotation marks of the supported languages: “…”, "…", „…“, «…», »…«, ‹…›, 「…」, 『…』, ‚…‘, ‘…’.
@@ -214,20 +217,22 @@ function attribute(sentence: string, q: Found, ctx: Context): Omit<ProseQuote, '
   const a = attributionText(sentence, q.span);
   const cue = postingCue(a);
   if (!cue) return undefined;
+  const day = postedDayIn(a.padded);
+  const when = day ? { postedDay: day } : {};
   const mentions = mentionsIn(a.padded, ctx.named, otherHandles(a.raw, ctx.named));
   if (mentions.length) {
     const near = (m: Mention) => Math.min(distance(m, cue.start), distance(m, cue.end));
     const best = mentions.reduce((x, y) => (near(y) < near(x) ? y : x));
     if (!best.handle) return undefined;
     const sole = mentions.every((m) => m.handle === best.handle);
-    return { handle: best.handle, alias: best.alias, unambiguous: sole };
+    return { handle: best.handle, alias: best.alias, unambiguous: sole, ...when };
   }
   const earlier = ctx.before.flatMap((s) => mentionsIn(` ${s} `, ctx.named, []));
   const handles = new Set(earlier.map((m) => m.handle));
   if (handles.size !== 1) return undefined;
   const pronoun = PRONOUNS.test(a.padded);
   PRONOUNS.lastIndex = 0;
-  return { handle: earlier.at(-1)!.handle, alias: earlier.at(-1)!.alias, unambiguous: pronoun };
+  return { handle: earlier.at(-1)!.handle, alias: earlier.at(-1)!.alias, unambiguous: pronoun, ...when };
 }
 
 /** Quotations attributed to a watched account's holder, one per (quote, account). */

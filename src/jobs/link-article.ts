@@ -251,8 +251,8 @@ async function saveAssignments(
   // arrival under the same rules as here. A quotation of an actor that one of its
   // channels' posts says is not kept open for its other channels.
   const kept = assignments.filter(
-    ({ sameAs, candidate, post }) =>
-      !sameAs && (post || (keptOpen(candidate) && !isMatchedElsewhere(candidate, assignments))),
+    ({ sameAs, candidate, post, ambiguous }) =>
+      !sameAs && (post || (!ambiguous && keptOpen(candidate) && !isMatchedElsewhere(candidate, assignments))),
   );
   const saved = await articles.saveReferences(
     kept.map(({ candidate: c, post, score }) => ({

@@ -8,7 +8,7 @@ import { LABELLED_CASES, splitOf } from '../../fixtures/linking/labelled-cases.j
 import { misses, runCases, score } from '../../fixtures/linking/labelled-runner.js';
 
 const getDb = useTestDatabase();
-const TUNING = LABELLED_CASES.filter((c) => splitOf(c.id) === 'tuning');
+const TUNING = LABELLED_CASES.filter((c) => splitOf(c) === 'tuning');
 
 describe('labelled set, tuning split', () => {
   it('is large, varied and split by the fixed rule', () => {

@@ -116,3 +116,40 @@ describe('differsFromArchive', () => {
     expect(differsFromArchive(witnessed, archived)).toBe(expected);
   });
 });
+
+describe('assignPosts, quotations several posts say', () => {
+  const LINE = 'We urge residents to stay away from the river banks until the water recedes.';
+  const monday = post(1, `${LINE} Shelters are open at both high schools.`, '2024-10-07T17:00:00Z');
+  const thursday = post(2, `${LINE} The levee inspection continues tonight.`, '2024-10-10T17:00:00Z');
+  const friday = new Date('2024-10-11T18:00:00Z');
+  const quote = (postedDay?: { weekday: number }): CandidateReference => ({
+    kind: 'quote',
+    platform: 'x',
+    fingerprint: 'x:quote:1',
+    handle: 'USFOR_A',
+    text: LINE.slice(0, -1),
+    evidence: { form: 'prose-quote', excerpt: LINE, unambiguous: true, ...(postedDay ? { postedDay } : {}) },
+  });
+
+  it('links none and marks the quotation ambiguous when its sentence names no day', () => {
+    const [result] = assignPosts([quote()], () => [monday, thursday], friday);
+    expect(result).toMatchObject({ ambiguous: true });
+    expect(result!.post).toBeUndefined();
+  });
+
+  it('links the post of the day the sentence names', () => {
+    expect(assignPosts([quote({ weekday: 1 })], () => [thursday, monday], friday)[0]!.post?.postId).toBe(1);
+    expect(assignPosts([quote({ weekday: 4 })], () => [monday, thursday], friday)[0]!.post?.postId).toBe(2);
+  });
+
+  it('stays ambiguous when the day named has neither or both', () => {
+    expect(assignPosts([quote({ weekday: 3 })], () => [monday, thursday], friday)[0]).toMatchObject({
+      ambiguous: true,
+    });
+  });
+
+  it('links the one post that says it word for word over one that says it in part', () => {
+    const edited = post(3, LINE.replace('residents', 'people'), '2024-10-10T17:00:00Z');
+    expect(assignPosts([quote()], () => [edited, monday], friday)[0]!.post?.postId).toBe(1);
+  });
+});
