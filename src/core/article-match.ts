@@ -18,6 +18,8 @@ export interface PostCandidate {
   /** Every handle the post's account has had (lower or mixed case). */
   handles: string[];
   text: string;
+  /** Texts of the post's earlier versions: an article may have copied the post before it was edited. */
+  earlierTexts?: string[];
   createdAt: Date;
 }
 
@@ -28,6 +30,8 @@ export interface MatchScore {
   handleMismatch?: boolean;
   /** The form of the article's copy that matched, when not the candidate's `text` (see `textVariants`). */
   witnessed?: string;
+  /** The article's copy matched an earlier version of the post, not its current text. */
+  earlierVersion?: true;
 }
 
 export interface MatchOptions {
@@ -114,20 +118,38 @@ export function containsQuote(quote: string, text: string): boolean {
 }
 
 function byQuote(c: CandidateReference, post: PostCandidate, options: MatchOptions): MatchScore | undefined {
-  const contained = containsQuote(c.text!, post.text);
+  return bestOfVersions(post, (text) => byQuoteText(c, text, options));
+}
+
+/** The best score over the post's current text and its earlier versions' (the current one wins a tie). */
+function bestOfVersions(post: PostCandidate, score: (text: string) => MatchScore | undefined): MatchScore | undefined {
+  let best = score(post.text);
+  for (const text of post.earlierTexts ?? []) {
+    const earlier = score(text);
+    if (earlier && (earlier.similarity ?? 0) > (best?.similarity ?? -1)) best = { ...earlier, earlierVersion: true };
+  }
+  return best;
+}
+
+function byQuoteText(c: CandidateReference, text: string, options: MatchOptions): MatchScore | undefined {
+  const contained = containsQuote(c.text!, text);
   if (isShortQuote(c) || options.containedOnly) {
     return contained ? { confidence: isShortQuote(c) ? 0.5 : 0.7, method: 'text', similarity: 1 } : undefined;
   }
-  const share = contained ? 1 : alignedShare(c.text!, post.text);
+  const share = contained ? 1 : alignedShare(c.text!, text);
   if (share < QUOTE_MIN_CONTAINMENT) return undefined;
   return { confidence: round(0.3 + 0.4 * share), method: 'text', similarity: round(share) };
 }
 
 /** The closest of the forms an embed's copy may take. */
 function byEmbedText(c: CandidateReference, post: PostCandidate): MatchScore | undefined {
-  let best = { sim: textSimilarity(c.text!, post.text), form: c.text! };
+  return bestOfVersions(post, (text) => byEmbedTextOf(c, text));
+}
+
+function byEmbedTextOf(c: CandidateReference, text: string): MatchScore | undefined {
+  let best = { sim: textSimilarity(c.text!, text), form: c.text! };
   for (const form of c.textVariants ?? []) {
-    const sim = textSimilarity(form, post.text);
+    const sim = textSimilarity(form, text);
     if (sim > best.sim) best = { sim, form };
   }
   if (best.sim < EMBED_MIN_SIMILARITY) return undefined;

@@ -43,20 +43,28 @@ interface Word {
   norm: string;
   /** Capitalized inside a sentence: a name. */
   name: boolean;
-  /** An elision ("…", "[…]", "...") comes before it. */
+  /** An elision ("…", "...", bracketed words) comes before it. */
   afterGap: boolean;
 }
 
-const ELISION = /\u2026|\.\.\.|\[[^\]]*\]/;
+const ELISION = /\u2026|\.\.\./g;
+/** Words the newsroom put in brackets ("[the crossing] remains closed") are its own: an elision. */
+const BRACKETED = /\[[^\]]{0,200}\]/g;
+/** A number written with group separators (1,500 · 1.500 · 1 500) is one word, as 1500 is. */
+const GROUPED = /(?<![\d.,])(\d{1,3})((?:[,.\u00a0\u202f ]\d{3})+)(?![\d]|[.,]\d)/g;
 
 function wordsOf(text: string): Word[] {
   const words: Word[] = [];
   let sentenceStart = true;
   let gap = false;
-  for (const chunk of text.split(/\s+/)) {
+  const plain = text
+    .replace(BRACKETED, ' \u2026 ')
+    .replace(GROUPED, (_m, head: string, rest: string) => head + rest.replace(/\D/g, ''));
+  for (const chunk of plain.split(/\s+/)) {
     if (!chunk) continue;
-    if (ELISION.test(chunk)) gap = true;
-    const norms = normalizeText(chunk.replace(ELISION, ' ')).split(' ').filter(Boolean);
+    const bare = chunk.replace(ELISION, ' ');
+    if (bare !== chunk) gap = true;
+    const norms = normalizeText(bare).split(' ').filter(Boolean);
     const capital = /^[^\p{L}\p{N}]*\p{Lu}/u.test(chunk);
     norms.forEach((norm, i) => {
       words.push({ norm, name: capital && !sentenceStart && i === 0, afterGap: gap && i === 0 });

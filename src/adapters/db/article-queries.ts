@@ -108,7 +108,8 @@ export interface CandidateQuery {
 /**
  * The best text matches for several candidates in one round trip: for each,
  * the posts of the accounts that have or had the handle, in the time range
- * (an index range scan on (account_id, created_at)), ranked by pg_trgm.
+ * (an index range scan on (account_id, created_at)), ranked by pg_trgm, with
+ * the texts of their earlier versions (an article may quote a post before an edit).
  */
 export async function findCandidatePosts(
   tx: Tx,
@@ -125,8 +126,11 @@ export async function findCandidatePosts(
       to: (q.to ?? new Date('9999-01-01')).toISOString(),
     })),
   );
-  const rows = await tx.$queryRaw<(PostRowSql & { key: string; handles: string[] | null })[]>`
-    SELECT c.key, ${POST_WITH_HANDLES}
+  const rows = await tx.$queryRaw<
+    (PostRowSql & { key: string; handles: string[] | null; earlier_texts: string[] | null })[]
+  >`
+    SELECT c.key, ${POST_WITH_HANDLES},
+      (SELECT array_agg(DISTINCT v.text) FROM post_versions v WHERE v.post_id = p.id AND v.text <> p.text) AS earlier_texts
     -- The LIMIT tells the planner how many candidates there are: its default guess
     -- (100 rows) prices the query high enough to trigger JIT compilation, which
     -- costs more than the query itself.
@@ -141,7 +145,10 @@ export async function findCandidatePosts(
         AND p.created_at >= c."from" AND p.created_at < c."to"
       ORDER BY CASE WHEN c.partial THEN word_similarity(c.text, p.text) ELSE similarity(p.text, c.text) END DESC
       LIMIT ${limit}) p`;
-  for (const r of rows) found.get(r.key)!.push(toCandidate(r, r.handles ?? []));
+  for (const r of rows) {
+    const candidate = toCandidate(r, r.handles ?? []);
+    found.get(r.key)!.push(r.earlier_texts?.length ? { ...candidate, earlierTexts: r.earlier_texts } : candidate);
+  }
   return found;
 }
 

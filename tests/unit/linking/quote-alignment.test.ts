@@ -39,9 +39,23 @@ describe('alignedShare', () => {
       'a capital at the start is no name',
       'About 40,000 households are without power',
       'Approximately 40,000 households are without power',
-      0.857,
+      0.833,
     ],
     ['an elision over a number', 'Crews secured … vessels overnight', POST, 1],
+    [
+      'words the newsroom bracketed',
+      '[The Birch crossing] remains closed because of flooding',
+      'It remains closed because of flooding',
+      1,
+    ],
+    [
+      'a number with a group separator',
+      'Some 1,500 families left the Eastfield district',
+      'Some 1500 families left the Eastfield district',
+      1,
+    ],
+    ['a German group separator', 'Rund 1.500 Familien verließen Ostfeld', 'Rund 1 500 Familien verließen Ostfeld', 1],
+    ['a list of numbers is not one number', 'Gates 2, 300 and 4 are closed', 'Gates 2300 and 4 are closed', 0],
   ])('%s', (_name, quote, post, expected) => {
     expect(alignedShare(quote, post)).toBeCloseTo(expected, 3);
   });
