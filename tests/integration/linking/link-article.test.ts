@@ -122,6 +122,29 @@ describe('the article as a witness', () => {
   });
 });
 
+describe('a post edited after the article quoted it', () => {
+  it('links the quotation of its earlier text, and the evidence says so', async () => {
+    const account = await insertAccount(getDb(), { handle: 'USFOR_A', displayName: 'USFOR-A' });
+    const before =
+      'Two fighters were detained at the Lashkar Gah checkpoint this morning. An investigation is under way.';
+    const post = await insertPost(getDb(), {
+      accountId: account.id,
+      createdAt: '2020-03-04T09:00:00Z',
+      earlierTexts: [before],
+      text: before.replace('Two', 'Three'),
+    });
+    const article = `Report of the day.\n\n\u201cTwo fighters were detained at the Lashkar Gah checkpoint this morning,\u201d USFOR-A wrote on X.\n`;
+    const { references } = await addArticle(deps(), { source: article, publishedAt: '2020-03-04T12:00:00Z' });
+    expect(references).toHaveLength(1);
+    expect(references[0]).toMatchObject({
+      kind: 'quote',
+      status: 'resolved',
+      post: { id: post.platformId },
+      evidence: { match: { method: 'text', similarity: 1, earlierVersion: true } },
+    });
+  });
+});
+
 describe('posts not archived yet', () => {
   it('keeps open references and resolves them when the posts arrive', async () => {
     const when = new Date('2020-03-04T14:12:31Z');

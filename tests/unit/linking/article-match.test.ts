@@ -153,3 +153,36 @@ describe('assignPosts, quotations several posts say', () => {
     expect(assignPosts([quote()], () => [edited, monday], friday)[0]!.post?.postId).toBe(1);
   });
 });
+
+describe('scorePair, a post edited after the article copied it', () => {
+  const before = 'The shelter at the sports hall has room for 150 more people tonight. Bring blankets if you can.';
+  const edited = { ...post(1, before.replace('150', '40'), '2024-10-10T20:00:00Z'), earlierTexts: [before] };
+  const quote: CandidateReference = {
+    kind: 'quote',
+    platform: 'x',
+    fingerprint: 'x:quote:2',
+    handle: 'USFOR_A',
+    text: 'The shelter at the sports hall has room for 150 more people tonight',
+    evidence: { form: 'prose-quote', excerpt: '', unambiguous: true },
+  };
+  const friday = new Date('2024-10-11T18:00:00Z');
+
+  it('matches a quotation of the earlier text, and says so', () => {
+    expect(scorePair(quote, edited, friday)).toEqual({
+      confidence: 0.7,
+      method: 'text',
+      similarity: 1,
+      earlierVersion: true,
+    });
+    expect(scorePair(quote, { ...edited, earlierTexts: [] }, friday)).toBeUndefined();
+  });
+
+  it('prefers the current text when both say it', () => {
+    const both = { ...quote, text: 'The shelter at the sports hall has room for' };
+    expect(scorePair(both, edited, friday)).toEqual({ confidence: 0.7, method: 'text', similarity: 1 });
+  });
+
+  it('matches a plain-text embed of the earlier text', () => {
+    expect(scorePair(embed(before, '2024-10-10'), edited)).toMatchObject({ similarity: 1, earlierVersion: true });
+  });
+});
