@@ -17,6 +17,12 @@ export interface AttributionLexicon {
   speaking: string[];
   /** Words that stand for a person or body named in an earlier sentence. */
   pronouns: string[];
+  /**
+   * Titles that come before a person's name ("Senator Paul Hardy", "la
+   * sindaca Laura Rossi"): a titled name that is no watched account's holder
+   * is someone else, and a quotation the sentence gives them is theirs.
+   */
+  titles: string[];
 }
 
 // The platform, as coverage names it.
@@ -52,6 +58,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:(?:live ?)?stream(?:ed|ing)?|broadcast(?:ing)?|aired|televised|carried) (?:live )?(?:on|via) ${ON_X}`,
     ],
     pronouns: ['he', 'she', 'they', 'the minister', 'the secretary', 'the agency', 'the ministry'],
+    titles:
+      `senator sen representative rep congressman congresswoman mayor governor gov councillor councilor councilman councilwoman mp president minister secretary ambassador general colonel commissioner spokesperson spokesman spokeswoman deputy chairman chairwoman judge dr mr mrs ms professor prof lawmaker activist journalist reporter candidate sheriff`.split(
+        ' ',
+      ),
   },
   fr: {
     posting: [
@@ -75,6 +85,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:diffusee?s?|retransmise?s?) (?:en direct )?sur ${ON_X}`,
     ],
     pronouns: ['il', 'elle', 'ils', 'elles', 'le ministre', 'la ministre', 'le ministere'],
+    titles:
+      `senateur senatrice depute deputee maire ministre president presidente ambassadeur ambassadrice general colonel commissaire prefet prefete conseiller conseillere journaliste militant militante candidat candidate juge`.split(
+        ' ',
+      ),
   },
   es: {
     posting: [
@@ -95,6 +109,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:retransmitid|emitid|transmitid)[ao]s? (?:en directo |en vivo )?(?:en|por|a traves de) ${ON_X}`,
     ],
     pronouns: ['ella', 'ellos', 'la ministra', 'el ministro', 'el ministerio'],
+    titles:
+      `senador senadora diputado diputada alcalde alcaldesa ministro ministra presidente presidenta gobernador gobernadora consejero consejera concejal concejala embajador embajadora portavoz periodista activista candidato candidata juez jueza`.split(
+        ' ',
+      ),
   },
   de: {
     posting: [
@@ -115,6 +133,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:ubertragen|gestreamt) (?:live )?(?:auf|bei|via) ${ON_X}`,
     ],
     pronouns: ['er', 'sie', 'die ministerin', 'der minister', 'das ministerium'],
+    titles:
+      `senator senatorin abgeordnete abgeordneter burgermeister burgermeisterin minister ministerin prasident prasidentin landrat landratin staatssekretar staatssekretarin sprecher sprecherin botschafter botschafterin journalist journalistin aktivist aktivistin kandidat kandidatin richter richterin stadtrat stadtratin`.split(
+        ' ',
+      ),
   },
   pt: {
     posting: [
@@ -132,6 +154,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:transmitid|exibid)[ao]s? (?:ao vivo )?(?:no|na|pelo|pela|em) ${ON_X}`,
     ],
     pronouns: ['ele', 'ela', 'o ministro', 'a ministra', 'o ministerio'],
+    titles:
+      `senador senadora deputado deputada prefeito prefeita ministro ministra presidente governador governadora vereador vereadora embaixador embaixadora jornalista ativista candidato candidata juiz juiza secretario secretaria`.split(
+        ' ',
+      ),
   },
   it: {
     posting: [
@@ -150,6 +176,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:trasmess[aoie]|in diretta) (?:in diretta )?(?:su|sul) ${ON_X}`,
     ],
     pronouns: ['lui', 'lei', 'il ministro', 'la ministra', 'il ministero'],
+    titles:
+      `senatore senatrice deputato deputata sindaco sindaca ministro ministra presidente governatore governatrice assessore assessora prefetto consigliere consigliera ambasciatore ambasciatrice portavoce giornalista attivista candidato candidata giudice`.split(
+        ' ',
+      ),
   },
   nl: {
     posting: [
@@ -168,6 +198,10 @@ export const ATTRIBUTION_LEXICON: Record<AttributionLanguage, AttributionLexicon
       String.raw`(?:uitgezonden|gestreamd) (?:live )?(?:op|via) ${ON_X}`,
     ],
     pronouns: ['hij', 'zij', 'ze', 'de minister', 'het ministerie'],
+    titles:
+      `senator kamerlid burgemeester minister wethouder gedeputeerde president woordvoerder woordvoerster ambassadeur journalist activist kandidaat rechter staatssecretaris`.split(
+        ' ',
+      ),
   },
 };
 
@@ -182,3 +216,5 @@ export const POSTING_CUES = compile((l) => l.posting);
 export const SPEAKING_CUES = compile((l) => l.speaking);
 /** Every pronoun of every language, matched on padded folded text. */
 export const PRONOUNS = compile((l) => l.pronouns);
+/** Every title of every language (folded words). */
+export const PERSON_TITLES: ReadonlySet<string> = new Set(Object.values(ATTRIBUTION_LEXICON).flatMap((l) => l.titles));

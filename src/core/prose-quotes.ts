@@ -6,7 +6,7 @@
 // (", who tweeted on Monday,"): the watched name nearest to the posting verb,
 // or, when the sentence names no one, the one account named in the sentences
 // before it. Pure.
-import { POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
+import { PERSON_TITLES, POSTING_CUES, PRONOUNS, SPEAKING_CUES } from './attribution-lexicon.js';
 import { holderNames, type Holder } from './holder-names.js';
 import { normalizeText, wordCount } from './text-normalize.js';
 import { postedDayIn, type PostedDay } from './posted-day.js';
@@ -80,6 +80,8 @@ interface Mention {
   alias: string;
   start: number;
   end: number;
+  /** A person named with a title ("Senator Paul Hardy") who is no watched account's holder. */
+  titled?: boolean;
 }
 
 function quotesIn(block: string): Found[] {
@@ -181,14 +183,18 @@ interface Named {
   covers: readonly string[];
 }
 
-function mentionsIn(padded: string, named: Named[], others: string[]): Mention[] {
-  const found: Mention[] = [];
-  const look = (handle: string, alias: string) => {
+function mentionsIn(padded: string, named: Named[], others: string[], people: string[] = []): Mention[] {
+  const all: Mention[] = [];
+  const look = (handle: string, alias: string, titled = false) => {
     for (let at = padded.indexOf(` ${alias} `); at >= 0; at = padded.indexOf(` ${alias} `, at + 1))
-      found.push({ handle, alias, start: at + 1, end: at + 1 + alias.length });
+      all.push({ handle, alias, start: at + 1, end: at + 1 + alias.length, ...(titled ? { titled } : {}) });
   };
   for (const h of named) h.names.forEach((n) => look(h.handle, n));
   others.forEach((o) => look('', o));
+  people.forEach((p) => look('', p, true));
+  // A titled name that says a watched holder's name ("Commissioner Okafor") is that holder.
+  const overlaps = (a: Mention, b: Mention) => a.start < b.end && b.start < a.end;
+  const found = all.filter((m) => !m.titled || !all.some((w) => w.handle && overlaps(w, m)));
   // A longer name covers the shorter ones inside it ("jane doe" over "doe"), and
   // a name of an actor covers the same name of its own channel.
   const covers = new Map(named.map((h) => [h.handle, h.covers]));
@@ -197,6 +203,30 @@ function mentionsIn(padded: string, named: Named[], others: string[]): Mention[]
     o.end >= m.end &&
     (o.end - o.start > m.end - m.start || (covers.get(o.handle)?.includes(m.handle) ?? false));
   return found.filter((m) => !found.some((o) => o !== m && covered(o, m)));
+}
+
+/**
+ * People named with a title in a text as printed ("Senator Paul Hardy", "la
+ * sindaca Laura Rossi"): the title and up to three capitalized words after it,
+ * folded. Whether one of them is a watched holder is decided where they are found.
+ */
+function titledPeople(text: string): string[] {
+  const words = [...text.matchAll(/\p{L}[\p{L}\p{M}'\u2019.-]*/gu)];
+  const people: string[] = [];
+  for (let i = 0; i < words.length - 1; i++) {
+    if (!PERSON_TITLES.has(normalizeText(words[i]![0]))) continue;
+    const name: string[] = [];
+    for (let j = i + 1; j < words.length && name.length < 3; j++) {
+      const gap = text.slice(words[j - 1]!.index + words[j - 1]![0].length, words[j]!.index);
+      const previous = words[j - 1]![0];
+      // A period ends the name, unless it ends an initial or the title's abbreviation ("Sen.", "J.").
+      const ended = j > i + 1 && previous.endsWith('.') && previous.length > 2;
+      if (ended || !/^\s+$/.test(gap) || !/^\p{Lu}/u.test(words[j]![0])) break;
+      name.push(words[j]![0]);
+    }
+    if (name.length) people.push(fold(`${words[i]![0]} ${name.join(' ')}`));
+  }
+  return people;
 }
 
 /** @handles in a text that belong to no watched account (they designate someone else). */
@@ -219,7 +249,7 @@ function attribute(sentence: string, q: Found, ctx: Context): Omit<ProseQuote, '
   if (!cue) return undefined;
   const day = postedDayIn(a.padded);
   const when = day ? { postedDay: day } : {};
-  const mentions = mentionsIn(a.padded, ctx.named, otherHandles(a.raw, ctx.named));
+  const mentions = mentionsIn(a.padded, ctx.named, otherHandles(a.raw, ctx.named), titledPeople(a.raw));
   if (mentions.length) {
     const near = (m: Mention) => Math.min(distance(m, cue.start), distance(m, cue.end));
     const best = mentions.reduce((x, y) => (near(y) < near(x) ? y : x));

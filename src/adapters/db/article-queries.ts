@@ -143,7 +143,11 @@ export async function findCandidatePosts(
           UNION SELECT h.account_id FROM account_handles h JOIN accounts a ON a.id = h.account_id
             WHERE a.platform = ${platform} AND lower(h.handle) = lower(c.handle))
         AND p.created_at >= c."from" AND p.created_at < c."to"
-      ORDER BY CASE WHEN c.partial THEN word_similarity(c.text, p.text) ELSE similarity(p.text, c.text) END DESC
+      -- An edited post ranks by the best of its texts (GREATEST skips the NULL of a post never edited).
+      ORDER BY GREATEST(
+        CASE WHEN c.partial THEN word_similarity(c.text, p.text) ELSE similarity(p.text, c.text) END,
+        CASE WHEN p.version_count > 1 THEN (SELECT max(CASE WHEN c.partial THEN word_similarity(c.text, v.text)
+          ELSE similarity(v.text, c.text) END) FROM post_versions v WHERE v.post_id = p.id) END) DESC
       LIMIT ${limit}) p`;
   for (const r of rows) {
     const candidate = toCandidate(r, r.handles ?? []);

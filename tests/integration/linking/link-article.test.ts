@@ -145,6 +145,29 @@ describe('a post edited after the article quoted it', () => {
   });
 });
 
+describe('an edited post among many posts of its account', () => {
+  it('is a candidate by its earlier text, however unlike the quotation its current text is', async () => {
+    const account = await insertAccount(getDb(), { handle: 'USFOR_A', displayName: 'USFOR-A' });
+    for (let i = 0; i < 25; i++) {
+      await insertPost(getDb(), {
+        accountId: account.id,
+        createdAt: new Date(Date.parse('2020-03-03T00:00:00Z') + i * 3_600_000),
+        text: `Fighters were seen near the Lashkar Gah checkpoint this morning (report ${i}).`,
+      });
+    }
+    const before = 'Two fighters were detained at the Lashkar Gah checkpoint this morning.';
+    const post = await insertPost(getDb(), {
+      accountId: account.id,
+      createdAt: '2020-03-04T09:00:00Z',
+      earlierTexts: [before],
+      text: 'Update: an earlier post of ours was wrong; please disregard it.',
+    });
+    const article = `\u201cTwo fighters were detained at the Lashkar Gah checkpoint this morning,\u201d USFOR-A wrote on X.`;
+    const { references } = await addArticle(deps(), { source: article, publishedAt: '2020-03-04T12:00:00Z' });
+    expect(references.map((r) => [r.kind, r.status, r.post.id])).toEqual([['quote', 'resolved', post.platformId]]);
+  });
+});
+
 describe('posts not archived yet', () => {
   it('keeps open references and resolves them when the posts arrive', async () => {
     const when = new Date('2020-03-04T14:12:31Z');

@@ -76,6 +76,35 @@ describe('findProseQuotes: attributed to a post', () => {
     expect(found(`\u201c${Q},\u201d @DockUnionLocal tweeted, quoting Jane Doe.`)).toEqual([]);
   });
 
+  it.each([
+    ['a senator posting the words', `\u201c${Q},\u201d tweeted Senator Mark Ellison, echoing the Department of State.`],
+    ['a titled person writing to the account', `Senator Paul Hardy wrote on X to Jane Doe: \u201c${Q}.\u201d`],
+    ['a German title', `\u201e${Q}\u201c, schrieb die Abgeordnete Petra Lange auf X, wie zuvor Jane Doe.`],
+    ['an Italian title in lower case', `\u00ab${Q}\u00bb, ha twittato il senatore Marco Bellini, come Jane Doe.`],
+  ])('leaves a quotation to a titled person who is not watched: %s', (_name, text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it.each([
+    ['the watched holder with a title', `\u201c${Q},\u201d Minister Jane Doe wrote on X.`, 'JDoeMinistry'],
+    ['a Dutch title before a watched surname', `\u2018${Q}\u2019, schreef wethouder Van den Berg op X.`, 'SvdBerg'],
+  ])('attributes a quotation with a titled name nearby: %s', (_name, text, handle) => {
+    expect(found(text)).toEqual([{ quote: Q, handle, unambiguous: true }]);
+  });
+
+  it('attributes a quotation to the watched name nearer the cue than a titled one, as not the only name', () => {
+    expect(found(`\u201c${Q},\u201d Doe wrote on X, after Mayor Tom Reyes asked for calm.`)).toEqual([
+      { quote: Q, handle: 'JDoeMinistry', unambiguous: false },
+    ]);
+  });
+
+  it('reads the day the sentence says the post was made, outside the quotation', () => {
+    const day = (text: string) => findProseQuotes(text, HOLDERS).map((q) => q.postedDay);
+    expect(day(`On Monday, Doe wrote on X: \u201c${Q}.\u201d`)).toEqual([{ weekday: 1 }]);
+    expect(day(`Doe wrote on X: \u201c${Q} on Monday.\u201d`)).toEqual([undefined]);
+    expect(day(`Gestern schrieb Doe auf X: \u201e${Q}.\u201c`)).toEqual([{ daysBefore: 1 }]);
+  });
+
   it('does not split a sentence at an abbreviated title', () => {
     expect(found(`\u201c${Q},\u201d tweeted U.S. Sen. Jane Doe.`)).toEqual([
       { quote: Q, handle: 'JDoeMinistry', unambiguous: true },
@@ -168,10 +197,11 @@ describe('holder names', () => {
     expect(holderNames(holder)).toEqual(names);
   });
 
-  it('keeps posting and speaking cues for every supported language', () => {
+  it('keeps posting and speaking cues and titles for every supported language', () => {
     for (const lang of ATTRIBUTION_LANGUAGES) {
       expect(ATTRIBUTION_LEXICON[lang].posting.length, lang).toBeGreaterThan(0);
       expect(ATTRIBUTION_LEXICON[lang].speaking.length, lang).toBeGreaterThan(0);
+      expect(ATTRIBUTION_LEXICON[lang].titles.length, lang).toBeGreaterThan(0);
     }
   });
 });
