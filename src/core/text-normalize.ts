@@ -110,20 +110,44 @@ function size(grams: Map<string, number>): number {
  * A truncated copy is compared with the same-length prefix of the archived text.
  */
 export function textSimilarity(witnessed: string, archived: string): number {
-  const a = normalizeText(witnessed);
-  let b = normalizeText(archived);
-  if (!a || !b) return 0;
-  if (isTruncated(witnessed) && b.length > a.length) b = b.slice(0, a.length);
-  const ga = trigrams(a);
-  const gb = trigrams(b);
-  return (2 * overlap(ga, gb)) / (size(ga) + size(gb));
+  const a = gramsOf(witnessed);
+  let b = gramsOf(archived);
+  if (!a.norm || !b.norm) return 0;
+  if (isTruncated(witnessed) && b.norm.length > a.norm.length) b = gramsOfNormalized(b.norm.slice(0, a.norm.length));
+  return (2 * overlap(a.grams, b.grams)) / (a.size + b.size);
+}
+
+interface Grams {
+  norm: string;
+  grams: Map<string, number>;
+  size: number;
+}
+
+function gramsOfNormalized(norm: string): Grams {
+  const grams = trigrams(norm);
+  return { norm, grams, size: size(grams) };
+}
+
+// A text is compared with many others (an embed's forms with each candidate
+// post, each post with each form): its normalized form and trigrams are
+// worked out once. Bounded: emptied when full.
+const GRAMS = new Map<string, Grams>();
+const GRAMS_KEPT = 4096;
+
+function gramsOf(text: string): Grams {
+  let g = GRAMS.get(text);
+  if (!g) {
+    if (GRAMS.size >= GRAMS_KEPT) GRAMS.clear();
+    g = gramsOfNormalized(normalizeText(text));
+    GRAMS.set(text, g);
+  }
+  return g;
 }
 
 /** How much of a quotation (0..1) appears in a post: for partial quotes in prose. */
 export function containment(quote: string, text: string): number {
-  const gq = trigrams(normalizeText(quote));
-  const total = size(gq);
-  return total === 0 ? 0 : overlap(gq, trigrams(normalizeText(text))) / total;
+  const q = gramsOf(quote);
+  return q.size === 0 ? 0 : overlap(q.grams, gramsOf(text).grams) / q.size;
 }
 
 /** Number of words of a text after normalization. */

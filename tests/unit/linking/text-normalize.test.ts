@@ -48,6 +48,18 @@ describe('textSimilarity', () => {
   it('is 0 for empty text', () => {
     expect(textSimilarity('', post)).toBe(0);
   });
+
+  it('gives the same scores when a text is compared again, also after many other texts', () => {
+    const truncated = 'US forces conducted a defensive airstrike on March 4 against Taliban fig\u2026';
+    const other = 'US forces conducted a defensive airstrike on March 5 against Taliban fighters.';
+    const first = [textSimilarity(truncated, post), textSimilarity(other, post), textSimilarity(post, truncated)];
+    for (let i = 0; i < 5000; i++) textSimilarity(`filler statement number ${i}`, post);
+    expect([textSimilarity(truncated, post), textSimilarity(other, post), textSimilarity(post, truncated)]).toEqual(
+      first,
+    );
+    expect(first[0]).toBeCloseTo(1, 5);
+    expect(first[1]).toBeLessThan(0.95);
+  });
 });
 
 describe('containment and truncation', () => {
