@@ -130,7 +130,8 @@ export async function findCandidatePosts(
     (PostRowSql & { key: string; handles: string[] | null; earlier_texts: string[] | null })[]
   >`
     SELECT c.key, ${POST_WITH_HANDLES},
-      (SELECT array_agg(DISTINCT v.text) FROM post_versions v WHERE v.post_id = p.id AND v.text <> p.text) AS earlier_texts
+      CASE WHEN p.version_count > 1 THEN (SELECT array_agg(DISTINCT v.text) FROM post_versions v
+        WHERE v.post_id = p.id AND v.text <> p.text) END AS earlier_texts
     -- The LIMIT tells the planner how many candidates there are: its default guess
     -- (100 rows) prices the query high enough to trigger JIT compilation, which
     -- costs more than the query itself.
